@@ -1,0 +1,71 @@
+package io.snapbank.schemas.topic;
+
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.BalanceChange;
+import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.ChannelRecord;
+import io.snapbank.schemas.LocalSnapshotReport;
+import io.snapbank.schemas.NodeCheckpoint;
+import io.snapbank.schemas.QuarantineEnvelope;
+import io.snapbank.schemas.SnapshotAbort;
+import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.serde.SnapbankSerdes;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topics of one bank, all named {@code <prefix>.<name>} so several banks can share a cluster.
+ * Channel i→j is partition j of {@link #transfers(int) transfers(i)}. Keys are strings: the
+ * snapshot id for snapshot topics, the account for balances, the node id for node state.
+ */
+public record BankTopics(String prefix, SnapbankSerdes serdes) {
+  private static final Serde<String> KEYS = Serdes.String();
+
+  public BankTopics {
+    if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException(
+          "topic prefix must be non-empty and use only letters, digits, '.', '_' and '-': " + prefix);
+    }
+  }
+
+  public static BankTopics of(String prefix) {
+    return new BankTopics(prefix, SnapbankSerdes.create());
+  }
+
+  /** Sender {@code sender}'s channels: partition j is channel sender→j. */
+  public Topic<String, ChannelRecord> transfers(int sender) {
+    return new Topic<>(prefix + ".transfers." + sender, KEYS, serdes.channelRecord());
+  }
+
+  public Topic<String, SnapshotRequest> snapshotRequests() {
+    return new Topic<>(prefix + ".snapshot-requests", KEYS, serdes.snapshotRequest());
+  }
+
+  public Topic<String, SnapshotAbort> snapshotAborts() {
+    return new Topic<>(prefix + ".snapshot-aborts", KEYS, serdes.snapshotAbort());
+  }
+
+  public Topic<String, LocalSnapshotReport> snapshotReports() {
+    return new Topic<>(prefix + ".snapshot-reports", KEYS, serdes.localSnapshotReport());
+  }
+
+  public Topic<String, AuditReport> auditReports() {
+    return new Topic<>(prefix + ".audit-reports", KEYS, serdes.auditReport());
+  }
+
+  public Topic<String, BalanceChange> balances() {
+    return new Topic<>(prefix + ".balances", KEYS, serdes.balanceChange());
+  }
+
+  public Topic<String, NodeCheckpoint> nodeState() {
+    return new Topic<>(prefix + ".node-state", KEYS, serdes.nodeCheckpoint());
+  }
+
+  public Topic<String, BankGenesis> genesis() {
+    return new Topic<>(prefix + ".genesis", KEYS, serdes.bankGenesis());
+  }
+
+  public Topic<String, QuarantineEnvelope> quarantine() {
+    return new Topic<>(prefix + ".quarantine", KEYS, serdes.quarantineEnvelope());
+  }
+}
