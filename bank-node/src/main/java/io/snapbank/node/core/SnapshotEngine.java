@@ -1,0 +1,457 @@
+package io.snapbank.node.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Chandy-Lamport snapshot engine of one node. Pure and deterministic: no I/O, threads, clocks or
+ * randomness; time comes in as arguments, effects go out through {@link Outbox}. Not thread-safe:
+ * drive it from one thread.
+ *
+ * <p>Channels are FIFO and carry records numbered 1, 2, 3… per channel (transfers and markers
+ * alike). The engine checks that numbering: a record that skips ahead is a {@link
+ * Outcome#SEQUENCE_GAP}, a repeated one a {@link Outcome#SEQUENCE_DUPLICATE}; neither is applied.
+ * Outgoing numbers come from {@link #nextTransferSeq(int)} (for transfers the caller sends) and
+ * the markers the engine sends itself, so both share one counter per channel.
+ *
+ * <p>Channel state is kept as an offset range with a running count and sum, O(channels) memory
+ * per snapshot whatever the traffic. With {@code collectMessages} the recorded transfers are also
+ * kept, for simulation and conformance.
+ *
+ * <p>Per snapshot id, transitions ({@code *} = any other state listed):
+ *
+ * <pre>
+ * state      event                         outcome            next state
+ * NONE       request                       STARTED/COMPLETED  RECORDING (COMPLETED if no inputs)
+ * NONE       first marker on c             STARTED/COMPLETED  RECORDING, c closed empty
+ * NONE       abort                         UNKNOWN            FINISHED
+ * RECORDING  request                       ALREADY_ACTIVE     RECORDING
+ * RECORDING  transfer on open c            RECORDED           RECORDING (c: count+1, sum+amount)
+ * RECORDING  marker on open c              CHANNEL_CLOSED     RECORDING
+ * RECORDING  marker on last open c         COMPLETED          FINISHED (Outbox.completed)
+ * RECORDING  marker on closed c            DUPLICATE_MARKER   RECORDING
+ * RECORDING  abort                         ABORTED            FINISHED
+ * FINISHED   request / marker / abort      LATE               FINISHED
+ * </pre>
+ *
+ * On STARTED the node's state is captured from {@link StateSource} and a marker is sent on every
+ * outgoing channel in ascending order of destination, before anything else is sent. Finished ids
+ * are remembered (the most recent {@code rememberFinished} of them) so late markers and requests
+ * cannot restart a snapshot.
+ */
+public final class SnapshotEngine {
+
+  /** Supplies the node's local state at the recording moment. */
+  @FunctionalInterface
+  public interface StateSource {
+    /** An immutable copy of account balances now. */
+    SortedMap<String, Long> capture();
+  }
+
+  /** Where the engine's effects go. Calls happen synchronously inside the triggering event. */
+  public interface Outbox {
+    /** Send a marker of {@code snapshotId} on channel self→{@code to} with sequence number {@code seq}. */
+    void sendMarker(int to, long seq, long snapshotId);
+
+    /** Snapshot {@code snapshot} is complete on this node. */
+    void completed(LocalSnapshot snapshot);
+  }
+
+  /** Default number of finished snapshot ids remembered. */
+  public static final int DEFAULT_REMEMBER_FINISHED = 100_000;
+
+  private final int nodeId;
+  private final SortedSet<Integer> incoming;
+  private final SortedSet<Integer> outgoing;
+  private final StateSource state;
+  private final Outbox outbox;
+  private final boolean collectMessages;
+  private final int rememberFinished;
+
+  private final SortedMap<Integer, Long> outSeq = new TreeMap<>();
+  private final SortedMap<Integer, Long> inSeq = new TreeMap<>();
+  private final SortedMap<Integer, Long> inNextOffset = new TreeMap<>();
+  private final SortedMap<Long, Recording> open = new TreeMap<>();
+  private final LinkedHashSet<Long> finished = new LinkedHashSet<>();
+
+  /**
+   * @param incoming ids of the nodes with a channel into this node
+   * @param outgoing ids of the nodes this node has a channel to
+   */
+  public SnapshotEngine(
+      int nodeId,
+      Collection<Integer> incoming,
+      Collection<Integer> outgoing,
+      StateSource state,
+      Outbox outbox,
+      boolean collectMessages) {
+    this(nodeId, incoming, outgoing, state, outbox, collectMessages, DEFAULT_REMEMBER_FINISHED);
+  }
+
+  public SnapshotEngine(
+      int nodeId,
+      Collection<Integer> incoming,
+      Collection<Integer> outgoing,
+      StateSource state,
+      Outbox outbox,
+      boolean collectMessages,
+      int rememberFinished) {
+    this.nodeId = nodeId;
+    this.incoming = new TreeSet<>(incoming);
+    this.outgoing = new TreeSet<>(outgoing);
+    this.incoming.remove(nodeId);
+    this.outgoing.remove(nodeId);
+    this.state = state;
+    this.outbox = outbox;
+    this.collectMessages = collectMessages;
+    this.rememberFinished = Math.max(1, rememberFinished);
+    for (int c : this.incoming) {
+      inSeq.put(c, 0L);
+      inNextOffset.put(c, 0L);
+    }
+    for (int c : this.outgoing) {
+      outSeq.put(c, 0L);
+    }
+  }
+
+  public int nodeId() {
+    return nodeId;
+  }
+
+  public SortedSet<Integer> incoming() {
+    return java.util.Collections.unmodifiableSortedSet(incoming);
+  }
+
+  public SortedSet<Integer> outgoing() {
+    return java.util.Collections.unmodifiableSortedSet(outgoing);
+  }
+
+  /** Sets where consumption of channel {@code from}→self starts (the committed position). */
+  public void setNextOffset(int from, long offset) {
+    requireIncoming(from);
+    inNextOffset.put(from, offset);
+  }
+
+  /** The offset after the last record consumed on channel {@code from}→self. */
+  public long nextOffset(int from) {
+    requireIncoming(from);
+    return inNextOffset.get(from);
+  }
+
+  /** Last sequence number accepted on channel {@code from}→self. */
+  public long lastReceivedSeq(int from) {
+    requireIncoming(from);
+    return inSeq.get(from);
+  }
+
+  /** Last sequence number sent on channel self→{@code to}. */
+  public long lastSentSeq(int to) {
+    requireOutgoing(to);
+    return outSeq.get(to);
+  }
+
+  /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
+  public long nextTransferSeq(int to) {
+    requireOutgoing(to);
+    long seq = outSeq.get(to) + 1;
+    outSeq.put(to, seq);
+    return seq;
+  }
+
+  /** Ids of snapshots recording on this node, ascending. */
+  public SortedSet<Long> openSnapshots() {
+    return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(open.keySet()));
+  }
+
+  /** Whether {@code snapshotId} completed or was aborted here (and is still remembered). */
+  public boolean isFinished(long snapshotId) {
+    return finished.contains(snapshotId);
+  }
+
+  /**
+   * This node initiates {@code snapshotId}: STARTED (or COMPLETED when it has no incoming
+   * channels), ALREADY_ACTIVE, or LATE.
+   */
+  public Outcome onRequest(long snapshotId, long requestedAtMs, long nowMs) {
+    if (finished.contains(snapshotId)) {
+      return Outcome.LATE;
+    }
+    if (open.containsKey(snapshotId)) {
+      return Outcome.ALREADY_ACTIVE;
+    }
+    Recording r = start(snapshotId, requestedAtMs, nowMs);
+    return r.allClosed() ? complete(r, nowMs) : Outcome.STARTED;
+  }
+
+  /**
+   * A transfer of {@code amount} arrived on {@code from}→self with sequence {@code seq} at
+   * {@code offset}: RECORDED, ACCEPTED, or a FIFO violation (then nothing changes).
+   */
+  public Outcome onTransfer(int from, long seq, long offset, long amount) {
+    Outcome check = checkSequence(from, seq);
+    if (check != null) {
+      return check;
+    }
+    accept(from, seq, offset);
+    boolean recorded = false;
+    for (Recording r : open.values()) {
+      ChannelRecording c = r.channels.get(from);
+      if (!c.closed) {
+        c.count++;
+        c.sum += amount;
+        if (c.messages != null) {
+          c.messages.add(new RecordedMessage(from, seq, offset, amount));
+        }
+        recorded = true;
+      }
+    }
+    return recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
+  }
+
+  /**
+   * A marker of {@code snapshotId} arrived on {@code from}→self with sequence {@code seq} at
+   * {@code offset}: STARTED, CHANNEL_CLOSED, COMPLETED, DUPLICATE_MARKER, LATE, or a FIFO
+   * violation (then nothing changes).
+   */
+  public Outcome onMarker(int from, long seq, long offset, long snapshotId, long nowMs) {
+    Outcome check = checkSequence(from, seq);
+    if (check != null) {
+      return check;
+    }
+    accept(from, seq, offset);
+    if (finished.contains(snapshotId)) {
+      return Outcome.LATE;
+    }
+    Recording r = open.get(snapshotId);
+    boolean started = false;
+    if (r == null) {
+      // First sight through a marker: the request time is unknown here, so the recording time stands in.
+      r = start(snapshotId, nowMs, nowMs, from, offset);
+      started = true;
+    } else {
+      ChannelRecording c = r.channels.get(from);
+      if (c.closed) {
+        return Outcome.DUPLICATE_MARKER;
+      }
+      c.close(offset);
+    }
+    if (r.allClosed()) {
+      return complete(r, nowMs);
+    }
+    return started ? Outcome.STARTED : Outcome.CHANNEL_CLOSED;
+  }
+
+  /** Drops {@code snapshotId}: ABORTED if it was recording, LATE if finished, else UNKNOWN. */
+  public Outcome onAbort(long snapshotId) {
+    if (finished.contains(snapshotId)) {
+      return Outcome.LATE;
+    }
+    Recording r = open.remove(snapshotId);
+    remember(snapshotId);
+    return r == null ? Outcome.UNKNOWN : Outcome.ABORTED;
+  }
+
+  /** The engine's full state, for saving with the node's committed state. */
+  public EngineState save() {
+    List<EngineState.OpenSnapshotState> snaps = new ArrayList<>();
+    for (Recording r : open.values()) {
+      List<EngineState.ChannelRecordingState> chans = new ArrayList<>();
+      for (ChannelRecording c : r.channels.values()) {
+        chans.add(
+            new EngineState.ChannelRecordingState(
+                c.from, c.closed, c.firstOffset, c.markerOffset, c.count, c.sum));
+      }
+      snaps.add(
+          new EngineState.OpenSnapshotState(
+              r.snapshotId, r.requestedAtMs, r.recordedAtMs, r.balances, List.copyOf(chans)));
+    }
+    return new EngineState(
+        nodeId,
+        new TreeMap<>(outSeq),
+        new TreeMap<>(inSeq),
+        new TreeMap<>(inNextOffset),
+        List.copyOf(snaps),
+        List.copyOf(finished));
+  }
+
+  /**
+   * Replaces this engine's state with a saved one (same node and channels). Counters of channels
+   * not in the saved state keep their initial values.
+   */
+  public void restore(EngineState saved) {
+    if (saved.nodeId() != nodeId) {
+      throw new IllegalArgumentException("state of node " + saved.nodeId() + " given to node " + nodeId);
+    }
+    copyKnown(saved.outSeq(), outSeq);
+    copyKnown(saved.inSeq(), inSeq);
+    copyKnown(saved.inNextOffset(), inNextOffset);
+    open.clear();
+    for (EngineState.OpenSnapshotState s : saved.open()) {
+      Recording r = new Recording(s.snapshotId(), s.requestedAtMs(), s.recordedAtMs(), s.balances());
+      for (EngineState.ChannelRecordingState c : s.channels()) {
+        ChannelRecording cr = r.channels.get(c.from());
+        if (cr == null) {
+          throw new IllegalArgumentException(
+              "saved snapshot " + s.snapshotId() + " has channel from " + c.from() + " unknown to node " + nodeId);
+        }
+        cr.closed = c.closed();
+        cr.firstOffset = c.firstOffset();
+        cr.markerOffset = c.markerOffset();
+        cr.count = c.count();
+        cr.sum = c.sum();
+      }
+      open.put(r.snapshotId, r);
+    }
+    finished.clear();
+    for (long id : saved.finished()) {
+      remember(id);
+    }
+  }
+
+  // --- internals ---
+
+  private Outcome checkSequence(int from, long seq) {
+    requireIncoming(from);
+    long last = inSeq.get(from);
+    if (seq <= last) {
+      return Outcome.SEQUENCE_DUPLICATE;
+    }
+    if (seq > last + 1) {
+      return Outcome.SEQUENCE_GAP;
+    }
+    return null;
+  }
+
+  private void accept(int from, long seq, long offset) {
+    inSeq.put(from, seq);
+    inNextOffset.put(from, offset + 1);
+  }
+
+  private Recording start(long snapshotId, long requestedAtMs, long nowMs) {
+    return start(snapshotId, requestedAtMs, nowMs, -1, -1);
+  }
+
+  /** Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends markers. */
+  private Recording start(long snapshotId, long requestedAtMs, long nowMs, int markerFrom, long markerOffset) {
+    Recording r = new Recording(snapshotId, requestedAtMs, nowMs, state.capture());
+    if (markerFrom >= 0) {
+      ChannelRecording c = r.channels.get(markerFrom);
+      c.firstOffset = markerOffset;
+      c.close(markerOffset);
+    }
+    open.put(snapshotId, r);
+    for (int to : outgoing) {
+      long seq = outSeq.get(to) + 1;
+      outSeq.put(to, seq);
+      outbox.sendMarker(to, seq, snapshotId);
+    }
+    return r;
+  }
+
+  private Outcome complete(Recording r, long nowMs) {
+    open.remove(r.snapshotId);
+    remember(r.snapshotId);
+    List<ChannelSnapshot> chans = new ArrayList<>();
+    for (ChannelRecording c : r.channels.values()) {
+      chans.add(
+          new ChannelSnapshot(
+              c.from,
+              nodeId,
+              c.firstOffset,
+              c.markerOffset,
+              c.count,
+              c.sum,
+              c.messages == null ? List.of() : c.messages));
+    }
+    outbox.completed(
+        new LocalSnapshot(r.snapshotId, nodeId, r.requestedAtMs, r.recordedAtMs, nowMs, r.balances, chans));
+    return Outcome.COMPLETED;
+  }
+
+  private void remember(long snapshotId) {
+    finished.add(snapshotId);
+    if (finished.size() > rememberFinished) {
+      Iterator<Long> oldest = finished.iterator();
+      oldest.next();
+      oldest.remove();
+    }
+  }
+
+  private void requireIncoming(int from) {
+    if (!incoming.contains(from)) {
+      throw new IllegalArgumentException("node " + nodeId + " has no channel from " + from);
+    }
+  }
+
+  private void requireOutgoing(int to) {
+    if (!outgoing.contains(to)) {
+      throw new IllegalArgumentException("node " + nodeId + " has no channel to " + to);
+    }
+  }
+
+  private static void copyKnown(Map<Integer, Long> from, Map<Integer, Long> into) {
+    for (Map.Entry<Integer, Long> e : from.entrySet()) {
+      if (into.containsKey(e.getKey())) {
+        into.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** A snapshot recording on this node. */
+  private final class Recording {
+    final long snapshotId;
+    final long requestedAtMs;
+    final long recordedAtMs;
+    final SortedMap<String, Long> balances;
+    final SortedMap<Integer, ChannelRecording> channels = new TreeMap<>();
+
+    Recording(long snapshotId, long requestedAtMs, long recordedAtMs, SortedMap<String, Long> balances) {
+      this.snapshotId = snapshotId;
+      this.requestedAtMs = requestedAtMs;
+      this.recordedAtMs = recordedAtMs;
+      this.balances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(balances));
+      for (int from : incoming) {
+        channels.put(from, new ChannelRecording(from, inNextOffset.get(from), collectMessages));
+      }
+    }
+
+    boolean allClosed() {
+      for (ChannelRecording c : channels.values()) {
+        if (!c.closed) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Running state of one incoming channel within one snapshot. */
+  private static final class ChannelRecording {
+    final int from;
+    long firstOffset;
+    long markerOffset = -1;
+    long count;
+    long sum;
+    boolean closed;
+    final List<RecordedMessage> messages;
+
+    ChannelRecording(int from, long firstOffset, boolean collect) {
+      this.from = from;
+      this.firstOffset = firstOffset;
+      this.messages = collect ? new ArrayList<>() : null;
+    }
+
+    void close(long offset) {
+      closed = true;
+      markerOffset = offset;
+    }
+  }
+}
