@@ -1,0 +1,19 @@
+package io.snapbank.node.core;
+
+/** Why a node set an incoming record aside instead of applying it. */
+public enum QuarantineReason {
+  /** The bytes are not a record of the expected type. */
+  UNDECODABLE,
+  /** The record claims a sender other than the owner of the topic it came from. */
+  WRONG_SENDER,
+  /** The record names a receiver other than the partition's node. */
+  WRONG_RECEIVER,
+  /** A transfer of zero or a negative amount. */
+  NON_POSITIVE_AMOUNT,
+  /** A transfer to an account this node does not own. */
+  UNKNOWN_ACCOUNT,
+  /** A sequence number already seen on the channel. */
+  DUPLICATE_SEQUENCE,
+  /** A sequence number that skips ahead: the FIFO assumption is broken and the node stops. */
+  SEQUENCE_GAP
+}

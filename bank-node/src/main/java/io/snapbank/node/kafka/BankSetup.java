@@ -1,0 +1,150 @@
+package io.snapbank.node.kafka;
+
+import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.GenesisAccount;
+import io.snapbank.schemas.topic.BankTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates a bank's topics and writes its genesis, idempotently: existing topics are kept and a
+ * genesis already present is never overwritten (the first one stands), so {@code init} can be run
+ * any number of times.
+ */
+public final class BankSetup {
+  /** Key of the genesis record. */
+  public static final String GENESIS_KEY = "genesis";
+
+  private BankSetup() {}
+
+  /** What {@link #init} found or did. */
+  public record InitResult(BankGenesis genesis, boolean created, List<String> topicsCreated) {}
+
+  /** The accounts of a new bank: {@code accountsPerNode} per node, each opening with {@code opening}. */
+  public static BankGenesis genesis(int nodes, int accountsPerNode, long opening, long nowMs) {
+    if (nodes < 2) {
+      throw new IllegalArgumentException("a bank needs at least 2 nodes, got " + nodes);
+    }
+    if (accountsPerNode < 1 || opening < 0) {
+      throw new IllegalArgumentException("need >= 1 account per node and a non-negative opening balance");
+    }
+    List<GenesisAccount> accounts = new ArrayList<>();
+    long total = 0;
+    for (int n = 0; n < nodes; n++) {
+      for (int a = 0; a < accountsPerNode; a++) {
+        accounts.add(new GenesisAccount(n, accountName(n, a), opening));
+        total = Math.addExact(total, opening);
+      }
+    }
+    return new BankGenesis(nodes, total, accounts, nowMs);
+  }
+
+  public static String accountName(int node, int index) {
+    return String.format("n%d-a%03d", node, index);
+  }
+
+  public static Admin admin(String bootstrap) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    return Admin.create(p);
+  }
+
+  /** Creates missing topics and writes {@code genesis} unless one exists; returns the genesis in force. */
+  public static InitResult init(String bootstrap, BankTopics topics, BankGenesis genesis)
+      throws InterruptedException {
+    List<String> created = new ArrayList<>();
+    try (Admin admin = admin(bootstrap)) {
+      for (NewTopic t : topicsOf(topics, genesis.getNodes())) {
+        try {
+          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+          created.add(t.name());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
+          }
+        } catch (TimeoutException e) {
+          throw new IllegalStateException("timed out creating topic " + t.name() + " at " + bootstrap, e);
+        }
+      }
+    }
+    Optional<BankGenesis> existing = readGenesis(bootstrap, topics, Duration.ofSeconds(30));
+    if (existing.isPresent()) {
+      if (existing.get().getNodes() != genesis.getNodes()) {
+        throw new IllegalStateException("bank '" + topics.prefix() + "' already exists with "
+            + existing.get().getNodes() + " nodes; not changing it");
+      }
+      return new InitResult(existing.get(), false, created);
+    }
+    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, Map.of())) {
+      p.send(new ProducerRecord<>(topics.genesis().name(), 0, GENESIS_KEY.getBytes(),
+          topics.genesis().valueSerde().serializer().serialize(topics.genesis().name(), genesis)));
+      p.flush();
+    }
+    return new InitResult(genesis, true, created);
+  }
+
+  /** The topics of a bank of {@code nodes} nodes. */
+  public static List<NewTopic> topicsOf(BankTopics topics, int nodes) {
+    Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    Map<String, String> keep = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+    List<NewTopic> out = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      out.add(topic(topics.transfers(i).name(), nodes, keep));
+    }
+    out.add(topic(topics.snapshotRequests().name(), 1, keep));
+    out.add(topic(topics.snapshotAborts().name(), 1, keep));
+    out.add(topic(topics.snapshotReports().name(), 1, keep));
+    out.add(topic(topics.auditReports().name(), 1, compact));
+    out.add(topic(topics.balances().name(), 1, compact));
+    out.add(topic(topics.nodeState().name(), nodes, compact));
+    out.add(topic(topics.genesis().name(), 1, compact));
+    out.add(topic(topics.quarantine().name(), 1, keep));
+    return out;
+  }
+
+  private static NewTopic topic(String name, int partitions, Map<String, String> config) {
+    return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(config);
+  }
+
+  /** The bank's genesis, or empty when none was written (or the topic does not exist). */
+  public static Optional<BankGenesis> readGenesis(String bootstrap, BankTopics topics, Duration timeout) {
+    TopicPartition tp = new TopicPartition(topics.genesis().name(), 0);
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+      if (c.partitionsFor(tp.topic(), timeout).isEmpty()) {
+        return Optional.empty();
+      }
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp), timeout).get(tp);
+      BankGenesis first = null;
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
+      while (c.position(tp) < end && first == null && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (first == null && r.value() != null) {
+            first = topics.genesis().valueSerde().deserializer().deserialize(tp.topic(), r.value());
+          }
+        }
+      }
+      return Optional.ofNullable(first);
+    }
+  }
+}
