@@ -1,0 +1,18 @@
+package io.snapbank.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that talks to Kafka; environment variables give defaults. */
+final class KafkaOptions {
+  @Option(
+      names = {"-b", "--bootstrap"},
+      defaultValue = "${env:SNAPBANK_BOOTSTRAP:-localhost:9092}",
+      description = "Kafka bootstrap address (env SNAPBANK_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @Option(
+      names = {"-p", "--prefix"},
+      defaultValue = "${env:SNAPBANK_PREFIX:-snapbank}",
+      description = "Topic prefix of the bank (env SNAPBANK_PREFIX; default ${DEFAULT-VALUE}).")
+  String prefix;
+}
