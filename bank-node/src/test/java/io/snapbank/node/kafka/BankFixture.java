@@ -1,0 +1,126 @@
+package io.snapbank.node.kafka;
+
+import io.snapbank.node.app.NodeConfig;
+import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.LocalSnapshotReport;
+import io.snapbank.schemas.QuarantineEnvelope;
+import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** A bank on a running broker for tests: init, nodes as threads, requests, and topic readers. */
+public final class BankFixture implements AutoCloseable {
+  public final String bootstrap;
+  public final BankTopics topics;
+  public final BankGenesis genesis;
+  private final List<BankNode> nodes = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+
+  public BankFixture(String bootstrap, String prefix, int nodes, int accounts, long opening) throws InterruptedException {
+    this.bootstrap = bootstrap;
+    this.topics = BankTopics.of(prefix);
+    this.genesis = BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, opening, 0)).genesis();
+  }
+
+  public NodeConfig config(int node, double rate) {
+    return NodeConfig.of(bootstrap, topics.prefix(), node).withRate(rate).withCommitInterval(50);
+  }
+
+  public BankNode start(NodeConfig config) throws InterruptedException {
+    BankNode node = new BankNode(config, topics);
+    Thread t = new Thread(node, "node-" + config.nodeId());
+    t.start();
+    nodes.add(node);
+    threads.add(t);
+    if (!node.awaitReady(Duration.ofSeconds(60))) {
+      throw new IllegalStateException("node " + config.nodeId() + " did not start: " + node.failure().orElse("timeout"));
+    }
+    return node;
+  }
+
+  public void request(long snapshotId, List<Integer> initiators) {
+    write(topics.snapshotRequests(), 0, Long.toString(snapshotId),
+        new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), "test"));
+  }
+
+  public <V> void write(Topic<String, V> topic, int partition, String key, V value) {
+    writeRaw(topic.name(), partition, key, topic.valueSerde().serializer().serialize(topic.name(), value));
+  }
+
+  public void writeRaw(String topic, int partition, String key, byte[] value) {
+    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, Map.of())) {
+      p.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads {@code topic} from the start until {@code done} holds for what was read, or times out. */
+  public <V> List<ConsumerRecord<byte[], V>> readUntil(
+      Topic<String, V> topic, int partitions, Predicate<List<V>> done, Duration timeout) {
+    List<ConsumerRecord<byte[], V>> out = new ArrayList<>();
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        tps.add(new TopicPartition(topic.name(), p));
+      }
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
+      while (!done.test(values) && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+          V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+          values.add(v);
+          out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), v));
+        }
+      }
+    }
+    return out;
+  }
+
+  public List<LocalSnapshotReport> reports(int atLeast, Duration timeout) {
+    List<LocalSnapshotReport> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], LocalSnapshotReport> r : readUntil(topics.snapshotReports(), 1, v -> v.size() >= atLeast, timeout)) {
+      out.add(r.value());
+    }
+    return out;
+  }
+
+  public List<QuarantineEnvelope> quarantine(int atLeast, Duration timeout) {
+    List<QuarantineEnvelope> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], QuarantineEnvelope> r : readUntil(topics.quarantine(), 1, v -> v.size() >= atLeast, timeout)) {
+      out.add(r.value());
+    }
+    return out;
+  }
+
+  public List<BankNode> nodes() {
+    return nodes;
+  }
+
+  public void stopAll() throws InterruptedException {
+    for (BankNode n : nodes) {
+      n.stop();
+    }
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stopAll();
+  }
+}
