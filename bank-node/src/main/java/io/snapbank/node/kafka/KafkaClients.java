@@ -49,6 +49,9 @@ public final class KafkaClients {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     if (groupId != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    } else {
+      // a scan of a known range: do not let the broker hold an empty fetch
+      p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
     }
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
