@@ -1,0 +1,225 @@
+package io.snapbank.auditor.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.schemas.AccountBalance;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.GenesisAccount;
+import io.snapbank.schemas.LocalSnapshotReport;
+import io.snapbank.schemas.QuarantineEnvelope;
+import io.snapbank.schemas.SnapshotAbort;
+import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.topic.BankTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditorTopologyTest {
+  private static final BankTopics TOPICS = BankTopics.of("t");
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TempDir Path state;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> reports;
+  private TestInputTopic<String, byte[]> requests;
+  private TestInputTopic<String, byte[]> genesis;
+  private TestOutputTopic<String, byte[]> audits;
+  private TestOutputTopic<String, byte[]> aborts;
+  private TestOutputTopic<String, byte[]> quarantine;
+
+  @BeforeEach
+  void setUp() {
+    start(Duration.ZERO);
+  }
+
+  private void start(Duration requestPeriod) {
+    if (driver != null) {
+      driver.close();
+    }
+    AuditorConfig config = AuditorConfig.of("unused:9092", "t", state)
+        .withTimeout(Duration.ofSeconds(10))
+        .withRequestPeriod(requestPeriod);
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    driver = new TopologyTestDriver(AuditorTopology.build(config, TOPICS), p, START);
+    var s = Serdes.String();
+    var b = Serdes.ByteArray();
+    reports = driver.createInputTopic(TOPICS.snapshotReports().name(), s.serializer(), b.serializer());
+    requests = driver.createInputTopic(TOPICS.snapshotRequests().name(), s.serializer(), b.serializer());
+    genesis = driver.createInputTopic(TOPICS.genesis().name(), s.serializer(), b.serializer());
+    audits = driver.createOutputTopic(TOPICS.auditReports().name(), s.deserializer(), b.deserializer());
+    aborts = driver.createOutputTopic(TOPICS.snapshotAborts().name(), s.deserializer(), b.deserializer());
+    quarantine = driver.createOutputTopic(TOPICS.quarantine().name(), s.deserializer(), b.deserializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private void genesis3() {
+    List<GenesisAccount> accounts = new ArrayList<>();
+    for (int n = 0; n < 3; n++) {
+      accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
+    }
+    genesis.pipeInput("genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L)));
+  }
+
+  /** Node n's report; channels from every other node, with {@code inFlight} on the channel from the previous node. */
+  private static LocalSnapshotReport report(long id, int node, long balance, long inFlight) {
+    List<ChannelState> chans = new ArrayList<>();
+    for (int from = 0; from < 3; from++) {
+      if (from != node) {
+        boolean carries = from == (node + 2) % 3 && inFlight > 0;
+        chans.add(new ChannelState(from, node, 10L, carries ? 12L : 10L, carries ? 1L : 0L, carries ? inFlight : 0L));
+      }
+    }
+    return new LocalSnapshotReport(id, node, 1000L, 1001L, 1002L, List.of(new AccountBalance("n" + node + "-a000", balance)), chans);
+  }
+
+  private void pipe(LocalSnapshotReport r) {
+    reports.pipeInput(Long.toString(r.getSnapshotId()), TOPICS.snapshotReports().encode(r));
+  }
+
+  private List<AuditReport> auditReports() {
+    List<AuditReport> out = new ArrayList<>();
+    for (byte[] v : audits.readValuesToList()) {
+      out.add(TOPICS.auditReports().decode(v));
+    }
+    return out;
+  }
+
+  @Test
+  void when_all_three_nodes_report_then_one_consistent_audit_with_totals() {
+    genesis3();
+    pipe(report(7, 0, 100, 0));
+    pipe(report(7, 1, 90, 0));
+    assertTrue(audits.isEmpty(), "no report before every node reported");
+    pipe(report(7, 2, 100, 10));
+    List<AuditReport> out = auditReports();
+    assertEquals(1, out.size());
+    AuditReport r = out.get(0);
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals(300, r.getExpectedTotal());
+    assertEquals(290, r.getBalancesTotal());
+    assertEquals(10, r.getInFlightTotal());
+    assertEquals(0, r.getDifference());
+    assertEquals(3, r.getNodes().size());
+    assertEquals(6, r.getChannels().size());
+  }
+
+  @Test
+  void when_a_forged_report_breaks_conservation_then_violation_with_reason() {
+    genesis3();
+    pipe(report(8, 0, 100, 0));
+    pipe(report(8, 1, 100, 0));
+    pipe(report(8, 2, 150, 0));
+    AuditReport r = auditReports().get(0);
+    assertEquals(AuditStatus.VIOLATION, r.getStatus());
+    assertEquals(50, r.getDifference());
+    assertTrue(r.getProblems().get(0).startsWith("CONSERVATION"), r.getProblems().toString());
+  }
+
+  @Test
+  void when_a_channel_is_missing_then_violation_names_it() {
+    genesis3();
+    pipe(report(9, 0, 100, 0));
+    pipe(report(9, 1, 100, 0));
+    LocalSnapshotReport r2 = report(9, 2, 100, 0);
+    r2.setChannels(new ArrayList<>(r2.getChannels().subList(0, 1)));
+    pipe(r2);
+    AuditReport r = auditReports().get(0);
+    assertEquals(AuditStatus.VIOLATION, r.getStatus());
+    assertTrue(r.getProblems().contains("CHANNEL_MISSING: channel 1->2 not recorded"), r.getProblems().toString());
+  }
+
+  @Test
+  void when_a_snapshot_times_out_then_aborted_report_and_abort_published_and_late_reports_ignored() {
+    genesis3();
+    requests.pipeInput("11", TOPICS.snapshotRequests().encode(new SnapshotRequest(11L, List.of(), 500L, "test")));
+    pipe(report(11, 0, 100, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    assertTrue(audits.isEmpty());
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    List<AuditReport> out = auditReports();
+    assertEquals(1, out.size());
+    assertEquals(AuditStatus.ABORTED, out.get(0).getStatus());
+    assertEquals(List.of(1, 2), out.get(0).getMissingNodes());
+    assertEquals(500, out.get(0).getRequestedAtMs());
+    SnapshotAbort abort = TOPICS.snapshotAborts().decode(aborts.readValue());
+    assertEquals(11, abort.getSnapshotId());
+    pipe(report(11, 1, 100, 0));
+    pipe(report(11, 2, 100, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(20));
+    assertTrue(audits.isEmpty(), "late reports of an aborted snapshot give no second report");
+  }
+
+  @Test
+  void when_a_report_is_duplicated_or_late_then_exactly_one_audit() {
+    genesis3();
+    pipe(report(12, 0, 100, 0));
+    pipe(report(12, 0, 100, 0));
+    pipe(report(12, 1, 100, 0));
+    pipe(report(12, 2, 100, 0));
+    pipe(report(12, 2, 100, 0));
+    assertEquals(1, auditReports().size());
+    assertEquals(1L, driver.<String, Long>getKeyValueStore(AuditorTopology.COUNTERS_STORE).get("duplicate"));
+    assertEquals(1L, driver.<String, Long>getKeyValueStore(AuditorTopology.COUNTERS_STORE).get("late"));
+  }
+
+  @Test
+  void when_reports_arrive_before_the_genesis_then_the_audit_follows_the_genesis() {
+    pipe(report(13, 0, 100, 0));
+    pipe(report(13, 1, 100, 0));
+    pipe(report(13, 2, 100, 0));
+    assertTrue(audits.isEmpty());
+    genesis3();
+    assertEquals(AuditStatus.CONSISTENT, auditReports().get(0).getStatus());
+  }
+
+  @Test
+  void when_a_report_cannot_be_decoded_then_it_is_quarantined_with_its_position() {
+    genesis3();
+    reports.pipeInput("x", new byte[] {1, 2, 3});
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("BAD_HEADER", q.getReason());
+    assertEquals(TOPICS.snapshotReports().name(), q.getSourceTopic());
+    assertEquals(3, q.getValue().remaining());
+    assertTrue(audits.isEmpty());
+  }
+
+  @Test
+  void when_requests_are_scheduled_then_one_request_per_period() {
+    start(Duration.ofSeconds(5));
+    genesis3();
+    TestOutputTopic<String, byte[]> out = driver.createOutputTopic(TOPICS.snapshotRequests().name(),
+        Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    for (int i = 0; i < 12; i++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+    List<SnapshotRequest> reqs = new ArrayList<>();
+    for (byte[] v : out.readValuesToList()) {
+      reqs.add(TOPICS.snapshotRequests().decode(v));
+    }
+    assertEquals(3, reqs.size(), "requests at 1 s, 6 s and 11 s");
+    assertTrue(reqs.get(0).getSnapshotId() < reqs.get(1).getSnapshotId());
+  }
+}
