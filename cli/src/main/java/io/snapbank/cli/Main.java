@@ -10,11 +10,15 @@ import picocli.CommandLine.Command;
     version = "snapbank 0.1.0",
     description = "A bank on Kafka that audits itself with Chandy-Lamport snapshots.",
     subcommands = {
-      ConformanceCommand.class,
+      DemoCommand.class,
+      BrokerCommand.class,
       InitCommand.class,
       NodeCommand.class,
+      AuditorCommand.class,
       SnapshotCommand.class,
       ReportCommand.class,
+      VerifyCommand.class,
+      ConformanceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,209 @@
+package io.snapbank.cli;
+
+import io.snapbank.auditor.app.AuditorApp;
+import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.broker.EmbeddedKafkaBroker;
+import io.snapbank.node.app.NodeConfig;
+import io.snapbank.node.kafka.BankNode;
+import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.topic.BankTopics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Run the whole system in one process: an embedded Kafka broker, N bank nodes moving money,"
+        + " and the auditor requesting a snapshot every few seconds. Ctrl-C stops it cleanly.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--nodes", defaultValue = "4", description = "Bank nodes (default ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--accounts", defaultValue = "10", description = "Accounts per node (default ${DEFAULT-VALUE}).")
+  int accounts;
+
+  @Option(names = "--rate", defaultValue = "500", description = "Transfers per second per node (default ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--snapshot-every", defaultValue = "2s", converter = DurationConverter.class, description = "Snapshot period (default ${DEFAULT-VALUE}).")
+  Duration snapshotEvery;
+
+  @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (e.g. 60 or 60s) and exit non-zero if any snapshot was a VIOLATION; default: run until Ctrl-C.")
+  Duration duration;
+
+  @Option(names = "--data-dir", description = "Broker and auditor data directory (default: a temporary directory removed on exit).")
+  Path dataDir;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "Web page port (default ${DEFAULT-VALUE}; 0 = any free port, -1 = off).")
+  int httpPort;
+
+  @Option(names = "--port", defaultValue = "0", description = "Kafka client port (default: any free port).")
+  int kafkaPort;
+
+  private final AtomicLong consistent = new AtomicLong();
+  private final AtomicLong violations = new AtomicLong();
+  private final AtomicLong aborted = new AtomicLong();
+  private final AtomicReference<AuditReport> last = new AtomicReference<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (nodes < 2) {
+      throw new IllegalArgumentException("--nodes must be at least 2");
+    }
+    PrintStream out = System.out;
+    boolean temp = dataDir == null;
+    Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
+    out.println("starting an embedded Kafka broker...");
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka")).start();
+    String bootstrap = broker.bootstrapServers();
+    BankTopics topics = BankTopics.of("demo");
+    BankGenesis genesis = BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis())).genesis();
+    out.printf("Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n", bootstrap, nodes, accounts, genesis.getTotal());
+
+    List<BankNode> bank = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      NodeConfig c = new NodeConfig(bootstrap, "demo", i, rate, 500, 0.8, 100, System.nanoTime() + i, Map.of());
+      BankNode n = new BankNode(c, topics);
+      Thread t = new Thread(n, "bank-node-" + i);
+      t.start();
+      bank.add(n);
+      threads.add(t);
+    }
+    for (BankNode n : bank) {
+      if (!n.awaitReady(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("node " + n.nodeId() + " did not start: " + n.failure().orElse("timeout"));
+      }
+    }
+    AuditorConfig ac = AuditorConfig.of(bootstrap, "demo", dir.resolve("auditor-state"))
+        .withTimeout(Duration.ofSeconds(15))
+        .withPunctuateInterval(Duration.ofMillis(250))
+        .withRequestPeriod(snapshotEvery)
+        .withStorage(dir.resolve("snapshots"), 20)
+        .withHttpPort(httpPort)
+        .withDeepAuditEvery(5);
+    AuditorApp auditor = new AuditorApp(ac);
+    boolean tty = System.console() != null;
+    auditor.onReport(r -> onReport(out, r, tty));
+    auditor.start();
+    out.println("bank nodes running; auditor requesting a snapshot every " + snapshotEvery.toMillis() + " ms");
+    if (auditor.httpPort() > 0) {
+      out.println("web page: http://localhost:" + auditor.httpPort() + "/");
+    }
+    out.println("snapshots are stored in " + dir.resolve("snapshots") + (duration == null ? "; Ctrl-C stops" : ""));
+
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch cleaned = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        cleaned.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    long start = System.currentTimeMillis();
+    long lastSent = 0;
+    long lastTick = start;
+    int tick = 0;
+    while (!stop.await(1, TimeUnit.SECONDS)) {
+      long now = System.currentTimeMillis();
+      long sent = bank.stream().mapToLong(n -> n.stats().transfersSent() + n.stats().localTransfers()).sum();
+      double perSecond = (sent - lastSent) * 1000.0 / Math.max(1, now - lastTick);
+      lastSent = sent;
+      lastTick = now;
+      String status = status(perSecond);
+      if (tty) {
+        out.print("\r" + status + "   ");
+        out.flush();
+      } else if (++tick % 5 == 0) {
+        out.println(status);
+      }
+      for (BankNode n : bank) {
+        if (n.failure().isPresent()) {
+          out.println();
+          out.println("node " + n.nodeId() + " stopped: " + n.failure().get());
+          stop.countDown();
+        }
+      }
+      if (duration != null && now - start >= duration.toMillis()) {
+        break;
+      }
+    }
+    if (tty) {
+      out.println();
+    }
+    out.println("stopping...");
+    bank.forEach(BankNode::stop);
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    auditor.close();
+    broker.close();
+    if (temp) {
+      deleteQuietly(dir);
+    }
+    out.printf("done: %d consistent, %d violations, %d aborted%n", consistent.get(), violations.get(), aborted.get());
+    cleaned.countDown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    boolean failed = bank.stream().anyMatch(n -> n.failure().isPresent());
+    return violations.get() > 0 || failed ? 1 : 0;
+  }
+
+  private void onReport(PrintStream out, AuditReport r, boolean tty) {
+    String prefix = tty ? "\r" : "";
+    if (r.getDeepAudit() != null) {
+      out.println(prefix + "  deep audit of snapshot " + r.getSnapshotId() + ": "
+          + (r.getDeepAudit().getVerified() ? "verified" : "FAILED " + r.getDeepAudit().getProblems()) + ", "
+          + r.getDeepAudit().getTransfers().size() + " in-flight transfers re-read from the channel logs");
+      if (!r.getDeepAudit().getVerified()) {
+        violations.incrementAndGet();
+      }
+      return;
+    }
+    switch (r.getStatus()) {
+      case CONSISTENT -> consistent.incrementAndGet();
+      case VIOLATION -> violations.incrementAndGet();
+      case ABORTED -> aborted.incrementAndGet();
+      default -> { }
+    }
+    last.set(r);
+    out.println(prefix + ReportFormat.line(r));
+  }
+
+  private String status(double perSecond) {
+    AuditReport l = last.get();
+    return String.format("%,.0f transfers/s | snapshots: %d consistent, %d violations, %d aborted%s", perSecond,
+        consistent.get(), violations.get(), aborted.get(),
+        l == null ? "" : " | last: " + l.getBalancesTotal() + " + " + l.getInFlightTotal() + " in flight = "
+            + (l.getBalancesTotal() + l.getInFlightTotal()));
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory left behind is harmless
+    }
+  }
+}
