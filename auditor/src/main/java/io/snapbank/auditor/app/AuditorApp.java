@@ -61,6 +61,10 @@ public final class AuditorApp implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // one auditor per bank: a restarted instance takes over its static membership at once
+    // instead of waiting for the killed one's session to expire
+    p.put(StreamsConfig.mainConsumerPrefix("group.instance.id"), config.applicationId() + "-1");
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
     this.streams = new KafkaStreams(AuditorTopology.build(config, topics), p);
     this.deepAuditor = new DeepAuditor(config.bootstrapServers(), topics);
     this.store = config.snapshotDir() == null ? null : new SnapshotStore(config.snapshotDir(), config.retainSnapshots());
