@@ -20,9 +20,14 @@ class SnapshotsUnderLoadTest {
   @Test
   void when_20_snapshots_are_taken_while_money_moves_then_each_conserves_the_total_and_ranges_match()
       throws Exception {
+    scenario(SharedBroker.bootstrap(), "load");
+  }
+
+  /** 4 nodes moving money, 20 snapshots; checks conservation and the recorded ranges against the log. */
+  static void scenario(String bootstrap, String prefix) throws Exception {
     int n = 4;
     int snapshots = 20;
-    try (BankFixture bank = new BankFixture(SharedBroker.bootstrap(), "load", n, 5, 10_000)) {
+    try (BankFixture bank = new BankFixture(bootstrap, prefix, n, 5, 10_000)) {
       for (int i = 0; i < n; i++) {
         bank.start(bank.config(i, 400));
       }
