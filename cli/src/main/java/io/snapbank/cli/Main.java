@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       VerifyCommand.class,
       ConformanceCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -66,6 +66,7 @@ import org.apache.kafka.common.errors.WakeupException;
 public final class BankNode implements Runnable {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
   private static final String TRANSFER_COUNTER = "transferId";
+  private static final int MAX_BATCH = 5_000;
 
   private final NodeConfig config;
   private final BankTopics topics;
@@ -440,8 +441,9 @@ public final class BankNode implements Runnable {
     if (config.transfersPerSecond() <= 0) {
       return;
     }
+    // at most half a second of work, and never more than MAX_BATCH per loop, so polls stay frequent
     budget = Math.min(budget + config.transfersPerSecond() * (now - lastGenerateMs) / 1000.0,
-        Math.max(1, config.transfersPerSecond() / 2));
+        Math.max(1, Math.min(MAX_BATCH, config.transfersPerSecond() / 2)));
     lastGenerateMs = now;
     while (budget >= 1) {
       budget -= 1;
