@@ -67,6 +67,7 @@ public final class BankNode implements Runnable {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
   private static final String TRANSFER_COUNTER = "transferId";
   private static final int MAX_BATCH = 5_000;
+  private static final long MAX_INCOMING_LAG = 50_000;
 
   private final NodeConfig config;
   private final BankTopics topics;
@@ -441,6 +442,11 @@ public final class BankNode implements Runnable {
     if (config.transfersPerSecond() <= 0) {
       return;
     }
+    if (incomingLag() > MAX_INCOMING_LAG) {
+      // behind on incoming money: let the receivers catch up before sending more
+      lastGenerateMs = now;
+      return;
+    }
     // at most half a second of work, and never more than MAX_BATCH per loop, so polls stay frequent
     budget = Math.min(budget + config.transfersPerSecond() * (now - lastGenerateMs) / 1000.0,
         Math.max(1, Math.min(MAX_BATCH, config.transfersPerSecond() / 2)));
@@ -487,6 +493,15 @@ public final class BankNode implements Runnable {
   }
 
   // --- helpers ---
+
+  /** Records waiting on this node's incoming channels, as last reported by fetches. */
+  private long incomingLag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      lag += consumer.currentLag(tp).orElse(0);
+    }
+    return lag;
+  }
 
   private TopicPartition channel(int sender) {
     return new TopicPartition(topics.transfers(sender).name(), config.nodeId());
