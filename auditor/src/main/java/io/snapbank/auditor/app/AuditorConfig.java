@@ -1,22 +1,25 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Settings of the auditor. Immutable.
+ * Settings of the auditor. Immutable; the {@code with...} methods return a changed copy.
  *
  * @param bootstrapServers Kafka bootstrap address
- * @param prefix topic prefix of the bank
- * @param applicationId Kafka Streams application id (also its consumer group and transactional id base)
+ * @param prefix topic prefix of the bank ({@code <prefix>.snapshot-reports}, ...)
+ * @param applicationId Kafka Streams application id (also its consumer group and transactional id
+ *     base); default {@code <prefix>-auditor}
  * @param stateDir Kafka Streams state directory
- * @param snapshotTimeout a snapshot not complete this long after it was first seen is ABORTED
- * @param punctuateInterval how often timeouts and scheduled requests are checked
+ * @param snapshotTimeout a snapshot not complete this long after the auditor first saw its request
+ *     or first report is ABORTED (default 30 s)
+ * @param punctuateInterval how often timeouts and scheduled requests are checked (default 1 s)
  * @param requestPeriod request a snapshot this often; zero = never (the default)
- * @param retainSnapshots complete snapshots kept as files in snapshotDir
- * @param snapshotDir where complete snapshots are stored; null = not stored
- * @param httpPort web page and JSON port; -1 = off, 0 = any free port
- * @param deepAuditEvery deep-audit every n-th complete snapshot; 0 = only on demand
+ * @param retainSnapshots complete snapshots kept as files in snapshotDir (default 20)
+ * @param snapshotDir where complete snapshots are stored; null = not stored (the default)
+ * @param httpPort web page and JSON port; -1 = off (the default), 0 = any free port
+ * @param deepAuditSample deep-audit every n-th complete snapshot; 0 = only on demand (the default)
  */
 public record AuditorConfig(
     String bootstrapServers,
@@ -29,20 +32,34 @@ public record AuditorConfig(
     int retainSnapshots,
     Path snapshotDir,
     int httpPort,
-    int deepAuditEvery) {
+    int deepAuditSample) {
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_RETAIN = 20;
 
   public AuditorConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrap servers are required");
     }
-    if (snapshotTimeout.isNegative() || snapshotTimeout.isZero()) {
-      throw new IllegalArgumentException("snapshot timeout must be positive");
+    BankTopics.of(prefix); // validates the prefix
+    if (applicationId == null || applicationId.isBlank()) {
+      applicationId = prefix + "-auditor";
     }
-    if (punctuateInterval.isNegative() || punctuateInterval.isZero()) {
-      throw new IllegalArgumentException("punctuate interval must be positive");
+    if (stateDir == null) {
+      throw new IllegalArgumentException("a state directory is required");
+    }
+    if (snapshotTimeout == null || snapshotTimeout.isNegative() || snapshotTimeout.isZero()) {
+      throw new IllegalArgumentException("snapshot timeout must be positive, got " + snapshotTimeout);
+    }
+    if (punctuateInterval == null || punctuateInterval.isNegative() || punctuateInterval.isZero()) {
+      throw new IllegalArgumentException("punctuate interval must be positive, got " + punctuateInterval);
+    }
+    if (requestPeriod == null) {
+      requestPeriod = Duration.ZERO;
     }
     if (requestPeriod.isNegative()) {
-      throw new IllegalArgumentException("request period must be zero (off) or positive");
+      throw new IllegalArgumentException("request period must be zero (off) or positive, got " + requestPeriod);
     }
     if (retainSnapshots < 1) {
       throw new IllegalArgumentException("must retain at least one snapshot, got " + retainSnapshots);
@@ -50,44 +67,60 @@ public record AuditorConfig(
     if (httpPort < -1 || httpPort > 65535) {
       throw new IllegalArgumentException("http port must be -1 (off), 0 (any) or a port number, got " + httpPort);
     }
-    if (deepAuditEvery < 0) {
-      throw new IllegalArgumentException("deep audit sample must be >= 0, got " + deepAuditEvery);
+    if (deepAuditSample < 0) {
+      throw new IllegalArgumentException("deep audit sample must be >= 0 (0 = on demand only), got " + deepAuditSample);
     }
   }
 
-  /** Defaults: 30 s timeout, checks every second, no scheduled requests, keep 20, no files, no web. */
+  /**
+   * Defaults: application id {@code <prefix>-auditor}, 30 s timeout, checks every second, no
+   * scheduled requests, keep 20, no files, no web page, deep audits on demand only.
+   */
   public static AuditorConfig of(String bootstrapServers, String prefix, Path stateDir) {
-    return new AuditorConfig(bootstrapServers, prefix, prefix + "-auditor", stateDir, Duration.ofSeconds(30),
-        Duration.ofSeconds(1), Duration.ZERO, 20, null, -1, 0);
+    return new AuditorConfig(bootstrapServers, prefix, null, stateDir, DEFAULT_TIMEOUT, DEFAULT_PUNCTUATE_INTERVAL,
+        Duration.ZERO, DEFAULT_RETAIN, null, -1, 0);
+  }
+
+  public AuditorConfig withApplicationId(String id) {
+    return new AuditorConfig(bootstrapServers, prefix, id, stateDir, snapshotTimeout, punctuateInterval,
+        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
   }
 
   public AuditorConfig withTimeout(Duration timeout) {
     return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, timeout, punctuateInterval,
-        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditEvery);
+        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
   }
 
   public AuditorConfig withPunctuateInterval(Duration interval) {
     return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, interval,
-        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditEvery);
+        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
   }
 
+  /** Request a snapshot every {@code period}; zero turns scheduled requests off. */
   public AuditorConfig withRequestPeriod(Duration period) {
     return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        period, retainSnapshots, snapshotDir, httpPort, deepAuditEvery);
+        period, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
   }
 
+  /** Store complete snapshots in {@code dir} (null = don't), keeping the last {@code retain}. */
   public AuditorConfig withStorage(Path dir, int retain) {
     return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        requestPeriod, retain, dir, httpPort, deepAuditEvery);
+        requestPeriod, retain, dir, httpPort, deepAuditSample);
   }
 
   public AuditorConfig withHttpPort(int port) {
     return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        requestPeriod, retainSnapshots, snapshotDir, port, deepAuditEvery);
+        requestPeriod, retainSnapshots, snapshotDir, port, deepAuditSample);
   }
 
-  public AuditorConfig withDeepAuditEvery(int n) {
+  /** Deep-audit every n-th complete snapshot; 0 = on demand only. */
+  public AuditorConfig withDeepAuditSample(int n) {
     return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
         requestPeriod, retainSnapshots, snapshotDir, httpPort, n);
+  }
+
+  /** Same as {@link #withDeepAuditSample(int)}. */
+  public AuditorConfig withDeepAuditEvery(int n) {
+    return withDeepAuditSample(n);
   }
 }

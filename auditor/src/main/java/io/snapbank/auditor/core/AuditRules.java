@@ -3,13 +3,17 @@ package io.snapbank.auditor.core;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.DeepAudit;
+import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.NodeFigure;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,76 +21,65 @@ import java.util.TreeSet;
 /**
  * The audit of an assembled global snapshot. Pure: the same reports give the same verdict.
  *
- * <p>CONSISTENT when recorded balances plus recorded in-flight sums equal the expected total, no
- * balance is negative, every channel i→j (i ≠ j, both in 0..N-1) is recorded exactly once by its
- * receiver, and every channel's range, count and sum are possible. Otherwise VIOLATION, with one
- * problem line per finding, each starting with its {@link ViolationReason}.
+ * <p>A snapshot of a bank of N nodes (ids 0..N-1) is CONSISTENT when all of these hold, and a
+ * VIOLATION otherwise, with one {@link Problem} per finding:
+ *
+ * <ul>
+ *   <li>{@link ViolationReason#CONSERVATION}: recorded balances plus recorded in-flight sums equal
+ *       the expected (genesis) total;
+ *   <li>{@link ViolationReason#NEGATIVE_BALANCE}: no recorded balance is negative;
+ *   <li>{@link ViolationReason#CHANNEL_MISSING}, {@link ViolationReason#CHANNEL_DUPLICATE},
+ *       {@link ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in 0..N-1) is
+ *       recorded exactly once, by its receiver j, and no other channel is recorded;
+ *   <li>{@link ViolationReason#BAD_RANGE}: every recorded range is possible ({@link #rangeProblem}).
+ * </ul>
+ *
+ * <p>{@link ViolationReason#DEEP_AUDIT_MISMATCH} comes from {@link #withDeepAudit}, which compares
+ * the reported counts and sums with the transfers re-read from the log.
+ *
+ * <p>The report's requestedAtMs is the request record's time when known, otherwise the earliest
+ * requestedAtMs among the node reports; latency is completion minus that (0 when unknown).
  */
 public final class AuditRules {
   private AuditRules() {}
 
-  /** Audits a complete set of reports (one per node). */
+  /** Audits a complete set of reports (one per node) against the bank's genesis. */
+  public static AuditReport audit(
+      long snapshotId, Collection<LocalSnapshotReport> reports, BankGenesis genesis, long requestedAtMs,
+      long completedAtMs) {
+    return audit(snapshotId, reports, genesis.getNodes(), genesis.getTotal(), requestedAtMs, completedAtMs);
+  }
+
+  /**
+   * Audits a complete set of reports (one per node) of a bank of {@code nodes} nodes whose money
+   * adds up to {@code expectedTotal}.
+   *
+   * @param requestedAtMs time of the snapshot request record, or 0 when unknown
+   * @param completedAtMs when the last report arrived
+   */
   public static AuditReport audit(
       long snapshotId, Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal, long requestedAtMs,
       long completedAtMs) {
-    List<String> problems = new ArrayList<>();
-    List<NodeFigure> figures = new ArrayList<>();
-    List<ChannelState> channels = new ArrayList<>();
-    long balances = 0;
-    long inFlight = 0;
-    Set<String> seen = new TreeSet<>();
-    List<LocalSnapshotReport> sorted = new ArrayList<>(reports);
-    sorted.sort(Comparator.comparingInt(LocalSnapshotReport::getNodeId));
-    for (LocalSnapshotReport r : sorted) {
-      long nodeTotal = 0;
-      for (AccountBalance b : r.getBalances()) {
-        if (b.getBalance() < 0) {
-          problems.add(ViolationReason.NEGATIVE_BALANCE + ": account " + b.getAccount() + " of node " + r.getNodeId()
-              + " has " + b.getBalance());
-        }
-        nodeTotal += b.getBalance();
-      }
-      balances += nodeTotal;
-      figures.add(new NodeFigure(r.getNodeId(), nodeTotal, r.getBalances().size(), new ArrayList<>(r.getBalances())));
-      for (ChannelState c : r.getChannels()) {
-        String name = c.getFromNode() + "->" + c.getToNode();
-        if (c.getToNode() != r.getNodeId() || c.getFromNode() == c.getToNode() || c.getFromNode() < 0
-            || c.getFromNode() >= nodes) {
-          problems.add(ViolationReason.CHANNEL_UNKNOWN + ": channel " + name + " reported by node " + r.getNodeId());
-          continue;
-        }
-        if (!seen.add(name)) {
-          problems.add(ViolationReason.CHANNEL_DUPLICATE + ": channel " + name + " recorded more than once");
-          continue;
-        }
-        String bad = rangeProblem(c);
-        if (bad != null) {
-          problems.add(ViolationReason.BAD_RANGE + ": channel " + name + " " + bad);
-        }
-        channels.add(c);
-        inFlight += c.getSum();
-      }
-    }
-    for (int i = 0; i < nodes; i++) {
-      for (int j = 0; j < nodes; j++) {
-        if (i != j && !seen.contains(i + "->" + j)) {
-          problems.add(ViolationReason.CHANNEL_MISSING + ": channel " + i + "->" + j + " not recorded");
-        }
-      }
-    }
-    long difference = balances + inFlight - expectedTotal;
-    if (difference != 0) {
-      problems.add(0, ViolationReason.CONSERVATION + ": balances " + balances + " + in flight " + inFlight + " = "
-          + (balances + inFlight) + ", expected " + expectedTotal + " (difference " + difference + ")");
-    }
-    channels.sort(Comparator.comparingInt(ChannelState::getFromNode).thenComparingInt(ChannelState::getToNode));
-    long requested = earliestRequest(requestedAtMs, reports);
-    return new AuditReport(snapshotId, problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION,
-        expectedTotal, balances, inFlight, difference, figures, channels, new ArrayList<>(), problems, requested,
-        completedAtMs, Math.max(0, completedAtMs - requested), null);
+    Findings f = examine(reports, nodes, expectedTotal);
+    List<String> lines = new ArrayList<>();
+    f.problems.forEach(p -> lines.add(p.line()));
+    long requested = requestedAt(requestedAtMs, reports);
+    return new AuditReport(snapshotId, f.problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION,
+        expectedTotal, f.balances, f.inFlight, f.balances + f.inFlight - expectedTotal, f.figures, f.channels,
+        new ArrayList<>(), lines, requested, completedAtMs, latency(requested, completedAtMs), null);
   }
 
-  /** The report of a snapshot that did not complete in time. */
+  /** The problems of a set of reports, CONSERVATION first, then in node and channel order. */
+  public static List<Problem> check(Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
+    return examine(reports, nodes, expectedTotal).problems;
+  }
+
+  /**
+   * The report of a snapshot that did not complete in time: status ABORTED, the figures of the
+   * nodes that did report, and {@code missingNodes}. Totals are zero: nothing was audited.
+   *
+   * @param nodes the bank's size, or 0 when the genesis is not known (no node can be named missing)
+   */
   public static AuditReport aborted(
       long snapshotId, Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal, long requestedAtMs,
       long abortedAtMs) {
@@ -94,49 +87,208 @@ public final class AuditRules {
     for (int i = 0; i < nodes; i++) {
       missing.add(i);
     }
-    List<NodeFigure> figures = new ArrayList<>();
     TreeMap<Integer, LocalSnapshotReport> byNode = new TreeMap<>();
     for (LocalSnapshotReport r : reports) {
-      byNode.put(r.getNodeId(), r);
+      byNode.putIfAbsent(r.getNodeId(), r);
     }
+    List<NodeFigure> figures = new ArrayList<>();
     for (LocalSnapshotReport r : byNode.values()) {
       missing.remove(r.getNodeId());
-      long t = 0;
-      for (AccountBalance b : r.getBalances()) {
-        t += b.getBalance();
-      }
-      figures.add(new NodeFigure(r.getNodeId(), t, r.getBalances().size(), new ArrayList<>(r.getBalances())));
+      figures.add(figure(r));
     }
-    long requested = earliestRequest(requestedAtMs, reports);
+    String why = nodes == 0
+        ? "ABORTED: not complete in time, and the bank's genesis is not known"
+        : "ABORTED: nodes " + missing + " did not report in time";
+    long requested = requestedAt(requestedAtMs, reports);
     return new AuditReport(snapshotId, AuditStatus.ABORTED, expectedTotal, 0L, 0L, 0L, figures, new ArrayList<>(),
-        new ArrayList<>(missing), List.of("ABORTED: nodes " + missing + " did not report in time"), requested,
-        abortedAtMs, Math.max(0, abortedAtMs - requested), null);
+        new ArrayList<>(missing), new ArrayList<>(List.of(why)), requested, abortedAtMs,
+        latency(requested, abortedAtMs), null);
   }
 
-  /** Why a channel state is impossible, or null. */
-  public static String rangeProblem(ChannelState c) {
-    if (c.getFirstOffset() < 0 || c.getMarkerOffset() < c.getFirstOffset()) {
-      return "has range [" + c.getFirstOffset() + ", " + c.getMarkerOffset() + ")";
+  /**
+   * Why a recorded channel state is impossible, if it is: a negative or reversed range
+   * ({@code firstOffset > markerOffset}), a negative count or sum, more transfers than offsets,
+   * a zero count with a non-zero sum, or transfers summing to less than one unit each (every
+   * transfer moves at least one minor unit).
+   */
+  public static Optional<String> rangeProblem(ChannelState c) {
+    long first = c.getFirstOffset();
+    long marker = c.getMarkerOffset();
+    long count = c.getCount();
+    long sum = c.getSum();
+    if (first < 0 || marker < first) {
+      return Optional.of("has range [" + first + ", " + marker + ")");
     }
-    if (c.getCount() < 0 || c.getSum() < 0) {
-      return "has count " + c.getCount() + " and sum " + c.getSum();
+    if (count < 0 || sum < 0) {
+      return Optional.of("has count " + count + " and sum " + sum);
     }
-    if (c.getCount() > c.getMarkerOffset() - c.getFirstOffset()) {
-      return "has " + c.getCount() + " transfers in " + (c.getMarkerOffset() - c.getFirstOffset()) + " offsets";
+    if (count > marker - first) {
+      return Optional.of("has " + count + " transfers in " + (marker - first) + " offsets");
     }
-    if ((c.getCount() == 0) != (c.getSum() == 0)) {
-      return "has count " + c.getCount() + " but sum " + c.getSum();
+    if (count == 0 && sum != 0) {
+      return Optional.of("has no transfers but sum " + sum);
     }
-    return null;
+    if (sum < count) {
+      return Optional.of("has " + count + " transfers summing only " + sum);
+    }
+    return Optional.empty();
   }
 
-  private static long earliestRequest(long requestedAtMs, Collection<LocalSnapshotReport> reports) {
-    long earliest = requestedAtMs > 0 ? requestedAtMs : Long.MAX_VALUE;
+  /** The request time of a snapshot: the request record's when known (> 0), else the earliest of the reports'. */
+  public static long requestedAt(long fromRequest, Collection<LocalSnapshotReport> reports) {
+    if (fromRequest > 0) {
+      return fromRequest;
+    }
+    long earliest = Long.MAX_VALUE;
     for (LocalSnapshotReport r : reports) {
       if (r.getRequestedAtMs() > 0) {
         earliest = Math.min(earliest, r.getRequestedAtMs());
       }
     }
     return earliest == Long.MAX_VALUE ? 0 : earliest;
+  }
+
+  /**
+   * The report with its deep audit: for every recorded channel, the transfers listed from the log
+   * must number {@code count} and add up to {@code sum}; each channel that does not gives a
+   * DEEP_AUDIT_MISMATCH problem and makes the report a VIOLATION. Channels in {@code unreadable}
+   * could not be read: they are not compared, and the deep audit is then not verified, but nothing
+   * is proven wrong, so the status is left as the other problems make it. A repeated deep audit
+   * replaces the earlier one. ABORTED reports are returned unchanged.
+   */
+  public static AuditReport withDeepAudit(
+      AuditReport report, List<InFlightTransfer> transfers, List<UnreadableRange> unreadable) {
+    if (report.getStatus() == AuditStatus.ABORTED) {
+      return report;
+    }
+    TreeMap<String, long[]> listed = new TreeMap<>();
+    for (InFlightTransfer t : transfers) {
+      long[] cs = listed.computeIfAbsent(t.getFromNode() + "->" + t.getToNode(), k -> new long[2]);
+      cs[0]++;
+      cs[1] += t.getAmount();
+    }
+    Set<String> skipped = new TreeSet<>();
+    for (UnreadableRange u : unreadable) {
+      skipped.add(u.fromNode() + "->" + u.toNode());
+    }
+    List<String> mismatches = new ArrayList<>();
+    Set<String> recorded = new TreeSet<>();
+    for (ChannelState c : report.getChannels()) {
+      String name = c.getFromNode() + "->" + c.getToNode();
+      recorded.add(name);
+      if (skipped.contains(name)) {
+        continue;
+      }
+      long[] cs = listed.getOrDefault(name, new long[2]);
+      if (cs[0] != c.getCount() || cs[1] != c.getSum()) {
+        mismatches.add(new Problem(ViolationReason.DEEP_AUDIT_MISMATCH, "channel " + name + " reports " + c.getCount()
+            + " transfers summing " + c.getSum() + ", the log holds " + cs[0] + " summing " + cs[1] + " in ["
+            + c.getFirstOffset() + ", " + c.getMarkerOffset() + ")").line());
+      }
+    }
+    for (String name : listed.keySet()) {
+      if (!recorded.contains(name)) {
+        mismatches.add(new Problem(ViolationReason.DEEP_AUDIT_MISMATCH,
+            "transfers listed for channel " + name + ", which the snapshot does not record").line());
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (String p : report.getProblems()) {
+      if (Problem.reasonOf(p).orElse(null) != ViolationReason.DEEP_AUDIT_MISMATCH) {
+        problems.add(p);
+      }
+    }
+    problems.addAll(mismatches);
+    List<String> deepProblems = new ArrayList<>(mismatches);
+    unreadable.forEach(u -> deepProblems.add(u.line()));
+    AuditReport out = AuditReport.newBuilder(report).build();
+    out.setProblems(problems);
+    out.setStatus(problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION);
+    out.setDeepAudit(new DeepAudit(deepProblems.isEmpty(), new ArrayList<>(transfers), deepProblems));
+    return out;
+  }
+
+  /** The reasons of a report's problem lines, in order (lines without a reason are left out). */
+  public static List<ViolationReason> reasons(AuditReport report) {
+    List<ViolationReason> out = new ArrayList<>();
+    for (String p : report.getProblems()) {
+      Problem.reasonOf(p).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** The per-node figure of one report: balance total, account count and the account balances. */
+  public static NodeFigure figure(LocalSnapshotReport r) {
+    long total = 0;
+    for (AccountBalance b : r.getBalances()) {
+      total += b.getBalance();
+    }
+    return new NodeFigure(r.getNodeId(), total, r.getBalances().size(), new ArrayList<>(r.getBalances()));
+  }
+
+  private static long latency(long requested, long completed) {
+    return requested > 0 ? Math.max(0, completed - requested) : 0;
+  }
+
+  private static final class Findings {
+    final List<Problem> problems = new ArrayList<>();
+    final List<NodeFigure> figures = new ArrayList<>();
+    final List<ChannelState> channels = new ArrayList<>();
+    long balances;
+    long inFlight;
+  }
+
+  private static Findings examine(Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
+    Findings f = new Findings();
+    List<Problem> found = new ArrayList<>();
+    Set<String> seen = new TreeSet<>();
+    List<LocalSnapshotReport> sorted = new ArrayList<>(reports);
+    sorted.sort(Comparator.comparingInt(LocalSnapshotReport::getNodeId));
+    for (LocalSnapshotReport r : sorted) {
+      NodeFigure figure = figure(r);
+      for (AccountBalance b : r.getBalances()) {
+        if (b.getBalance() < 0) {
+          found.add(new Problem(ViolationReason.NEGATIVE_BALANCE,
+              "account " + b.getAccount() + " of node " + r.getNodeId() + " has " + b.getBalance()));
+        }
+      }
+      f.balances += figure.getBalancesTotal();
+      f.figures.add(figure);
+      for (ChannelState c : r.getChannels()) {
+        String name = c.getFromNode() + "->" + c.getToNode();
+        if (c.getToNode() != r.getNodeId() || c.getFromNode() == c.getToNode() || !inRange(c.getFromNode(), nodes)
+            || !inRange(c.getToNode(), nodes)) {
+          found.add(new Problem(ViolationReason.CHANNEL_UNKNOWN, "channel " + name + " reported by node "
+              + r.getNodeId() + " is not an incoming channel of a bank of " + nodes + " nodes"));
+          continue;
+        }
+        if (!seen.add(name)) {
+          found.add(new Problem(ViolationReason.CHANNEL_DUPLICATE, "channel " + name + " recorded more than once"));
+          continue;
+        }
+        rangeProblem(c).ifPresent(bad -> found.add(new Problem(ViolationReason.BAD_RANGE, "channel " + name + " " + bad)));
+        f.channels.add(c);
+        f.inFlight += c.getSum();
+      }
+    }
+    for (int i = 0; i < nodes; i++) {
+      for (int j = 0; j < nodes; j++) {
+        if (i != j && !seen.contains(i + "->" + j)) {
+          found.add(new Problem(ViolationReason.CHANNEL_MISSING, "channel " + i + "->" + j + " not recorded"));
+        }
+      }
+    }
+    long difference = f.balances + f.inFlight - expectedTotal;
+    if (difference != 0) {
+      f.problems.add(new Problem(ViolationReason.CONSERVATION, "balances " + f.balances + " + in flight " + f.inFlight
+          + " = " + (f.balances + f.inFlight) + ", expected " + expectedTotal + " (difference " + difference + ")"));
+    }
+    f.problems.addAll(found);
+    f.channels.sort(Comparator.comparingInt(ChannelState::getFromNode).thenComparingInt(ChannelState::getToNode));
+    return f;
+  }
+
+  private static boolean inRange(int node, int nodes) {
+    return node >= 0 && node < nodes;
   }
 }

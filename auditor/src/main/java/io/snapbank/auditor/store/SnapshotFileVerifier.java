@@ -1,8 +1,12 @@
 package io.snapbank.auditor.store;
 
 import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.Problem;
+import io.snapbank.auditor.core.UnreadableRange;
+import io.snapbank.auditor.core.ViolationReason;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.NodeFigure;
@@ -11,21 +15,59 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * Checks a stored snapshot file offline, without Kafka: rebuilds each node's report from the
- * file and runs the auditor's own rules on it (conservation, no negative balance, every channel
- * exactly once, possible ranges), and checks that the stored figures agree with the recomputed
- * ones.
+ * Checks a stored snapshot file ({@code snapshot-<id>.avro}) offline, without Kafka. The bank's
+ * nodes are the ones with figures in the file (ids 0..N-1, each once); each node's report is
+ * rebuilt from its figure (account balances) and the channels it received, and the auditor's own
+ * {@link AuditRules} run on them: conservation against the stored expected total, no negative
+ * balance, every channel i→j of the N nodes exactly once, possible ranges. It also checks that the
+ * stored totals, per-node totals, difference and status agree with the recomputed ones and, when
+ * the file holds a deep audit, that its listed transfers add up to the channel counts and sums
+ * (channels the deep audit could not read are not compared).
  */
 public final class SnapshotFileVerifier {
-  /** The outcome: ok, or the problems found. */
-  public record Result(long snapshotId, boolean ok, long expectedTotal, long recordedTotal, List<String> problems) {}
+  /**
+   * The outcome.
+   *
+   * @param snapshotId the file's snapshot id, or -1 when it could not be read
+   * @param ok true when no problem was found
+   * @param expectedTotal the stored genesis total
+   * @param recordedTotal recomputed balances plus in-flight sums
+   * @param problems one line per problem; audit findings start with their {@link ViolationReason}
+   */
+  public record Result(long snapshotId, boolean ok, long expectedTotal, long recordedTotal, List<String> problems) {
+    public Result {
+      problems = List.copyOf(problems);
+    }
+
+    /** The reasons of the problems that are audit findings, in order. */
+    public List<ViolationReason> reasons() {
+      List<ViolationReason> out = new ArrayList<>();
+      for (String p : problems) {
+        Problem.reasonOf(p).ifPresent(out::add);
+      }
+      return out;
+    }
+  }
 
   private SnapshotFileVerifier() {}
+
+  /** Reads the first report of an Avro container file. */
+  public static Optional<AuditReport> read(Path file) throws IOException {
+    try (DataFileReader<AuditReport> in =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(AuditReport.class))) {
+      return in.hasNext() ? Optional.of(in.next()) : Optional.empty();
+    } catch (AvroRuntimeException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
 
   /** Reads and verifies {@code file}; an unreadable file gives a result with the reason, not an exception. */
   public static Result verify(Path file) {
@@ -33,44 +75,91 @@ public final class SnapshotFileVerifier {
       return new Result(-1, false, 0, 0, List.of("no such file: " + file));
     }
     AuditReport r;
-    try (DataFileReader<AuditReport> in = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(AuditReport.class))) {
-      if (!in.hasNext()) {
+    try {
+      Optional<AuditReport> read = read(file);
+      if (read.isEmpty()) {
         return new Result(-1, false, 0, 0, List.of("the file holds no snapshot"));
       }
-      r = in.next();
-    } catch (IOException | AvroRuntimeException e) {
+      r = read.get();
+    } catch (IOException | RuntimeException e) {
       return new Result(-1, false, 0, 0, List.of("not a snapshot file (" + e.getMessage() + ")"));
     }
-    List<LocalSnapshotReport> reports = new ArrayList<>();
-    int nodes = r.getNodes().size();
-    for (NodeFigure n : r.getNodes()) {
-      List<ChannelState> chans = new ArrayList<>();
-      for (ChannelState c : r.getChannels()) {
-        if (c.getToNode() == n.getNodeId()) {
-          chans.add(c);
-        }
-      }
-      reports.add(new LocalSnapshotReport(r.getSnapshotId(), n.getNodeId(), r.getRequestedAtMs(), 0L,
-          r.getCompletedAtMs(), new ArrayList<>(n.getBalances()), chans));
+    return verify(r);
+  }
+
+  /** Verifies a report as stored. */
+  public static Result verify(AuditReport r) {
+    List<String> problems = new ArrayList<>();
+    if (r.getStatus() == AuditStatus.ABORTED) {
+      return new Result(r.getSnapshotId(), false, r.getExpectedTotal(), 0,
+          List.of("the snapshot was ABORTED: it holds no complete global state to verify"));
     }
-    AuditReport again = AuditRules.audit(r.getSnapshotId(), reports, nodes, r.getExpectedTotal(), r.getRequestedAtMs(),
-        r.getCompletedAtMs());
-    List<String> problems = new ArrayList<>(again.getProblems());
+    TreeMap<Integer, NodeFigure> byNode = new TreeMap<>();
     for (NodeFigure n : r.getNodes()) {
+      if (byNode.putIfAbsent(n.getNodeId(), n) != null) {
+        problems.add("node " + n.getNodeId() + " has more than one figure");
+      }
+    }
+    int nodes = byNode.isEmpty() ? 0 : Math.max(byNode.lastKey() + 1, 0);
+    for (int i = 0; i < nodes; i++) {
+      if (!byNode.containsKey(i)) {
+        problems.add("node " + i + " has no figure (the file's nodes are " + byNode.keySet() + ")");
+      }
+    }
+    if (!byNode.isEmpty() && byNode.firstKey() < 0) {
+      problems.add("node " + byNode.firstKey() + " has a negative id");
+    }
+    Map<Integer, List<ChannelState>> incoming = new TreeMap<>();
+    for (ChannelState c : r.getChannels()) {
+      if (byNode.containsKey(c.getToNode())) {
+        incoming.computeIfAbsent(c.getToNode(), k -> new ArrayList<>()).add(c);
+      } else {
+        problems.add(new Problem(ViolationReason.CHANNEL_UNKNOWN, "channel " + c.getFromNode() + "->" + c.getToNode()
+            + " goes to a node that is not in the snapshot").line());
+      }
+    }
+    List<LocalSnapshotReport> reports = new ArrayList<>();
+    for (NodeFigure n : byNode.values()) {
+      reports.add(new LocalSnapshotReport(r.getSnapshotId(), n.getNodeId(), r.getRequestedAtMs(), 0L,
+          r.getCompletedAtMs(), new ArrayList<>(n.getBalances()), incoming.getOrDefault(n.getNodeId(), List.of())));
       long sum = 0;
       for (AccountBalance b : n.getBalances()) {
         sum += b.getBalance();
       }
       if (sum != n.getBalancesTotal()) {
-        problems.add("node " + n.getNodeId() + " total " + n.getBalancesTotal() + " differs from its accounts' sum " + sum);
+        problems.add("node " + n.getNodeId() + " total " + n.getBalancesTotal() + " differs from its accounts' sum "
+            + sum);
+      }
+      if (n.getAccounts() != n.getBalances().size()) {
+        problems.add("node " + n.getNodeId() + " claims " + n.getAccounts() + " accounts but lists "
+            + n.getBalances().size());
       }
     }
-    if (again.getBalancesTotal() != r.getBalancesTotal() || again.getInFlightTotal() != r.getInFlightTotal()) {
-      problems.add("stored totals (" + r.getBalancesTotal() + " + " + r.getInFlightTotal()
-          + ") differ from the recomputed ones (" + again.getBalancesTotal() + " + " + again.getInFlightTotal() + ")");
+    AuditReport again = AuditRules.audit(r.getSnapshotId(), reports, nodes, r.getExpectedTotal(), r.getRequestedAtMs(),
+        r.getCompletedAtMs());
+    List<String> findings = new ArrayList<>(again.getProblems());
+    if (r.getDeepAudit() != null) {
+      List<UnreadableRange> unread = new ArrayList<>();
+      r.getDeepAudit().getProblems().forEach(p -> UnreadableRange.parse(p).ifPresent(unread::add));
+      AuditReport deep = AuditRules.withDeepAudit(r, r.getDeepAudit().getTransfers(), unread);
+      findings.addAll(deep.getDeepAudit().getProblems().stream()
+          .filter(p -> Problem.reasonOf(p).isPresent()).toList());
     }
-    if (!r.getStatus().name().equals(again.getStatus().name())) {
-      problems.add("stored status " + r.getStatus() + " but the rules give " + again.getStatus());
+    problems.addAll(0, findings);
+    if (again.getBalancesTotal() != r.getBalancesTotal() || again.getInFlightTotal() != r.getInFlightTotal()) {
+      problems.add("stored totals (balances " + r.getBalancesTotal() + ", in flight " + r.getInFlightTotal()
+          + ") differ from the recomputed ones (" + again.getBalancesTotal() + ", " + again.getInFlightTotal() + ")");
+    }
+    if (again.getDifference() != r.getDifference()) {
+      problems.add("stored difference " + r.getDifference() + " but the figures give " + again.getDifference());
+    }
+    boolean storedDeepMismatch = AuditRules.reasons(r).contains(ViolationReason.DEEP_AUDIT_MISMATCH);
+    AuditStatus expected = findings.isEmpty() && !storedDeepMismatch ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION;
+    if (r.getStatus() != expected) {
+      problems.add("stored status " + r.getStatus() + " but the figures give " + expected);
+    }
+    if (storedDeepMismatch && findings.isEmpty()) {
+      problems.add("the stored report names a deep audit mismatch: " + r.getProblems());
     }
     return new Result(r.getSnapshotId(), problems.isEmpty(), r.getExpectedTotal(),
         again.getBalancesTotal() + again.getInFlightTotal(), problems);

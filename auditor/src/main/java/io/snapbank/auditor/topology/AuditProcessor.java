@@ -1,7 +1,6 @@
 package io.snapbank.auditor.topology;
 
 import io.snapbank.auditor.app.AuditorConfig;
-import io.snapbank.auditor.core.Acceptance;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.SnapshotAssembly;
 import io.snapbank.schemas.AuditReport;
@@ -13,6 +12,7 @@ import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +28,25 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Assembles node reports per snapshot id and audits complete snapshots. All state is in
- * persistent stores, so a restarted auditor continues exactly where its last commit left it:
- * reports of pending snapshots are kept under {@code <id>/<node>}, pending snapshots with the time
- * they were first seen and requested, and finished ids with the time they finished (so duplicate
- * and late reports are ignored and counted). A wall-clock punctuator aborts snapshots pending
- * longer than the timeout and, if configured, writes scheduled snapshot requests.
+ * Assembles node reports per snapshot id ({@link SnapshotAssembly}) and audits complete snapshots
+ * ({@link AuditRules}). All state is in persistent stores, so a restarted auditor continues exactly
+ * where its last commit left it: reports of pending snapshots under {@code <id>/<node>}, pending
+ * snapshots with the wall-clock time they were first seen and their request time, finished ids
+ * with the time they finished (so duplicate and late reports are ignored and counted), the
+ * genesis, and counters.
+ *
+ * <p>A wall-clock punctuator aborts snapshots pending longer than the timeout (from when the
+ * auditor first saw their request or first report), writes scheduled snapshot requests when
+ * configured, and forgets finished ids after a day.
+ *
+ * <p>Records that cannot be used go to the quarantine topic, never dropped silently: undecodable
+ * ones ({@code UNDECODABLE}), reports of nodes outside the bank ({@code UNKNOWN_NODE}), a genesis
+ * that is invalid ({@code INVALID_GENESIS}) or differs from the one already known ({@code
+ * GENESIS_CONFLICT}).
  */
 final class AuditProcessor implements Processor<String, byte[], String, byte[]> {
-  private static final Duration FINISHED_RETENTION = Duration.ofDays(1);
+  static final Duration FINISHED_RETENTION = Duration.ofDays(1);
+  private static final long PURGE_EVERY_MS = 60_000;
   private static final String GENESIS_KEY = "genesis";
 
   private final AuditorConfig config;
@@ -48,6 +58,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   private KeyValueStore<String, byte[]> genesisStore;
   private KeyValueStore<String, Long> counters;
   private BankGenesis genesis;
+  private long lastPurgeMs = Long.MIN_VALUE;
 
   AuditProcessor(AuditorConfig config, BankTopics topics) {
     this.config = config;
@@ -71,27 +82,63 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   public void process(Record<String, byte[]> record) {
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
     if (record.value() == null || record.value().length == 0) {
-      quarantine(record, "EMPTY", "no value");
+      quarantine(record, "UNDECODABLE", "EMPTY: the record has no value");
       return;
     }
     try {
       if (topic.equals(topics.snapshotReports().name())) {
-        onReport(topics.snapshotReports().decode(record.value()), record.value());
+        onReport(topics.snapshotReports().decode(record.value()), record);
       } else if (topic.equals(topics.snapshotRequests().name())) {
         onRequest(topics.snapshotRequests().decode(record.value()));
       } else if (topic.equals(topics.genesis().name())) {
-        onGenesis(topics.genesis().decode(record.value()), record.value());
+        onGenesis(topics.genesis().decode(record.value()), record);
       }
     } catch (RecordDecodingException e) {
-      quarantine(record, e.failure().name(), e.getMessage());
+      quarantine(record, "UNDECODABLE", e.getMessage());
     }
   }
 
-  private void onGenesis(BankGenesis g, byte[] raw) {
-    if (genesis == null) { // the first genesis stands
-      genesis = g;
-      genesisStore.put(GENESIS_KEY, raw);
-      completeReady(now());
+  private void onGenesis(BankGenesis g, Record<String, byte[]> record) {
+    if (g.getNodes() < 1) {
+      quarantine(record, "INVALID_GENESIS", "a bank needs at least one node, the genesis names " + g.getNodes());
+      return;
+    }
+    if (genesis != null) {
+      if (!genesis.equals(g)) {
+        quarantine(record, "GENESIS_CONFLICT", "the bank's genesis is already known (" + genesis.getNodes()
+            + " nodes, total " + genesis.getTotal() + "); this one names " + g.getNodes() + " nodes, total "
+            + g.getTotal());
+      }
+      return;
+    }
+    genesis = g;
+    genesisStore.put(GENESIS_KEY, record.value());
+    admitHeldReports(now());
+  }
+
+  /** Once N is known: quarantines reports of nodes outside the bank and completes full snapshots. */
+  private void admitHeldReports(long nowMs) {
+    int n = genesis.getNodes();
+    List<Long> ids = new ArrayList<>();
+    try (KeyValueIterator<Long, String> it = pending.all()) {
+      while (it.hasNext()) {
+        ids.add(it.next().key);
+      }
+    }
+    for (long id : ids) {
+      SnapshotAssembly held = assembly(id, SnapshotAssembly.UNKNOWN_SIZE);
+      for (int node : held.outside(n)) {
+        String key = key(id, node);
+        byte[] raw = reports.get(key);
+        reports.delete(key);
+        quarantine(topics.snapshotReports().name(), -1, -1L, Long.toString(id), raw, "UNKNOWN_NODE",
+            "report of node " + node + " for snapshot " + id + ", held until the genesis arrived; the bank has "
+                + n + " nodes", nowMs);
+        count("unknownNode");
+      }
+      if (held.resized(n).isComplete()) {
+        complete(id, nowMs);
+      }
     }
   }
 
@@ -102,43 +149,51 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     }
     long[] meta = meta(id);
     long first = meta == null ? now() : meta[0];
-    long requested = meta == null || meta[1] == 0 ? r.getRequestedAtMs() : Math.min(meta[1], r.getRequestedAtMs());
-    pending.put(id, first + ":" + requested);
+    long requested = r.getRequestedAtMs();
+    if (meta != null && meta[1] > 0 && (requested <= 0 || meta[1] < requested)) {
+      requested = meta[1];
+    }
+    pending.put(id, first + ":" + Math.max(0, requested));
   }
 
-  private void onReport(LocalSnapshotReport r, byte[] raw) {
+  private void onReport(LocalSnapshotReport r, Record<String, byte[]> record) {
     long id = r.getSnapshotId();
+    int node = r.getNodeId();
     if (finished.get(id) != null) {
       count("late");
       return;
     }
-    SnapshotAssembly a = assembly(id);
-    Acceptance acc = a.offer(r.getNodeId());
-    if (genesis != null && acc == Acceptance.UNKNOWN_NODE) {
-      count("unknownNode");
-      return;
-    }
-    if (acc == Acceptance.DUPLICATE) {
-      count("duplicate");
-      return;
-    }
-    if (meta(id) == null) {
-      pending.put(id, now() + ":0");
-    }
-    reports.put(key(id, r.getNodeId()), raw);
-    if (acc == Acceptance.COMPLETED) {
-      complete(id, now());
+    int n = genesis == null ? SnapshotAssembly.UNKNOWN_SIZE : genesis.getNodes();
+    SnapshotAssembly.Step step = assembly(id, n).report(node);
+    switch (step.result()) {
+      case UNKNOWN_NODE -> {
+        quarantine(record, "UNKNOWN_NODE", "report of node " + node + " for snapshot " + id
+            + (genesis == null ? ": a node id is never negative" : "; the bank has nodes 0.." + (n - 1)));
+        count("unknownNode");
+      }
+      case DUPLICATE -> count("duplicate");
+      case LATE -> count("late");
+      case ACCEPTED, COMPLETED -> {
+        if (meta(id) == null) {
+          pending.put(id, now() + ":0");
+        }
+        reports.put(key(id, node), record.value());
+        if (step.next().isComplete()) {
+          complete(id, now());
+        }
+      }
+      default -> throw new IllegalStateException("unexpected " + step.result());
     }
   }
 
   private void punctuate(long nowMs) {
-    completeReady(nowMs);
     List<Long> expired = new ArrayList<>();
+    long timeout = config.snapshotTimeout().toMillis();
     try (KeyValueIterator<Long, String> it = pending.all()) {
       while (it.hasNext()) {
         KeyValue<Long, String> e = it.next();
         long first = Long.parseLong(e.value.substring(0, e.value.indexOf(':')));
-        if (nowMs - first >= config.snapshotTimeout().toMillis()) {
+        if (nowMs - first >= timeout) {
           expired.add(e.key);
         }
       }
@@ -147,49 +202,30 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
       abort(id, nowMs);
     }
     scheduleRequest(nowMs);
-    purgeFinished(nowMs);
-  }
-
-  /** Completes every pending snapshot that has all its reports (e.g. once the genesis arrives). */
-  private void completeReady(long nowMs) {
-    if (genesis == null) {
-      return;
-    }
-    List<Long> ready = new ArrayList<>();
-    try (KeyValueIterator<Long, String> it = pending.all()) {
-      while (it.hasNext()) {
-        long id = it.next().key;
-        if (assembly(id).reported().size() >= genesis.getNodes()) {
-          ready.add(id);
-        }
-      }
-    }
-    for (long id : ready) {
-      complete(id, nowMs);
+    if (nowMs - lastPurgeMs >= PURGE_EVERY_MS) {
+      purgeFinished(nowMs);
+      lastPurgeMs = nowMs;
     }
   }
 
   private void complete(long id, long nowMs) {
-    if (genesis == null) {
-      return; // completed once the genesis is known
-    }
-    List<LocalSnapshotReport> list = reportsOf(id);
     long[] meta = meta(id);
-    AuditReport report = AuditRules.audit(id, list, genesis.getNodes(), genesis.getTotal(), meta == null ? 0 : meta[1], nowMs);
+    AuditReport report = AuditRules.audit(id, reportsOf(id), genesis, meta == null ? 0 : meta[1], nowMs);
     emit(id, report, nowMs);
+    count("completed");
   }
 
   private void abort(long id, long nowMs) {
-    List<LocalSnapshotReport> list = reportsOf(id);
     long[] meta = meta(id);
     int nodes = genesis == null ? 0 : genesis.getNodes();
     long total = genesis == null ? 0 : genesis.getTotal();
-    AuditReport report = AuditRules.aborted(id, list, nodes, total, meta == null ? 0 : meta[1], nowMs);
+    AuditReport report = AuditRules.aborted(id, reportsOf(id), nodes, total, meta == null ? 0 : meta[1], nowMs);
     SnapshotAbort abort = new SnapshotAbort(id, "not complete within " + config.snapshotTimeout().toMillis()
         + " ms; missing nodes " + report.getMissingNodes(), nowMs);
     context.forward(new Record<>(Long.toString(id), topics.snapshotAborts().encode(abort), nowMs),
         AuditorTopology.ABORT_SINK);
     emit(id, report, nowMs);
+    count("aborted");
   }
 
   private void emit(long id, AuditReport report, long nowMs) {
@@ -212,11 +248,12 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     }
     Long last = counters.get("lastRequestedId");
     long id = Math.max(nowMs, last == null ? 0 : last + 1);
-    SnapshotRequest req = new SnapshotRequest(id, List.of(), nowMs, config.applicationId());
+    SnapshotRequest req = new SnapshotRequest(id, new ArrayList<>(), nowMs, config.applicationId());
     context.forward(new Record<>(Long.toString(id), topics.snapshotRequests().encode(req), nowMs),
         AuditorTopology.REQUEST_SINK);
     counters.put("lastRequestedId", id);
     counters.put("nextRequestAtMs", nowMs + config.requestPeriod().toMillis());
+    count("requested");
   }
 
   private void purgeFinished(long nowMs) {
@@ -234,19 +271,21 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   private void quarantine(Record<String, byte[]> record, String reason, String detail) {
     RecordMetadata m = context.recordMetadata().orElse(null);
-    String topic = m == null ? "" : m.topic();
-    int partition = m == null ? -1 : m.partition();
-    long offset = m == null ? -1 : m.offset();
-    QuarantineEnvelope env = new QuarantineEnvelope(reason, detail, topic, partition, offset,
-        record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        record.value() == null ? null : ByteBuffer.wrap(record.value()), "auditor", now());
-    context.forward(new Record<>(topic + "/" + partition + "/" + offset, topics.quarantine().encode(env),
-        record.timestamp()), AuditorTopology.QUARANTINE_SINK);
+    quarantine(m == null ? "" : m.topic(), m == null ? -1 : m.partition(), m == null ? -1L : m.offset(), record.key(),
+        record.value(), reason, detail, record.timestamp());
+  }
+
+  private void quarantine(String topic, int partition, long offset, String key, byte[] value, String reason,
+      String detail, long timestamp) {
+    QuarantineEnvelope env = new QuarantineEnvelope(reason, detail == null ? "" : detail, topic, partition, offset,
+        key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+        value == null ? null : ByteBuffer.wrap(value), "auditor", now());
+    context.forward(new Record<>(topic + "/" + partition + "/" + offset, topics.quarantine().encode(env), timestamp),
+        AuditorTopology.QUARANTINE_SINK);
     count("quarantined");
   }
 
-  private SnapshotAssembly assembly(long id) {
-    int nodes = genesis == null ? Integer.MAX_VALUE : genesis.getNodes();
+  private SnapshotAssembly assembly(long id, int nodes) {
     TreeSet<Integer> have = new TreeSet<>();
     for (String k : reportKeys(id)) {
       have.add(Integer.parseInt(k.substring(k.indexOf('/') + 1)));

@@ -15,36 +15,56 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongFunction;
 
 /**
- * Serves audit reports: {@code GET /} a page with the latest snapshots, per-node balances and the
- * channel matrix of in-flight money, refreshing every second; {@code GET /api/reports} the latest
- * 50 as JSON, newest first; {@code GET /api/reports/ID} one; {@code POST /api/reports/ID/deep-audit}
- * runs a deep audit. Thread-safe: reports may be added from any thread.
+ * Serves audit reports over HTTP (JDK server, all interfaces):
+ *
+ * <ul>
+ *   <li>{@code GET /}: one static page (inline script, no external assets) listing the latest
+ *       snapshots with their status, and for the selected one (by default the latest complete one)
+ *       its problems, per-node balances and the channel matrix of money in flight (rows: from,
+ *       columns: to); it polls {@code /api/reports} every second. Stable hooks: each snapshot row
+ *       is a {@code tr.snapshot} with {@code data-id} and {@code data-status}; {@code #summary},
+ *       {@code #detail-title}, {@code #problems}, {@code #nodes} (rows {@code tr.node} with {@code
+ *       data-node}) and {@code #matrix} (cells {@code td.channel} with {@code data-from}, {@code
+ *       data-to}, {@code data-sum}, {@code data-count}).
+ *   <li>{@code GET /api/reports}: the latest 50 reports as a JSON array, newest (highest snapshot
+ *       id) first;
+ *   <li>{@code GET /api/reports/ID}: one report, 404 when unknown;
+ *   <li>{@code POST /api/reports/ID/deep-audit}: runs a deep audit now (when the app provides one).
+ * </ul>
+ *
+ * <p>Thread-safe: reports may be added from any thread; the latest version of a snapshot wins.
  */
 public final class AuditWebServer implements AutoCloseable {
   private static final int KEEP = 200;
+  private static final int LIST_SIZE = 50;
+  private static final String JSON = "application/json; charset=utf-8";
   private final TreeMap<Long, AuditReport> reports = new TreeMap<>();
   private final HttpServer server;
+  private final ExecutorService executor;
   private final String page;
   private volatile LongFunction<Optional<AuditReport>> deepAudit = id -> Optional.empty();
 
   public AuditWebServer(int port) {
-    try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
-      try (InputStream in = AuditWebServer.class.getResourceAsStream("index.html")) {
-        page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    try (InputStream in = AuditWebServer.class.getResourceAsStream("index.html")) {
+      if (in == null) {
+        throw new IllegalStateException("the page resource index.html is missing");
       }
+      page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve the web page on port " + port + ": " + e.getMessage(), e);
     }
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+    executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "audit-web");
       t.setDaemon(true);
       return t;
-    }));
+    });
+    server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
@@ -70,7 +90,8 @@ public final class AuditWebServer implements AutoCloseable {
     return Optional.ofNullable(reports.get(id));
   }
 
-  private synchronized List<AuditReport> latest(int n) {
+  /** Up to {@code n} of the latest reports, newest first. */
+  public synchronized List<AuditReport> latest(int n) {
     List<AuditReport> out = new ArrayList<>(reports.descendingMap().values());
     return Collections.unmodifiableList(out.subList(0, Math.min(n, out.size())));
   }
@@ -80,31 +101,63 @@ public final class AuditWebServer implements AutoCloseable {
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
       if (path.equals("/") || path.equals("/index.html")) {
-        send(ex, 200, "text/html; charset=utf-8", page);
-      } else if (path.equals("/api/reports")) {
-        send(ex, 200, "application/json", ReportJson.toJson(latest(50)));
+        if (get(ex, method)) {
+          send(ex, 200, "text/html; charset=utf-8", page);
+        }
+      } else if (path.equals("/api/reports") || path.equals("/api/reports/")) {
+        if (get(ex, method)) {
+          send(ex, 200, JSON, ReportJson.toJson(latest(LIST_SIZE)));
+        }
       } else if (path.startsWith("/api/reports/")) {
-        String[] parts = path.substring("/api/reports/".length()).split("/");
-        long id;
-        try {
-          id = Long.parseLong(parts[0]);
-        } catch (NumberFormatException e) {
-          send(ex, 400, "application/json", "{\"error\":\"snapshot id must be a number\"}");
-          return;
-        }
-        Optional<AuditReport> r = parts.length == 2 && parts[1].equals("deep-audit") && method.equals("POST")
-            ? deepAudit.apply(id) : get(id);
-        if (r.isPresent()) {
-          send(ex, 200, "application/json", ReportJson.toJson(r.get()));
-        } else {
-          send(ex, 404, "application/json", "{\"error\":\"no report for snapshot " + id + "\"}");
-        }
+        reportResource(ex, method, path.substring("/api/reports/".length()).split("/", -1));
       } else {
-        send(ex, 404, "text/plain", "not found");
+        send(ex, 404, "text/plain; charset=utf-8", "not found");
       }
     } catch (RuntimeException e) {
-      send(ex, 500, "text/plain", "error: " + e.getMessage());
+      send(ex, 500, "text/plain; charset=utf-8", "error: " + e.getMessage());
     }
+  }
+
+  private void reportResource(HttpExchange ex, String method, String[] parts) throws IOException {
+    long id;
+    try {
+      id = Long.parseLong(parts[0]);
+    } catch (NumberFormatException e) {
+      send(ex, 400, JSON, "{\"error\":\"snapshot id must be a number\"}");
+      return;
+    }
+    Optional<AuditReport> r;
+    if (parts.length == 1) {
+      if (!get(ex, method)) {
+        return;
+      }
+      r = get(id);
+    } else if (parts.length == 2 && parts[1].equals("deep-audit")) {
+      if (!method.equals("POST")) {
+        ex.getResponseHeaders().set("Allow", "POST");
+        send(ex, 405, JSON, "{\"error\":\"use POST\"}");
+        return;
+      }
+      r = deepAudit.apply(id);
+    } else {
+      send(ex, 404, "text/plain; charset=utf-8", "not found");
+      return;
+    }
+    if (r.isPresent()) {
+      send(ex, 200, JSON, ReportJson.toJson(r.get()));
+    } else {
+      send(ex, 404, JSON, "{\"error\":\"no report for snapshot " + id + "\"}");
+    }
+  }
+
+  /** True for GET; otherwise answers 405. */
+  private static boolean get(HttpExchange ex, String method) throws IOException {
+    if (method.equals("GET")) {
+      return true;
+    }
+    ex.getResponseHeaders().set("Allow", "GET");
+    send(ex, 405, "text/plain; charset=utf-8", "method not allowed");
+    return false;
   }
 
   private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
@@ -120,5 +173,6 @@ public final class AuditWebServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -1,5 +1,6 @@
 package io.snapbank.auditor.topology;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import io.snapbank.schemas.QuarantineEnvelope;
 import io.snapbank.schemas.SnapshotAbort;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.topic.BankTopics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +103,25 @@ class AuditorTopologyTest {
     reports.pipeInput(Long.toString(r.getSnapshotId()), TOPICS.snapshotReports().encode(r));
   }
 
+  private long counter(String name) {
+    Long v = driver.<String, Long>getKeyValueStore(AuditorTopology.COUNTERS_STORE).get(name);
+    return v == null ? 0 : v;
+  }
+
+  private List<QuarantineEnvelope> quarantined() {
+    List<QuarantineEnvelope> out = new ArrayList<>();
+    for (byte[] v : quarantine.readValuesToList()) {
+      out.add(TOPICS.quarantine().decode(v));
+    }
+    return out;
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
   private List<AuditReport> auditReports() {
     List<AuditReport> out = new ArrayList<>();
     for (byte[] v : audits.readValuesToList()) {
@@ -114,9 +137,11 @@ class AuditorTopologyTest {
     pipe(report(7, 1, 90, 0));
     assertTrue(audits.isEmpty(), "no report before every node reported");
     pipe(report(7, 2, 100, 10));
-    List<AuditReport> out = auditReports();
-    assertEquals(1, out.size());
-    AuditReport r = out.get(0);
+    TestRecord<String, byte[]> rec = audits.readRecord();
+    assertEquals("7", rec.key());
+    assertTrue(audits.isEmpty(), "exactly one audit report");
+    AuditReport r = TOPICS.auditReports().decode(rec.value());
+    assertEquals(7, r.getSnapshotId());
     assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
     assertEquals(300, r.getExpectedTotal());
     assertEquals(290, r.getBalancesTotal());
@@ -164,12 +189,19 @@ class AuditorTopologyTest {
     assertEquals(AuditStatus.ABORTED, out.get(0).getStatus());
     assertEquals(List.of(1, 2), out.get(0).getMissingNodes());
     assertEquals(500, out.get(0).getRequestedAtMs());
-    SnapshotAbort abort = TOPICS.snapshotAborts().decode(aborts.readValue());
+    TestRecord<String, byte[]> abortRecord = aborts.readRecord();
+    assertEquals("11", abortRecord.key());
+    SnapshotAbort abort = TOPICS.snapshotAborts().decode(abortRecord.value());
     assertEquals(11, abort.getSnapshotId());
+    assertTrue(abort.getReason().contains("[1, 2]"), abort.getReason());
+    assertTrue(aborts.isEmpty(), "one abort");
+    assertEquals(1L, counter("aborted"));
     pipe(report(11, 1, 100, 0));
     pipe(report(11, 2, 100, 0));
     driver.advanceWallClockTime(Duration.ofSeconds(20));
     assertTrue(audits.isEmpty(), "late reports of an aborted snapshot give no second report");
+    assertTrue(aborts.isEmpty(), "and no second abort");
+    assertEquals(2L, counter("late"));
   }
 
   @Test
@@ -181,8 +213,9 @@ class AuditorTopologyTest {
     pipe(report(12, 2, 100, 0));
     pipe(report(12, 2, 100, 0));
     assertEquals(1, auditReports().size());
-    assertEquals(1L, driver.<String, Long>getKeyValueStore(AuditorTopology.COUNTERS_STORE).get("duplicate"));
-    assertEquals(1L, driver.<String, Long>getKeyValueStore(AuditorTopology.COUNTERS_STORE).get("late"));
+    assertEquals(1L, counter("duplicate"));
+    assertEquals(1L, counter("late"));
+    assertTrue(quarantine.isEmpty(), "duplicates are counted, not quarantined");
   }
 
   @Test
@@ -199,11 +232,108 @@ class AuditorTopologyTest {
   void when_a_report_cannot_be_decoded_then_it_is_quarantined_with_its_position() {
     genesis3();
     reports.pipeInput("x", new byte[] {1, 2, 3});
-    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
-    assertEquals("BAD_HEADER", q.getReason());
+    TestRecord<String, byte[]> rec = quarantine.readRecord();
+    QuarantineEnvelope q = TOPICS.quarantine().decode(rec.value());
+    assertEquals("UNDECODABLE", q.getReason());
+    assertTrue(q.getDetail().contains("BAD_HEADER"), q.getDetail());
     assertEquals(TOPICS.snapshotReports().name(), q.getSourceTopic());
-    assertEquals(3, q.getValue().remaining());
+    assertEquals(0, q.getSourcePartition());
+    assertEquals(0L, q.getSourceOffset());
+    assertEquals("auditor", q.getDetectedBy());
+    assertArrayEquals(new byte[] {1, 2, 3}, bytes(q.getValue()));
+    assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), bytes(q.getKey()));
+    assertEquals(TOPICS.snapshotReports().name() + "/0/0", rec.key());
     assertTrue(audits.isEmpty());
+    assertEquals(1L, counter("quarantined"));
+  }
+
+  @Test
+  void when_a_request_or_genesis_cannot_be_decoded_or_is_empty_then_each_is_quarantined() {
+    requests.pipeInput("5", new byte[] {(byte) 0xC3, 0x01, 9});
+    genesis.pipeInput("genesis", new byte[0]);
+    List<QuarantineEnvelope> q = quarantined();
+    assertEquals(2, q.size());
+    assertEquals(TOPICS.snapshotRequests().name(), q.get(0).getSourceTopic());
+    assertEquals(TOPICS.genesis().name(), q.get(1).getSourceTopic());
+    assertTrue(q.get(1).getDetail().startsWith("EMPTY"), q.get(1).getDetail());
+    genesis3();
+    assertTrue(quarantine.isEmpty(), "a valid genesis after a bad one is used");
+  }
+
+  @Test
+  void when_a_node_outside_the_bank_reports_then_it_is_quarantined_and_the_snapshot_still_completes() {
+    genesis3();
+    pipe(report(14, 0, 100, 0));
+    pipe(report(14, 5, 100, 0));
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("UNKNOWN_NODE", q.getReason());
+    assertTrue(audits.isEmpty());
+    pipe(report(14, 1, 100, 0));
+    pipe(report(14, 2, 100, 0));
+    List<AuditReport> out = auditReports();
+    assertEquals(1, out.size());
+    assertEquals(AuditStatus.CONSISTENT, out.get(0).getStatus(), out.get(0).getProblems().toString());
+    assertEquals(1L, counter("unknownNode"));
+  }
+
+  @Test
+  void when_an_outside_node_reported_before_the_genesis_then_it_is_quarantined_when_the_genesis_arrives() {
+    pipe(report(15, 0, 100, 0));
+    pipe(report(15, 7, 100, 0));
+    pipe(report(15, 1, 100, 0));
+    pipe(report(15, 2, 100, 0));
+    assertTrue(audits.isEmpty());
+    genesis3();
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("UNKNOWN_NODE", q.getReason());
+    assertEquals(-1L, q.getSourceOffset(), "its position is no longer known");
+    AuditReport r = auditReports().get(0);
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals(3, r.getNodes().size());
+  }
+
+  @Test
+  void when_a_different_genesis_arrives_then_it_is_quarantined_and_the_first_stands() {
+    genesis3();
+    genesis.pipeInput("genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L)));
+    assertEquals("GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
+    genesis3();
+    assertTrue(quarantine.isEmpty(), "the same genesis again is no conflict");
+    pipe(report(16, 0, 100, 0));
+    pipe(report(16, 1, 100, 0));
+    pipe(report(16, 2, 100, 0));
+    AuditReport r = auditReports().get(0);
+    assertEquals(300, r.getExpectedTotal());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus());
+  }
+
+  @Test
+  void when_the_request_was_seen_then_latency_counts_from_its_time() {
+    genesis3();
+    long requestedAt = START.toEpochMilli() - 250;
+    requests.pipeInput("17", TOPICS.snapshotRequests().encode(new SnapshotRequest(17L, List.of(), requestedAt, "test")));
+    driver.advanceWallClockTime(Duration.ofMillis(750));
+    pipe(report(17, 0, 100, 0));
+    pipe(report(17, 1, 100, 0));
+    pipe(report(17, 2, 100, 0));
+    AuditReport r = auditReports().get(0);
+    assertEquals(requestedAt, r.getRequestedAtMs());
+    assertEquals(START.toEpochMilli() + 750, r.getCompletedAtMs());
+    assertEquals(1_000, r.getLatencyMs());
+    assertEquals(1L, counter("completed"));
+  }
+
+  @Test
+  void when_a_request_arrives_for_a_finished_snapshot_then_nothing_is_reopened() {
+    genesis3();
+    pipe(report(18, 0, 100, 0));
+    pipe(report(18, 1, 100, 0));
+    pipe(report(18, 2, 100, 0));
+    assertEquals(1, auditReports().size());
+    requests.pipeInput("18", TOPICS.snapshotRequests().encode(new SnapshotRequest(18L, List.of(), 1L, "test")));
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    assertTrue(audits.isEmpty(), "no abort of an already audited snapshot");
+    assertTrue(aborts.isEmpty());
   }
 
   @Test

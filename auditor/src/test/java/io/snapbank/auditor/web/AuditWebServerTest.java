@@ -1,8 +1,11 @@
 package io.snapbank.auditor.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.ChannelState;
@@ -49,28 +52,90 @@ class AuditWebServerTest {
       assertTrue(one.body().contains("\"status\" : \"CONSISTENT\"") && one.body().contains("\"inFlightTotal\" : 30"), one.body());
       assertEquals(404, get(web.port(), "/api/reports/99").statusCode());
       assertEquals(400, get(web.port(), "/api/reports/abc").statusCode());
-      assertTrue(get(web.port(), "/").body().contains("<title>snapbank audit</title>"));
+      assertEquals(404, get(web.port(), "/api/reports/41/nothing").statusCode());
+      assertEquals(404, get(web.port(), "/nothing").statusCode());
+      HttpResponse<String> page = get(web.port(), "/");
+      assertEquals(200, page.statusCode());
+      assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+      assertTrue(page.body().contains("<title>snapbank audit</title>"));
+      assertTrue(page.body().contains("fetch('/api/reports'"), "the page polls the API");
+      assertFalse(page.body().contains("src=\"http") || page.body().contains("href=\"http"), "no external assets");
+    }
+  }
+
+  @Test
+  void when_the_list_is_asked_then_json_of_at_most_50_newest_first() throws Exception {
+    try (AuditWebServer web = new AuditWebServer(0)) {
+      for (long id = 1; id <= 60; id++) {
+        web.add(AuditRules.aborted(id, List.of(), 2, 200, 0, id));
+      }
+      JsonNode list = new ObjectMapper().readTree(get(web.port(), "/api/reports").body());
+      assertEquals(50, list.size());
+      assertEquals(60, list.get(0).get("snapshotId").asLong());
+      assertEquals(11, list.get(49).get("snapshotId").asLong());
+      assertEquals("ABORTED", list.get(0).get("status").asText());
+      assertEquals(2, list.get(0).get("missingNodes").size());
+    }
+  }
+
+  @Test
+  void when_a_report_is_updated_then_the_latest_version_is_served() throws Exception {
+    try (AuditWebServer web = serverWithTwoReports()) {
+      web.add(AuditRules.aborted(41, List.of(), 2, 200, 0, 1));
+      JsonNode one = new ObjectMapper().readTree(get(web.port(), "/api/reports/41").body());
+      assertEquals("ABORTED", one.get("status").asText());
+    }
+  }
+
+  @Test
+  void when_a_deep_audit_is_posted_then_the_app_runs_it_and_get_is_refused() throws Exception {
+    try (AuditWebServer web = serverWithTwoReports()) {
+      web.onDeepAudit(id -> id == 41 ? web.get(41) : java.util.Optional.empty());
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> post = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/api/reports/41/deep-audit"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, post.statusCode());
+      assertTrue(post.body().contains("\"snapshotId\" : 41"), post.body());
+      assertEquals(405, get(web.port(), "/api/reports/41/deep-audit").statusCode());
+      HttpResponse<String> missing = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/api/reports/7/deep-audit"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, missing.statusCode());
+      HttpResponse<String> postList = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/api/reports"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, postList.statusCode());
     }
   }
 
   @Test
   void when_the_page_is_loaded_in_headless_chromium_then_it_shows_a_consistent_and_an_aborted_snapshot(
-      @TempDir Path profile) throws Exception {
+      @TempDir Path tmp) throws Exception {
     Path chromium = Path.of("/usr/bin/chromium");
+    Path profile = Files.createDirectory(tmp.resolve("profile"));
+    Path out = tmp.resolve("dom.html");
     Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium is not installed");
     try (AuditWebServer web = serverWithTwoReports()) {
       Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
           "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
           "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
           "http://127.0.0.1:" + web.port() + "/")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String dom = new String(p.getInputStream().readAllBytes());
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(out.toFile()).start();
+      boolean done = p.waitFor(60, TimeUnit.SECONDS);
+      if (!done) {
+        p.destroyForcibly();
+      }
+      assertTrue(done, "chromium finished");
+      String dom = Files.readString(out);
       assertTrue(dom.contains("data-status=\"CONSISTENT\"") && dom.contains("data-id=\"41\""), dom);
       assertTrue(dom.contains("data-status=\"ABORTED\"") && dom.contains("data-id=\"42\""), dom);
       assertTrue(dom.contains("1 consistent, 0 violations, 1 aborted"), dom);
       assertTrue(dom.contains("Snapshot 41: CONSISTENT"), "the detail shows the latest complete snapshot");
       assertTrue(dom.contains("30 (2)"), "the channel matrix shows the money in flight: " + dom);
+      assertTrue(dom.contains("data-from=\"0\" data-to=\"1\" data-sum=\"30\" data-count=\"2\""), dom);
+      assertTrue(dom.contains("data-node=\"0\" data-balance=\"70\""), "per-node balances: " + dom);
+      assertTrue(dom.contains("n0-a000: 70"), "per-account balances: " + dom);
     }
   }
 }

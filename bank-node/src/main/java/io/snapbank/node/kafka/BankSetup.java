@@ -73,6 +73,12 @@ public final class BankSetup {
       throws InterruptedException {
     List<String> created = new ArrayList<>();
     try (Admin admin = admin(bootstrap)) {
+      try {
+        admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        admin.close(Duration.ZERO); // do not wait for calls that cannot complete
+        throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
+      }
       for (NewTopic t : topicsOf(topics, genesis.getNodes())) {
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
