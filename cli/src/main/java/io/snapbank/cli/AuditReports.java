@@ -1,6 +1,6 @@
 package io.snapbank.cli;
 
-import io.snapbank.node.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;

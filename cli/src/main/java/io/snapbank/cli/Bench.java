@@ -5,7 +5,7 @@ import io.snapbank.auditor.app.AuditorConfig;
 import io.snapbank.node.app.NodeConfig;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
-import io.snapbank.node.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.SnapshotRequest;

@@ -1,5 +1,6 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.auditor.store.SnapshotStore;
 import io.snapbank.auditor.topology.AuditorTopology;
 import io.snapbank.auditor.web.AuditWebServer;
@@ -143,8 +144,9 @@ public final class AuditorApp implements AutoCloseable {
       }
     });
     String client = config.applicationId();
-    producer = KafkaSettings.producer(config.bootstrapServers(), client + "-deep-audit");
-    followerConsumer = KafkaSettings.committedReader(config.bootstrapServers(), client + "-follower", 100);
+    producer = KafkaClients.producer(config.bootstrapServers(), Map.of("client.id", client + "-deep-audit"));
+    followerConsumer = KafkaClients.committedReader(config.bootstrapServers(), null,
+        Map.of("client.id", client + "-follower", "fetch.max.wait.ms", "100"));
     follower = new Thread(this::follow, client + "-report-follower");
     follower.setDaemon(true);
     streams.start();

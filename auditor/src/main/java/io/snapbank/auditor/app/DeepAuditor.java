@@ -1,5 +1,6 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.schemas.AuditReport;
@@ -59,7 +60,7 @@ public final class DeepAuditor {
     List<InFlightTransfer> transfers = new ArrayList<>();
     List<UnreadableRange> unreadable = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        KafkaSettings.committedReader(bootstrapServers, "deep-audit-" + report.getSnapshotId(), 10)) {
+        KafkaClients.committedReader(bootstrapServers, null, Map.of("client.id", "deep-audit-" + report.getSnapshotId()))) {
       for (ChannelState c : report.getChannels()) {
         try {
           transfers.addAll(read(consumer, c));
@@ -75,7 +76,7 @@ public final class DeepAuditor {
 
   /** The in-flight transfers of one recorded channel, in offset order. */
   public List<InFlightTransfer> listInFlight(ChannelState channel) {
-    try (KafkaConsumer<byte[], byte[]> consumer = KafkaSettings.committedReader(bootstrapServers, "deep-audit", 10)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(bootstrapServers, null, Map.of("client.id", "deep-audit"))) {
       return read(consumer, channel);
     }
   }

@@ -1,5 +1,6 @@
 package io.snapbank.node.kafka;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.node.app.NodeConfig;
 import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.ChannelSnapshot;

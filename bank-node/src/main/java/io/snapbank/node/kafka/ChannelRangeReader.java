@@ -1,5 +1,6 @@
 package io.snapbank.node.kafka;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.Transfer;
 import io.snapbank.schemas.serde.RecordDecodingException;

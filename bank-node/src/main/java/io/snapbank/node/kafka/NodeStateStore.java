@@ -1,5 +1,6 @@
 package io.snapbank.node.kafka;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.snapbank.node.kafka;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.node.app.NodeConfig;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.LocalSnapshotReport;

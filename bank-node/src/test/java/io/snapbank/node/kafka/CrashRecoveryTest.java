@@ -1,5 +1,6 @@
 package io.snapbank.node.kafka;
 
+import io.snapbank.schemas.kafka.KafkaClients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.snapbank.node.kafka;
+package io.snapbank.schemas.kafka;
 
 import java.util.Map;
 import java.util.Properties;
@@ -9,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Kafka client settings used by bank nodes and tools. Keys and values are raw bytes. */
+/** Kafka client settings shared by bank nodes, the auditor and tools. Keys and values are raw bytes. */
 public final class KafkaClients {
   private KafkaClients() {}
 
