@@ -19,11 +19,11 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller roles) running inside
- * this JVM, from Kafka's own broker classes. Supports transactions, exactly-once and compacted
- * topics. Data lives in {@link #dataDir()}: a temporary directory deleted on {@link #close()},
- * or a given directory that is formatted once and reused, so a broker restarted on it keeps its
- * data. Clients connect to {@link #bootstrapServers()} on 127.0.0.1.
+ * A real single-node Kafka broker (KRaft, combined broker and controller roles) running inside this
+ * JVM, from Kafka's own broker classes. Supports transactions, exactly-once and compacted topics.
+ * Data lives in {@link #dataDir()}: a temporary directory deleted on {@link #close()}, or a given
+ * directory that is formatted once and reused, so a broker restarted on it keeps its data. Clients
+ * connect to {@link #bootstrapServers()} on 127.0.0.1.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
@@ -85,7 +85,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        p.put(
+            "listeners",
+            "PLAINTEXT://127.0.0.1:"
+                + clientPort
+                + ","
+                + CONTROLLER
+                + "://127.0.0.1:"
+                + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         p.put("controller.listener.names", CONTROLLER);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
@@ -112,15 +119,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.putAll(config);
         KafkaConfig kafkaConfig = KafkaConfig.fromProps(p, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-          Formatter f = new Formatter()
-              .setNodeId(NODE_ID)
-              .setClusterId(Uuid.randomUuid().toString())
-              .addDirectory(logDir.toString())
-              .setMetadataLogDirectory(logDir.toString())
-              .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-              .setControllerListenerName(CONTROLLER)
-              .setIgnoreFormatted(true)
-              .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+          Formatter f =
+              new Formatter()
+                  .setNodeId(NODE_ID)
+                  .setClusterId(Uuid.randomUuid().toString())
+                  .addDirectory(logDir.toString())
+                  .setMetadataLogDirectory(logDir.toString())
+                  .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                  .setControllerListenerName(CONTROLLER)
+                  .setIgnoreFormatted(true)
+                  .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
           f.run();
         }
         KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
@@ -129,19 +137,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         broker.awaitReady();
         return broker;
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot prepare the broker's data directory: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot prepare the broker's data directory: " + e.getMessage(), e);
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
-        throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot start the embedded Kafka broker: " + e.getMessage(), e);
       }
     }
   }
 
   private void awaitReady() throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms", "5000", "default.api.timeout.ms", "10000"))) {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers(),
+                "request.timeout.ms",
+                "5000",
+                "default.api.timeout.ms",
+                "10000"))) {
       while (true) {
         try {
           if (!admin.describeCluster().nodes().get().isEmpty()) {
@@ -195,5 +212,4 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
   }
-
 }

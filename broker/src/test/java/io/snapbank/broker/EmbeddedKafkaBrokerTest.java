@@ -25,9 +25,11 @@ class EmbeddedKafkaBrokerTest {
 
   private static List<String> readCommitted(String bootstrap, TopicPartition tp) {
     List<String> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
-        Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
@@ -41,20 +43,35 @@ class EmbeddedKafkaBrokerTest {
   }
 
   @Test
-  void when_transactions_commit_and_abort_then_read_committed_sees_only_committed_and_data_survives_restart(
-      @TempDir Path dir) throws Exception {
+  void
+      when_transactions_commit_and_abort_then_read_committed_sees_only_committed_and_data_survives_restart(
+          @TempDir Path dir) throws Exception {
     TopicPartition p0 = new TopicPartition("t", 0);
     TopicPartition p1 = new TopicPartition("t", 1);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir).start()) {
       String bootstrap = broker.bootstrapServers();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic("t", Optional.of(4), Optional.empty()))).all().get();
+        admin
+            .createTopics(List.of(new NewTopic("t", Optional.of(4), Optional.empty())))
+            .all()
+            .get();
       }
-      try (KafkaProducer<String, String> p = new KafkaProducer<>(
-              Map.of("bootstrap.servers", bootstrap, "transactional.id", "tx-1"), new StringSerializer(), new StringSerializer());
-          KafkaConsumer<String, String> group = new KafkaConsumer<>(
-              Map.of("bootstrap.servers", bootstrap, "group.id", "g", "enable.auto.commit", "false"),
-              new StringDeserializer(), new StringDeserializer())) {
+      try (KafkaProducer<String, String> p =
+              new KafkaProducer<>(
+                  Map.of("bootstrap.servers", bootstrap, "transactional.id", "tx-1"),
+                  new StringSerializer(),
+                  new StringSerializer());
+          KafkaConsumer<String, String> group =
+              new KafkaConsumer<>(
+                  Map.of(
+                      "bootstrap.servers",
+                      bootstrap,
+                      "group.id",
+                      "g",
+                      "enable.auto.commit",
+                      "false"),
+                  new StringDeserializer(),
+                  new StringDeserializer())) {
         p.initTransactions();
         p.beginTransaction();
         p.send(new ProducerRecord<>("t", 0, "k", "committed-0"));
@@ -69,7 +86,14 @@ class EmbeddedKafkaBrokerTest {
       assertEquals(List.of("committed-0"), readCommitted(bootstrap, p0));
       assertEquals(List.of("committed-1"), readCommitted(bootstrap, p1));
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        assertEquals(42, admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get().get(p0).offset());
+        assertEquals(
+            42,
+            admin
+                .listConsumerGroupOffsets("g")
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .get(p0)
+                .offset());
       }
     }
     try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().dataDir(dir).start()) {

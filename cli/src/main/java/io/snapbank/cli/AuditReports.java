@@ -1,7 +1,7 @@
 package io.snapbank.cli;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
@@ -20,7 +20,8 @@ final class AuditReports {
   /** All reports present now, in topic order, latest version per snapshot. */
   static Map<Long, AuditReport> readAll(String bootstrap, BankTopics topics, Duration timeout) {
     Map<Long, AuditReport> out = new LinkedHashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(bootstrap, null, Map.of())) {
       TopicPartition tp = partition(c, topics, timeout);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
@@ -28,10 +29,12 @@ final class AuditReports {
       long deadline = System.currentTimeMillis() + timeout.toMillis();
       while (c.position(tp, timeout) < end && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          decode(topics, r).ifPresent(a -> {
-            out.remove(a.getSnapshotId());
-            out.put(a.getSnapshotId(), a);
-          });
+          decode(topics, r)
+              .ifPresent(
+                  a -> {
+                    out.remove(a.getSnapshotId());
+                    out.put(a.getSnapshotId(), a);
+                  });
         }
       }
     }
@@ -39,8 +42,10 @@ final class AuditReports {
   }
 
   /** Waits for the first report of {@code snapshotId} written from now on or already present. */
-  static Optional<AuditReport> await(String bootstrap, BankTopics topics, long snapshotId, Duration timeout) {
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+  static Optional<AuditReport> await(
+      String bootstrap, BankTopics topics, long snapshotId, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(bootstrap, null, Map.of())) {
       TopicPartition tp = partition(c, topics, timeout);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
@@ -57,10 +62,12 @@ final class AuditReports {
     return Optional.empty();
   }
 
-  private static TopicPartition partition(KafkaConsumer<byte[], byte[]> c, BankTopics topics, Duration timeout) {
+  private static TopicPartition partition(
+      KafkaConsumer<byte[], byte[]> c, BankTopics topics, Duration timeout) {
     String name = topics.auditReports().name();
     if (c.partitionsFor(name, timeout).isEmpty()) {
-      throw new IllegalStateException("topic " + name + " does not exist; run 'snapbank init' first");
+      throw new IllegalStateException(
+          "topic " + name + " does not exist; run 'snapbank init' first");
     }
     return new TopicPartition(name, 0);
   }
@@ -70,9 +77,11 @@ final class AuditReports {
       return Optional.empty();
     }
     try {
-      return Optional.of(topics.auditReports().valueSerde().deserializer().deserialize(r.topic(), r.value()));
+      return Optional.of(
+          topics.auditReports().valueSerde().deserializer().deserialize(r.topic(), r.value()));
     } catch (RecordDecodingException e) {
-      System.err.println("skipping undecodable audit report at offset " + r.offset() + ": " + e.getMessage());
+      System.err.println(
+          "skipping undecodable audit report at offset " + r.offset() + ": " + e.getMessage());
       return Optional.empty();
     }
   }

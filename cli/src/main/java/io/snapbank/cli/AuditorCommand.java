@@ -13,50 +13,83 @@ import picocli.CommandLine.Option;
 @Command(
     name = "auditor",
     mixinStandardHelpOptions = true,
-    description = "Run the auditor (Kafka Streams, exactly-once) until Ctrl-C: assembles snapshots, publishes"
-        + " audit reports, stores complete snapshots and serves the web page.")
+    description =
+        "Run the auditor (Kafka Streams, exactly-once) until Ctrl-C: assembles snapshots, publishes"
+            + " audit reports, stores complete snapshots and serves the web page.")
 final class AuditorCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
-  @Option(names = "--state-dir", defaultValue = "${env:SNAPBANK_STATE_DIR:-./data/auditor-state}", description = "Kafka Streams state directory (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--state-dir",
+      defaultValue = "${env:SNAPBANK_STATE_DIR:-./data/auditor-state}",
+      description = "Kafka Streams state directory (default ${DEFAULT-VALUE}).")
   Path stateDir;
 
-  @Option(names = "--snapshot-dir", defaultValue = "${env:SNAPBANK_SNAPSHOT_DIR:-./data/snapshots}", description = "Where complete snapshots are stored (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--snapshot-dir",
+      defaultValue = "${env:SNAPBANK_SNAPSHOT_DIR:-./data/snapshots}",
+      description = "Where complete snapshots are stored (default ${DEFAULT-VALUE}).")
   Path snapshotDir;
 
-  @Option(names = "--retain", defaultValue = "20", description = "Complete snapshots kept as files (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--retain",
+      defaultValue = "20",
+      description = "Complete snapshots kept as files (default ${DEFAULT-VALUE}).")
   int retain;
 
-  @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, description = "A snapshot not complete within this time is ABORTED (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "A snapshot not complete within this time is ABORTED (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--request-period", defaultValue = "${env:SNAPBANK_REQUEST_PERIOD:-0}", converter = DurationConverter.class, description = "Request a snapshot this often, e.g. 5s (default: never).")
+  @Option(
+      names = "--request-period",
+      defaultValue = "${env:SNAPBANK_REQUEST_PERIOD:-0}",
+      converter = DurationConverter.class,
+      description = "Request a snapshot this often, e.g. 5s (default: never).")
   Duration requestPeriod;
 
-  @Option(names = "--http-port", defaultValue = "${env:SNAPBANK_HTTP_PORT:-8080}", description = "Web page port (default ${DEFAULT-VALUE}; -1 = off).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:SNAPBANK_HTTP_PORT:-8080}",
+      description = "Web page port (default ${DEFAULT-VALUE}; -1 = off).")
   int httpPort;
 
-  @Option(names = "--deep-audit-every", defaultValue = "0", description = "Deep-audit every n-th complete snapshot (default: on demand only).")
+  @Option(
+      names = "--deep-audit-every",
+      defaultValue = "0",
+      description = "Deep-audit every n-th complete snapshot (default: on demand only).")
   int deepAuditEvery;
 
   @Override
   public Integer call() throws Exception {
-    AuditorConfig config = AuditorConfig.of(kafka.bootstrap, kafka.prefix, stateDir)
-        .withTimeout(timeout)
-        .withRequestPeriod(requestPeriod)
-        .withStorage(snapshotDir, retain)
-        .withHttpPort(httpPort)
-        .withDeepAuditEvery(deepAuditEvery);
+    AuditorConfig config =
+        AuditorConfig.of(kafka.bootstrap, kafka.prefix, stateDir)
+            .withTimeout(timeout)
+            .withRequestPeriod(requestPeriod)
+            .withStorage(snapshotDir, retain)
+            .withHttpPort(httpPort)
+            .withDeepAuditEvery(deepAuditEvery);
     AuditorApp app = new AuditorApp(config);
     app.onReport(r -> System.out.println(ReportFormat.line(r)));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                }));
     app.start();
-    System.out.println("auditor of bank '" + kafka.prefix + "' at " + kafka.bootstrap
-        + (app.httpPort() > 0 ? "; web page http://localhost:" + app.httpPort() + "/" : ""));
+    System.out.println(
+        "auditor of bank '"
+            + kafka.prefix
+            + "' at "
+            + kafka.bootstrap
+            + (app.httpPort() > 0 ? "; web page http://localhost:" + app.httpPort() + "/" : ""));
     while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
       if (app.failure().isPresent()) {
         System.err.println("error: " + app.failure().get());

@@ -5,11 +5,11 @@ import io.snapbank.auditor.app.AuditorConfig;
 import io.snapbank.node.app.NodeConfig;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.Transfer;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,7 +42,13 @@ import org.apache.kafka.common.TopicPartition;
 final class Bench {
   /** Settings of one run. */
   record Options(
-      String bootstrap, int nodes, Duration duration, long ceilingRecords, long inFlight, double rate, double loadShare,
+      String bootstrap,
+      int nodes,
+      Duration duration,
+      long ceilingRecords,
+      long inFlight,
+      double rate,
+      double loadShare,
       Path work) {}
 
   /** One measured figure. */
@@ -64,20 +70,53 @@ final class Bench {
     double plain = 0;
     double with = 0;
     for (int round = 1; round <= 2; round++) {
-      plain = Math.max(plain, bank(false, o.rate(), ceiling, "[2/6] saturated, no snapshots, round " + round, round == 2));
-      with = Math.max(with, bank(true, o.rate(), ceiling, "[3/6] saturated, a snapshot every second, round " + round,
-          round == 2));
+      plain =
+          Math.max(
+              plain,
+              bank(
+                  false,
+                  o.rate(),
+                  ceiling,
+                  "[2/6] saturated, no snapshots, round " + round,
+                  round == 2));
+      with =
+          Math.max(
+              with,
+              bank(
+                  true,
+                  o.rate(),
+                  ceiling,
+                  "[3/6] saturated, a snapshot every second, round " + round,
+                  round == 2));
     }
-    rows.add(new Row("bank committed transfers/s, no snapshots, saturated", fmt(plain), ">= 100,000 or >= 0.3 x Kafka",
-        String.format("%.2f x Kafka; best of 2", plain / ceiling)));
-    rows.add(new Row("bank committed transfers/s, 1 snapshot/s, saturated", fmt(with), ">= 100,000 or >= 0.3 x Kafka",
-        String.format("%.2f x Kafka; best of 2", with / ceiling)));
+    rows.add(
+        new Row(
+            "bank committed transfers/s, no snapshots, saturated",
+            fmt(plain),
+            ">= 100,000 or >= 0.3 x Kafka",
+            String.format("%.2f x Kafka; best of 2", plain / ceiling)));
+    rows.add(
+        new Row(
+            "bank committed transfers/s, 1 snapshot/s, saturated",
+            fmt(with),
+            ">= 100,000 or >= 0.3 x Kafka",
+            String.format("%.2f x Kafka; best of 2", with / ceiling)));
     double overhead = plain <= 0 ? 0 : (plain - with) * 100.0 / plain;
-    rows.add(new Row("snapshot overhead at 1 snapshot/s", String.format("%.1f %%", overhead), "<= 5 %",
-        "saturated throughput lost vs. no snapshots"));
+    rows.add(
+        new Row(
+            "snapshot overhead at 1 snapshot/s",
+            String.format("%.1f %%", overhead),
+            "<= 5 %",
+            "saturated throughput lost vs. no snapshots"));
     double sustained = Math.max(1000, plain * o.loadShare() / o.nodes());
-    bank(true, sustained, ceiling, String.format("[4/6] %.0f %% of saturation (%s transfers/s), a snapshot every second",
-        o.loadShare() * 100, fmt(sustained * o.nodes())), true);
+    bank(
+        true,
+        sustained,
+        ceiling,
+        String.format(
+            "[4/6] %.0f %% of saturation (%s transfers/s), a snapshot every second",
+            o.loadShare() * 100, fmt(sustained * o.nodes())),
+        true);
     memory();
     recovery();
     return rows;
@@ -85,17 +124,48 @@ final class Bench {
 
   // 1. Kafka's transactional produce rate with transfer-sized records, in a separate JVM.
   private double ceiling() throws Exception {
-    int size = BankTopics.of("x").transfers(0).encode(new ChannelRecord(0, 1, 123456L,
-        new Transfer("0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis()))).length;
+    int size =
+        BankTopics.of("x")
+            .transfers(0)
+            .encode(
+                new ChannelRecord(
+                    0,
+                    1,
+                    123456L,
+                    new Transfer(
+                        "0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis())))
+            .length;
     String topic = "bench-ceiling-" + run;
     try (Admin admin = BankSetup.admin(o.bootstrap())) {
-      admin.createTopics(List.of(new NewTopic(topic, o.nodes(), (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, o.nodes(), (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
-    out.printf("[1/6] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n", o.ceilingRecords(), size);
-    Process p = java("org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records",
-        Long.toString(o.ceilingRecords()), "--record-size", Integer.toString(size), "--throughput", "-1",
-        "--transactional-id", "bench-ceiling-" + run, "--transaction-duration-ms", "100",
-        "--producer-props", "bootstrap.servers=" + o.bootstrap(), "acks=all", "linger.ms=5", "batch.size=131072").start();
+    out.printf(
+        "[1/6] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
+        o.ceilingRecords(), size);
+    Process p =
+        java(
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--topic",
+                topic,
+                "--num-records",
+                Long.toString(o.ceilingRecords()),
+                "--record-size",
+                Integer.toString(size),
+                "--throughput",
+                "-1",
+                "--transactional-id",
+                "bench-ceiling-" + run,
+                "--transaction-duration-ms",
+                "100",
+                "--producer-props",
+                "bootstrap.servers=" + o.bootstrap(),
+                "acks=all",
+                "linger.ms=5",
+                "batch.size=131072")
+            .start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(10, TimeUnit.MINUTES);
     Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(text);
@@ -106,12 +176,18 @@ final class Bench {
     if (rate == 0) {
       throw new IllegalStateException("ProducerPerformance gave no result:\n" + text);
     }
-    rows.add(new Row("Kafka transactional produce (ProducerPerformance)", fmt(rate) + " records/s", "-", size + "-byte records"));
+    rows.add(
+        new Row(
+            "Kafka transactional produce (ProducerPerformance)",
+            fmt(rate) + " records/s",
+            "-",
+            size + "-byte records"));
     return rate;
   }
 
   // 2. and 3. The bank's committed transfer rate, without and with a snapshot per second.
-  private double bank(boolean snapshots, double ratePerNode, double ceiling, String phase, boolean report)
+  private double bank(
+      boolean snapshots, double ratePerNode, double ceiling, String phase, boolean report)
       throws Exception {
     boolean saturated = ratePerNode >= o.rate();
     String prefix = "bench-" + run + (snapshots ? "-snap" : "-plain") + (saturated ? "" : "-load");
@@ -122,12 +198,16 @@ final class Bench {
     List<BankNode> nodes = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < o.nodes(); i++) {
-      BankNode n = new BankNode(new NodeConfig(o.bootstrap(), prefix, i, ratePerNode, 100, 1.0, 100, i + 1, Map.of()), topics);
-      n.onCreditLatency(ms -> {
-        synchronized (latency) {
-          latency.recordValue(Math.min(ms, 3_600_000L));
-        }
-      });
+      BankNode n =
+          new BankNode(
+              new NodeConfig(o.bootstrap(), prefix, i, ratePerNode, 100, 1.0, 100, i + 1, Map.of()),
+              topics);
+      n.onCreditLatency(
+          ms -> {
+            synchronized (latency) {
+              latency.recordValue(Math.min(ms, 3_600_000L));
+            }
+          });
       Thread t = new Thread(n, "bench-node-" + i);
       t.start();
       nodes.add(n);
@@ -140,19 +220,23 @@ final class Bench {
     Histogram snapLatency = new Histogram(3_600_000L, 3);
     long[] snapCounts = new long[3];
     if (snapshots) {
-      auditor = new AuditorApp(AuditorConfig.of(o.bootstrap(), prefix, o.work().resolve("auditor-" + prefix))
-          .withRequestPeriod(Duration.ofSeconds(1)).withPunctuateInterval(Duration.ofMillis(100))
-          .withTimeout(Duration.ofSeconds(10)));
-      auditor.onReport(r -> {
-        synchronized (snapLatency) {
-          if (r.getDeepAudit() == null) {
-            snapCounts[r.getStatus().ordinal()]++;
-            if (r.getStatus() != AuditStatus.ABORTED) {
-              snapLatency.recordValue(Math.min(r.getLatencyMs(), 3_600_000L));
+      auditor =
+          new AuditorApp(
+              AuditorConfig.of(o.bootstrap(), prefix, o.work().resolve("auditor-" + prefix))
+                  .withRequestPeriod(Duration.ofSeconds(1))
+                  .withPunctuateInterval(Duration.ofMillis(100))
+                  .withTimeout(Duration.ofSeconds(10)));
+      auditor.onReport(
+          r -> {
+            synchronized (snapLatency) {
+              if (r.getDeepAudit() == null) {
+                snapCounts[r.getStatus().ordinal()]++;
+                if (r.getStatus() != AuditStatus.ABORTED) {
+                  snapLatency.recordValue(Math.min(r.getLatencyMs(), 3_600_000L));
+                }
+              }
             }
-          }
-        }
-      });
+          });
       auditor.start();
       auditor.awaitRunning(Duration.ofSeconds(60));
     }
@@ -183,23 +267,40 @@ final class Bench {
         throw new IllegalStateException("node failed during the benchmark: " + n.failure().get());
       }
     }
-    String label = (snapshots ? "1 snapshot/s" : "no snapshots") + (saturated ? ", saturated" : ", sustained load");
+    String label =
+        (snapshots ? "1 snapshot/s" : "no snapshots")
+            + (saturated ? ", saturated" : ", sustained load");
     if (!report) {
       return rate;
     }
     if (!saturated) {
       synchronized (latency) {
-        rows.add(new Row("transfer latency send->credit p50/p99, " + label,
-            latency.getValueAtPercentile(50) + " / " + latency.getValueAtPercentile(99) + " ms", "-",
-            fmt(rate) + " transfers/s committed"));
+        rows.add(
+            new Row(
+                "transfer latency send->credit p50/p99, " + label,
+                latency.getValueAtPercentile(50) + " / " + latency.getValueAtPercentile(99) + " ms",
+                "-",
+                fmt(rate) + " transfers/s committed"));
       }
     }
     if (snapshots) {
       synchronized (snapLatency) {
-        rows.add(new Row("snapshot latency p50/p99/max, " + label,
-            snapLatency.getValueAtPercentile(50) + " / " + snapLatency.getValueAtPercentile(99) + " / "
-                + snapLatency.getMaxValue() + " ms", saturated ? "-" : "p50 <= 300 ms, p99 <= 1 s",
-            snapCounts[0] + " consistent, " + snapCounts[1] + " violations, " + snapCounts[2] + " aborted"));
+        rows.add(
+            new Row(
+                "snapshot latency p50/p99/max, " + label,
+                snapLatency.getValueAtPercentile(50)
+                    + " / "
+                    + snapLatency.getValueAtPercentile(99)
+                    + " / "
+                    + snapLatency.getMaxValue()
+                    + " ms",
+                saturated ? "-" : "p50 <= 300 ms, p99 <= 1 s",
+                snapCounts[0]
+                    + " consistent, "
+                    + snapCounts[1]
+                    + " violations, "
+                    + snapCounts[2]
+                    + " aborted"));
       }
     }
     return rate;
@@ -218,39 +319,57 @@ final class Bench {
     String prefix = "bench-" + run + "-mem";
     BankTopics topics = BankTopics.of(prefix);
     BankSetup.init(o.bootstrap(), topics, BankSetup.genesis(2, 2, 1_000L, 0));
-    out.printf("[5/6] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n", o.inFlight(), o.inFlight());
-    BankNode receiver = new BankNode(new NodeConfig(o.bootstrap(), prefix, 1, 0, 1, 0, 100, 1, Map.of()), topics);
+    out.printf(
+        "[5/6] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n",
+        o.inFlight(), o.inFlight());
+    BankNode receiver =
+        new BankNode(new NodeConfig(o.bootstrap(), prefix, 1, 0, 1, 0, 100, 1, Map.of()), topics);
     Thread t = new Thread(receiver, "bench-mem-node");
     t.start();
     receiver.awaitReady(Duration.ofSeconds(60));
     long seq = 0;
-    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(o.bootstrap(), Map.of("linger.ms", "20", "batch.size", "262144"))) {
-      seq = writeTransfers(p, topics, seq, o.inFlight()); // node 0's channel, written as node 0 would
+    try (KafkaProducer<byte[], byte[]> p =
+        KafkaClients.producer(o.bootstrap(), Map.of("linger.ms", "20", "batch.size", "262144"))) {
+      seq =
+          writeTransfers(p, topics, seq, o.inFlight()); // node 0's channel, written as node 0 would
       awaitCondition(() -> receiver.stats().credits() >= o.inFlight(), Duration.ofMinutes(5));
       long baseline = heapAfterGc();
-      // node 1 initiates; node 0 is not running, so its marker never comes and the snapshot stays open
-      p.send(new ProducerRecord<>(topics.snapshotRequests().name(), 0, "1".getBytes(StandardCharsets.UTF_8),
-          topics.snapshotRequests().encode(new SnapshotRequest(1L, List.of(1), System.currentTimeMillis(), "bench"))));
+      // node 1 initiates; node 0 is not running, so its marker never comes and the snapshot stays
+      // open
+      p.send(
+          new ProducerRecord<>(
+              topics.snapshotRequests().name(),
+              0,
+              "1".getBytes(StandardCharsets.UTF_8),
+              topics
+                  .snapshotRequests()
+                  .encode(
+                      new SnapshotRequest(1L, List.of(1), System.currentTimeMillis(), "bench"))));
       p.flush();
       Thread.sleep(500);
       writeTransfers(p, topics, seq, o.inFlight());
       awaitCondition(() -> receiver.stats().credits() >= 2 * o.inFlight(), Duration.ofMinutes(5));
       long open = heapAfterGc();
-      rows.add(new Row("node heap, snapshot open over " + fmt(o.inFlight()) + " in-flight transfers",
-          String.format("%+.1f MB", (open - baseline) / 1e6), "<= 16 MB extra",
-          "vs. the same traffic with no snapshot open (whole-JVM heap after GC)"));
+      rows.add(
+          new Row(
+              "node heap, snapshot open over " + fmt(o.inFlight()) + " in-flight transfers",
+              String.format("%+.1f MB", (open - baseline) / 1e6),
+              "<= 16 MB extra",
+              "vs. the same traffic with no snapshot open (whole-JVM heap after GC)"));
     } finally {
       receiver.stop();
       t.join(30_000);
     }
   }
 
-  private static long writeTransfers(KafkaProducer<byte[], byte[]> p, BankTopics topics, long seq, long count) {
+  private static long writeTransfers(
+      KafkaProducer<byte[], byte[]> p, BankTopics topics, long seq, long count) {
     String topic = topics.transfers(0).name();
     long now = System.currentTimeMillis();
     for (long i = 0; i < count; i++) {
       seq++;
-      ChannelRecord r = new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now));
+      ChannelRecord r =
+          new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now));
       p.send(new ProducerRecord<>(topic, 1, null, topics.transfers(0).encode(r)));
     }
     p.flush();
@@ -274,7 +393,9 @@ final class Bench {
     BankTopics topics = BankTopics.of(prefix);
     BankSetup.init(o.bootstrap(), topics, BankSetup.genesis(2, 5, 1_000_000L, 0));
     out.println("[6/6] recovery: SIGKILL of a node process, restart, first commit...");
-    BankNode other = new BankNode(new NodeConfig(o.bootstrap(), prefix, 1, 1000, 100, 1.0, 100, 2, Map.of()), topics);
+    BankNode other =
+        new BankNode(
+            new NodeConfig(o.bootstrap(), prefix, 1, 1000, 100, 1.0, 100, 2, Map.of()), topics);
     Thread t = new Thread(other, "bench-rec-node");
     t.start();
     other.awaitReady(Duration.ofSeconds(60));
@@ -290,8 +411,12 @@ final class Bench {
       node = nodeProcess(prefix, log);
       awaitCondition(() -> latestCheckpointOffset(topics) > before, Duration.ofSeconds(120));
       double seconds = (System.nanoTime() - killedAt) / 1e9;
-      rows.add(new Row("recovery: SIGKILL to first commit after restart", String.format("%.1f s", seconds), "<= 10 s",
-          "includes starting a new JVM"));
+      rows.add(
+          new Row(
+              "recovery: SIGKILL to first commit after restart",
+              String.format("%.1f s", seconds),
+              "<= 10 s",
+              "includes starting a new JVM"));
     } finally {
       node.destroy();
       node.waitFor(30, TimeUnit.SECONDS);
@@ -301,15 +426,27 @@ final class Bench {
   }
 
   private Process nodeProcess(String prefix, Path log) throws IOException {
-    return java("io.snapbank.node.app.NodeMain", "--bootstrap", o.bootstrap(), "--prefix", prefix, "--node", "0",
-        "--rate", "1000", "--commit-ms", "100")
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return java(
+            "io.snapbank.node.app.NodeMain",
+            "--bootstrap",
+            o.bootstrap(),
+            "--prefix",
+            prefix,
+            "--node",
+            "0",
+            "--rate",
+            "1000",
+            "--commit-ms",
+            "100")
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
   }
 
   /** Offset of the last committed checkpoint of node 0, or -1. */
   private long latestCheckpointOffset(BankTopics topics) {
     TopicPartition tp = new TopicPartition(topics.nodeState().name(), 0);
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(o.bootstrap(), null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(o.bootstrap(), null, Map.of())) {
       c.assign(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
       c.seek(tp, Math.max(0, end - 20));
@@ -324,7 +461,8 @@ final class Bench {
     }
   }
 
-  private static void awaitCondition(BooleanSupplier ok, Duration timeout) throws InterruptedException {
+  private static void awaitCondition(BooleanSupplier ok, Duration timeout)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     while (!ok.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
@@ -336,8 +474,14 @@ final class Bench {
 
   /** A child JVM on this process's class path, output and errors merged. */
   private static ProcessBuilder java(String main, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), main));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true);
   }
@@ -362,5 +506,4 @@ final class Bench {
       out.printf(f, r.metric(), r.value(), r.target(), r.note());
     }
   }
-
 }

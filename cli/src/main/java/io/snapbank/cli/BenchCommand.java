@@ -12,29 +12,52 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmark: Kafka's transactional produce ceiling, the bank's committed transfers/s and latency"
-        + " without and with a snapshot per second, snapshot latency, node heap with a snapshot open over many"
-        + " in-flight transfers, and recovery after SIGKILL. Uses an embedded broker unless --bootstrap is given.")
+    description =
+        "Benchmark: Kafka's transactional produce ceiling, the bank's committed transfers/s and latency"
+            + " without and with a snapshot per second, snapshot latency, node heap with a snapshot open over many"
+            + " in-flight transfers, and recovery after SIGKILL. Uses an embedded broker unless --bootstrap is given.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = {"-b", "--bootstrap"}, description = "Kafka to measure against (default: an embedded broker).")
+  @Option(
+      names = {"-b", "--bootstrap"},
+      description = "Kafka to measure against (default: an embedded broker).")
   String bootstrap;
 
-  @Option(names = "--nodes", defaultValue = "4", description = "Bank nodes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--nodes",
+      defaultValue = "4",
+      description = "Bank nodes (default ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class, description = "Measuring time of each bank phase (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      description = "Measuring time of each bank phase (default ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--ceiling-records", defaultValue = "2000000", description = "Records for Kafka's ceiling run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ceiling-records",
+      defaultValue = "2000000",
+      description = "Records for Kafka's ceiling run (default ${DEFAULT-VALUE}).")
   long ceilingRecords;
 
-  @Option(names = "--in-flight", defaultValue = "1000000", description = "Transfers in flight for the memory phase (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--in-flight",
+      defaultValue = "1000000",
+      description = "Transfers in flight for the memory phase (default ${DEFAULT-VALUE}).")
   long inFlight;
 
-  @Option(names = "--rate", defaultValue = "1000000", description = "Offered transfers/s per node (default ${DEFAULT-VALUE}: as fast as it goes).")
+  @Option(
+      names = "--rate",
+      defaultValue = "1000000",
+      description = "Offered transfers/s per node (default ${DEFAULT-VALUE}: as fast as it goes).")
   double rate;
 
-  @Option(names = "--load", defaultValue = "0.5", description = "Sustained load for the latency phase, as a share of the saturated rate (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--load",
+      defaultValue = "0.5",
+      description =
+          "Sustained load for the latency phase, as a share of the saturated rate (default ${DEFAULT-VALUE}).")
   double load;
 
   @Override
@@ -50,10 +73,19 @@ final class BenchCommand implements Callable<Integer> {
       target = broker.bootstrapServers();
     }
     try {
-      System.out.printf("snapbank bench on %s: %d nodes, %d s per phase, %d cores, max heap %d MB%n", target, nodes,
-          duration.toSeconds(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-      List<Bench.Row> rows = new Bench(new Bench.Options(target, nodes, duration, ceilingRecords, inFlight, rate, load, work),
-          System.out).run();
+      System.out.printf(
+          "snapbank bench on %s: %d nodes, %d s per phase, %d cores, max heap %d MB%n",
+          target,
+          nodes,
+          duration.toSeconds(),
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() >> 20);
+      List<Bench.Row> rows =
+          new Bench(
+                  new Bench.Options(
+                      target, nodes, duration, ceilingRecords, inFlight, rate, load, work),
+                  System.out)
+              .run();
       System.out.println();
       Bench.print(System.out, rows);
       return 0;

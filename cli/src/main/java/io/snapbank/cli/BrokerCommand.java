@@ -10,13 +10,20 @@ import picocli.CommandLine.Option;
 @Command(
     name = "broker",
     mixinStandardHelpOptions = true,
-    description = "Run a single-node Kafka broker (KRaft) in this process until Ctrl-C, for running the other"
-        + " commands as separate processes on one machine.")
+    description =
+        "Run a single-node Kafka broker (KRaft) in this process until Ctrl-C, for running the other"
+            + " commands as separate processes on one machine.")
 final class BrokerCommand implements Callable<Integer> {
-  @Option(names = "--port", defaultValue = "${env:SNAPBANK_BROKER_PORT:-9092}", description = "Client port (default ${DEFAULT-VALUE}; 0 = any free port).")
+  @Option(
+      names = "--port",
+      defaultValue = "${env:SNAPBANK_BROKER_PORT:-9092}",
+      description = "Client port (default ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
 
-  @Option(names = "--data-dir", description = "Data directory, kept across runs (default: a temporary directory removed on exit).")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Data directory, kept across runs (default: a temporary directory removed on exit).")
   Path dataDir;
 
   @Override
@@ -27,12 +34,19 @@ final class BrokerCommand implements Callable<Integer> {
     }
     EmbeddedKafkaBroker broker = b.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      broker.close();
-      stopped.countDown();
-    }));
-    System.out.println("Kafka broker running at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
-        + "); Ctrl-C stops it");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  broker.close();
+                  stopped.countDown();
+                }));
+    System.out.println(
+        "Kafka broker running at "
+            + broker.bootstrapServers()
+            + " (data in "
+            + broker.dataDir()
+            + "); Ctrl-C stops it");
     stopped.await();
     return 0;
   }

@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "conformance",
     mixinStandardHelpOptions = true,
-    description = "Replay a directory of Chandy-Lamport conformance cases (cases.tsv, .top, .events, .snap,"
-        + " delays.txt) through the snapshot engine; exits 1 if any expected snapshot differs.")
+    description =
+        "Replay a directory of Chandy-Lamport conformance cases (cases.tsv, .top, .events, .snap,"
+            + " delays.txt) through the snapshot engine; exits 1 if any expected snapshot differs.")
 final class ConformanceCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "Case directory.")
   Path dir;

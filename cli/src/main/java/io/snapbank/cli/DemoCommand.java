@@ -28,31 +28,58 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run the whole system in one process: an embedded Kafka broker, N bank nodes moving money,"
-        + " and the auditor requesting a snapshot every few seconds. Ctrl-C stops it cleanly.")
+    description =
+        "Run the whole system in one process: an embedded Kafka broker, N bank nodes moving money,"
+            + " and the auditor requesting a snapshot every few seconds. Ctrl-C stops it cleanly.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--nodes", defaultValue = "4", description = "Bank nodes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--nodes",
+      defaultValue = "4",
+      description = "Bank nodes (default ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--accounts", defaultValue = "10", description = "Accounts per node (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--accounts",
+      defaultValue = "10",
+      description = "Accounts per node (default ${DEFAULT-VALUE}).")
   int accounts;
 
-  @Option(names = "--rate", defaultValue = "500", description = "Transfers per second per node (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "500",
+      description = "Transfers per second per node (default ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--snapshot-every", defaultValue = "2s", converter = DurationConverter.class, description = "Snapshot period (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--snapshot-every",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description = "Snapshot period (default ${DEFAULT-VALUE}).")
   Duration snapshotEvery;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (e.g. 60 or 60s) and exit non-zero if any snapshot was a VIOLATION; default: run until Ctrl-C.")
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description =
+          "Stop after this long (e.g. 60 or 60s) and exit non-zero if any snapshot was a VIOLATION; default: run until Ctrl-C.")
   Duration duration;
 
-  @Option(names = "--data-dir", description = "Broker and auditor data directory (default: a temporary directory removed on exit).")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Broker and auditor data directory (default: a temporary directory removed on exit).")
   Path dataDir;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Web page port (default ${DEFAULT-VALUE}; 0 = any free port, -1 = off).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "Web page port (default ${DEFAULT-VALUE}; 0 = any free port, -1 = off).")
   int httpPort;
 
-  @Option(names = "--port", defaultValue = "0", description = "Kafka client port (default: any free port).")
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "Kafka client port (default: any free port).")
   int kafkaPort;
 
   private final AtomicLong consistent = new AtomicLong();
@@ -69,16 +96,26 @@ final class DemoCommand implements Callable<Integer> {
     boolean temp = dataDir == null;
     Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
     out.println("starting an embedded Kafka broker...");
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka")).start();
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka")).start();
     String bootstrap = broker.bootstrapServers();
     BankTopics topics = BankTopics.of("demo");
-    BankGenesis genesis = BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis())).genesis();
-    out.printf("Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n", bootstrap, nodes, accounts, genesis.getTotal());
+    BankGenesis genesis =
+        BankSetup.init(
+                bootstrap,
+                topics,
+                BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis()))
+            .genesis();
+    out.printf(
+        "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n",
+        bootstrap, nodes, accounts, genesis.getTotal());
 
     List<BankNode> bank = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
-      NodeConfig c = new NodeConfig(bootstrap, "demo", i, rate, 500, 0.8, 100, System.nanoTime() + i, Map.of());
+      NodeConfig c =
+          new NodeConfig(
+              bootstrap, "demo", i, rate, 500, 0.8, 100, System.nanoTime() + i, Map.of());
       BankNode n = new BankNode(c, topics);
       Thread t = new Thread(n, "bank-node-" + i);
       t.start();
@@ -87,36 +124,46 @@ final class DemoCommand implements Callable<Integer> {
     }
     for (BankNode n : bank) {
       if (!n.awaitReady(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("node " + n.nodeId() + " did not start: " + n.failure().orElse("timeout"));
+        throw new IllegalStateException(
+            "node " + n.nodeId() + " did not start: " + n.failure().orElse("timeout"));
       }
     }
-    AuditorConfig ac = AuditorConfig.of(bootstrap, "demo", dir.resolve("auditor-state"))
-        .withTimeout(Duration.ofSeconds(15))
-        .withPunctuateInterval(Duration.ofMillis(250))
-        .withRequestPeriod(snapshotEvery)
-        .withStorage(dir.resolve("snapshots"), 20)
-        .withHttpPort(httpPort)
-        .withDeepAuditEvery(5);
+    AuditorConfig ac =
+        AuditorConfig.of(bootstrap, "demo", dir.resolve("auditor-state"))
+            .withTimeout(Duration.ofSeconds(15))
+            .withPunctuateInterval(Duration.ofMillis(250))
+            .withRequestPeriod(snapshotEvery)
+            .withStorage(dir.resolve("snapshots"), 20)
+            .withHttpPort(httpPort)
+            .withDeepAuditEvery(5);
     AuditorApp auditor = new AuditorApp(ac);
     boolean tty = System.console() != null;
     auditor.onReport(r -> onReport(out, r, tty));
     auditor.start();
-    out.println("bank nodes running; auditor requesting a snapshot every " + snapshotEvery.toMillis() + " ms");
+    out.println(
+        "bank nodes running; auditor requesting a snapshot every "
+            + snapshotEvery.toMillis()
+            + " ms");
     if (auditor.httpPort() > 0) {
       out.println("web page: http://localhost:" + auditor.httpPort() + "/");
     }
-    out.println("snapshots are stored in " + dir.resolve("snapshots") + (duration == null ? "; Ctrl-C stops" : ""));
+    out.println(
+        "snapshots are stored in "
+            + dir.resolve("snapshots")
+            + (duration == null ? "; Ctrl-C stops" : ""));
 
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        cleaned.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                cleaned.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.currentTimeMillis();
     long lastSent = 0;
@@ -124,7 +171,10 @@ final class DemoCommand implements Callable<Integer> {
     int tick = 0;
     while (!stop.await(1, TimeUnit.SECONDS)) {
       long now = System.currentTimeMillis();
-      long sent = bank.stream().mapToLong(n -> n.stats().transfersSent() + n.stats().localTransfers()).sum();
+      long sent =
+          bank.stream()
+              .mapToLong(n -> n.stats().transfersSent() + n.stats().localTransfers())
+              .sum();
       double perSecond = (sent - lastSent) * 1000.0 / Math.max(1, now - lastTick);
       lastSent = sent;
       lastTick = now;
@@ -159,7 +209,9 @@ final class DemoCommand implements Callable<Integer> {
     if (temp) {
       deleteQuietly(dir);
     }
-    out.printf("done: %d consistent, %d violations, %d aborted%n", consistent.get(), violations.get(), aborted.get());
+    out.printf(
+        "done: %d consistent, %d violations, %d aborted%n",
+        consistent.get(), violations.get(), aborted.get());
     cleaned.countDown();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
@@ -173,9 +225,17 @@ final class DemoCommand implements Callable<Integer> {
   private void onReport(PrintStream out, AuditReport r, boolean tty) {
     String prefix = tty ? "\r" : "";
     if (r.getDeepAudit() != null) {
-      out.println(prefix + "  deep audit of snapshot " + r.getSnapshotId() + ": "
-          + (r.getDeepAudit().getVerified() ? "verified" : "FAILED " + r.getDeepAudit().getProblems()) + ", "
-          + r.getDeepAudit().getTransfers().size() + " in-flight transfers re-read from the channel logs");
+      out.println(
+          prefix
+              + "  deep audit of snapshot "
+              + r.getSnapshotId()
+              + ": "
+              + (r.getDeepAudit().getVerified()
+                  ? "verified"
+                  : "FAILED " + r.getDeepAudit().getProblems())
+              + ", "
+              + r.getDeepAudit().getTransfers().size()
+              + " in-flight transfers re-read from the channel logs");
       if (!r.getDeepAudit().getVerified()) {
         violations.incrementAndGet();
       }
@@ -185,7 +245,7 @@ final class DemoCommand implements Callable<Integer> {
       case CONSISTENT -> consistent.incrementAndGet();
       case VIOLATION -> violations.incrementAndGet();
       case ABORTED -> aborted.incrementAndGet();
-      default -> { }
+      default -> {}
     }
     last.set(r);
     out.println(prefix + ReportFormat.line(r));
@@ -193,10 +253,20 @@ final class DemoCommand implements Callable<Integer> {
 
   private String status(double perSecond) {
     AuditReport l = last.get();
-    return String.format("%,.0f transfers/s | snapshots: %d consistent, %d violations, %d aborted%s", perSecond,
-        consistent.get(), violations.get(), aborted.get(),
-        l == null ? "" : " | last: " + l.getBalancesTotal() + " + " + l.getInFlightTotal() + " in flight = "
-            + (l.getBalancesTotal() + l.getInFlightTotal()));
+    return String.format(
+        "%,.0f transfers/s | snapshots: %d consistent, %d violations, %d aborted%s",
+        perSecond,
+        consistent.get(),
+        violations.get(),
+        aborted.get(),
+        l == null
+            ? ""
+            : " | last: "
+                + l.getBalancesTotal()
+                + " + "
+                + l.getInFlightTotal()
+                + " in flight = "
+                + (l.getBalancesTotal() + l.getInFlightTotal()));
   }
 
   private static void deleteQuietly(Path dir) {

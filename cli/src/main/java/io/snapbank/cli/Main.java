@@ -37,13 +37,14 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code; user errors print one line, no stack trace. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      line.getErr().println("error: " + UserErrors.describe(ex));
-      if (System.getenv("SNAPBANK_DEBUG") != null) {
-        ex.printStackTrace(line.getErr());
-      }
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          line.getErr().println("error: " + UserErrors.describe(ex));
+          if (System.getenv("SNAPBANK_DEBUG") != null) {
+            ex.printStackTrace(line.getErr());
+          }
+          return 1;
+        });
     return cl.execute(args);
   }
 }

@@ -15,24 +15,49 @@ import picocli.CommandLine.Option;
 final class NodeCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
-  @Option(names = {"-n", "--id"}, required = true, defaultValue = "${env:SNAPBANK_NODE_ID}", description = "This node's id (env SNAPBANK_NODE_ID).")
+  @Option(
+      names = {"-n", "--id"},
+      required = true,
+      defaultValue = "${env:SNAPBANK_NODE_ID}",
+      description = "This node's id (env SNAPBANK_NODE_ID).")
   int id;
 
-  @Option(names = "--rate", defaultValue = "${env:SNAPBANK_RATE:-100}", description = "Generated transfers per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "${env:SNAPBANK_RATE:-100}",
+      description = "Generated transfers per second (default ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--max-amount", defaultValue = "100", description = "Largest generated amount (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-amount",
+      defaultValue = "100",
+      description = "Largest generated amount (default ${DEFAULT-VALUE}).")
   long maxAmount;
 
-  @Option(names = "--remote-share", defaultValue = "0.8", description = "Share of transfers to other nodes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--remote-share",
+      defaultValue = "0.8",
+      description = "Share of transfers to other nodes (default ${DEFAULT-VALUE}).")
   double remoteShare;
 
-  @Option(names = "--commit-ms", defaultValue = "${env:SNAPBANK_COMMIT_MS:-100}", description = "Transaction length in ms (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--commit-ms",
+      defaultValue = "${env:SNAPBANK_COMMIT_MS:-100}",
+      description = "Transaction length in ms (default ${DEFAULT-VALUE}).")
   long commitMs;
 
   @Override
   public Integer call() throws Exception {
-    return NodeMain.run(new NodeConfig(kafka.bootstrap, kafka.prefix, id, rate, maxAmount, remoteShare, commitMs,
-        System.nanoTime(), Map.of()));
+    return NodeMain.run(
+        new NodeConfig(
+            kafka.bootstrap,
+            kafka.prefix,
+            id,
+            rate,
+            maxAmount,
+            remoteShare,
+            commitMs,
+            System.nanoTime(),
+            Map.of()));
   }
 }

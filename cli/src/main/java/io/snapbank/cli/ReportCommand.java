@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    description = "Show the audit report of snapshot ID (default: the latest), or list recent ones.")
+    description =
+        "Show the audit report of snapshot ID (default: the latest), or list recent ones.")
 final class ReportCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -27,7 +28,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<Long, AuditReport> all = AuditReports.readAll(kafka.bootstrap, BankTopics.of(kafka.prefix), Duration.ofSeconds(30));
+    Map<Long, AuditReport> all =
+        AuditReports.readAll(kafka.bootstrap, BankTopics.of(kafka.prefix), Duration.ofSeconds(30));
     if (all.isEmpty()) {
       System.err.println("error: no audit reports yet in bank '" + kafka.prefix + "'");
       return 1;

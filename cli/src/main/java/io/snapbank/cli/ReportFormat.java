@@ -15,9 +15,17 @@ final class ReportFormat {
     if (r.getStatus().name().equals("ABORTED")) {
       b.append(" missing nodes ").append(r.getMissingNodes());
     } else {
-      b.append(": balances ").append(r.getBalancesTotal()).append(" + in flight ").append(r.getInFlightTotal())
-          .append(" = ").append(r.getBalancesTotal() + r.getInFlightTotal()).append(" (expected ")
-          .append(r.getExpectedTotal()).append(", difference ").append(r.getDifference()).append(')');
+      b.append(": balances ")
+          .append(r.getBalancesTotal())
+          .append(" + in flight ")
+          .append(r.getInFlightTotal())
+          .append(" = ")
+          .append(r.getBalancesTotal() + r.getInFlightTotal())
+          .append(" (expected ")
+          .append(r.getExpectedTotal())
+          .append(", difference ")
+          .append(r.getDifference())
+          .append(')');
     }
     b.append(", ").append(r.getLatencyMs()).append(" ms");
     if (!r.getProblems().isEmpty()) {
@@ -30,17 +38,29 @@ final class ReportFormat {
   static String full(AuditReport r) {
     StringBuilder b = new StringBuilder(line(r)).append('\n');
     for (NodeFigure n : r.getNodes()) {
-      b.append(String.format("  node %d: %d across %d accounts%n", n.getNodeId(), n.getBalancesTotal(), n.getAccounts()));
+      b.append(
+          String.format(
+              "  node %d: %d across %d accounts%n",
+              n.getNodeId(), n.getBalancesTotal(), n.getAccounts()));
     }
     for (ChannelState c : r.getChannels()) {
       if (c.getCount() > 0) {
-        b.append(String.format("  channel %d->%d: %d transfers, %d in flight (offsets %d..%d)%n", c.getFromNode(),
-            c.getToNode(), c.getCount(), c.getSum(), c.getFirstOffset(), c.getMarkerOffset()));
+        b.append(
+            String.format(
+                "  channel %d->%d: %d transfers, %d in flight (offsets %d..%d)%n",
+                c.getFromNode(),
+                c.getToNode(),
+                c.getCount(),
+                c.getSum(),
+                c.getFirstOffset(),
+                c.getMarkerOffset()));
       }
     }
     if (r.getDeepAudit() != null) {
-      b.append("  deep audit: ").append(r.getDeepAudit().getVerified() ? "verified " : "FAILED ")
-          .append(r.getDeepAudit().getTransfers().size()).append(" transfers listed from the logs");
+      b.append("  deep audit: ")
+          .append(r.getDeepAudit().getVerified() ? "verified " : "FAILED ")
+          .append(r.getDeepAudit().getTransfers().size())
+          .append(" transfers listed from the logs");
       if (!r.getDeepAudit().getProblems().isEmpty()) {
         b.append(' ').append(r.getDeepAudit().getProblems());
       }

@@ -1,8 +1,8 @@
 package io.snapbank.cli;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "snapshot",
     mixinStandardHelpOptions = true,
-    description = "Request a global snapshot through the requests topic; with --wait, print its audit report.")
+    description =
+        "Request a global snapshot through the requests topic; with --wait, print its audit report.")
 final class SnapshotCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -35,7 +36,10 @@ final class SnapshotCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Wait for the audit report and print it.")
   boolean await;
 
-  @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for the report (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "60",
+      description = "Seconds to wait for the report (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Override
@@ -47,23 +51,38 @@ final class SnapshotCommand implements Callable<Integer> {
     if (!await) {
       return 0;
     }
-    Optional<AuditReport> r = AuditReports.await(kafka.bootstrap, topics, snapshotId, Duration.ofSeconds(timeoutSeconds));
+    Optional<AuditReport> r =
+        AuditReports.await(kafka.bootstrap, topics, snapshotId, Duration.ofSeconds(timeoutSeconds));
     if (r.isEmpty()) {
-      System.err.println("error: no audit report for snapshot " + snapshotId + " within " + timeoutSeconds
-          + " s (is the auditor running?)");
+      System.err.println(
+          "error: no audit report for snapshot "
+              + snapshotId
+              + " within "
+              + timeoutSeconds
+              + " s (is the auditor running?)");
       return 1;
     }
     System.out.print(ReportFormat.full(r.get()));
     return r.get().getStatus().name().equals("VIOLATION") ? 3 : 0;
   }
 
-  static void request(String bootstrap, BankTopics topics, long snapshotId, List<Integer> initiators, String by)
+  static void request(
+      String bootstrap, BankTopics topics, long snapshotId, List<Integer> initiators, String by)
       throws Exception {
-    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
-      SnapshotRequest req = new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by);
-      p.send(new ProducerRecord<>(topics.snapshotRequests().name(), 0,
-          Long.toString(snapshotId).getBytes(StandardCharsets.UTF_8),
-          topics.snapshotRequests().valueSerde().serializer().serialize(topics.snapshotRequests().name(), req)))
+    try (KafkaProducer<byte[], byte[]> p =
+        KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
+      SnapshotRequest req =
+          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by);
+      p.send(
+              new ProducerRecord<>(
+                  topics.snapshotRequests().name(),
+                  0,
+                  Long.toString(snapshotId).getBytes(StandardCharsets.UTF_8),
+                  topics
+                      .snapshotRequests()
+                      .valueSerde()
+                      .serializer()
+                      .serialize(topics.snapshotRequests().name(), req)))
           .get(30, TimeUnit.SECONDS);
     }
   }

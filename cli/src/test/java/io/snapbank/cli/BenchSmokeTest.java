@@ -10,12 +10,28 @@ import org.junit.jupiter.api.Test;
 class BenchSmokeTest {
   @Test
   void when_bench_runs_briefly_then_every_figure_is_printed() {
-    CliTest.Run r = CliTest.run("bench", "--nodes", "2", "--duration", "2s", "--ceiling-records", "20000",
-        "--in-flight", "20000");
+    CliTest.Run r =
+        CliTest.run(
+            "bench",
+            "--nodes",
+            "2",
+            "--duration",
+            "2s",
+            "--ceiling-records",
+            "20000",
+            "--in-flight",
+            "20000");
     assertEquals(0, r.code(), r.out() + r.err());
-    for (String metric : List.of("Kafka transactional produce", "bank committed transfers/s, no snapshots",
-        "bank committed transfers/s, 1 snapshot/s", "snapshot overhead", "transfer latency send->credit",
-        "snapshot latency p50/p99/max", "node heap, snapshot open over 20,000", "recovery: SIGKILL")) {
+    for (String metric :
+        List.of(
+            "Kafka transactional produce",
+            "bank committed transfers/s, no snapshots",
+            "bank committed transfers/s, 1 snapshot/s",
+            "snapshot overhead",
+            "transfer latency send->credit",
+            "snapshot latency p50/p99/max",
+            "node heap, snapshot open over 20,000",
+            "recovery: SIGKILL")) {
       assertTrue(r.out().contains(metric), metric + " missing from:\n" + r.out());
     }
   }

@@ -30,7 +30,8 @@ class CliTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -38,9 +39,18 @@ class CliTest {
   }
 
   static Path cos418() {
-    Path shared = Path.of("").toAbsolutePath().getParent().resolve("../shared/conformance/cos418").normalize();
-    return Files.isRegularFile(shared.resolve("cases.tsv")) ? shared
-        : Path.of("").toAbsolutePath().getParent().resolve("bank-node/src/test/resources/conformance/cos418");
+    Path shared =
+        Path.of("")
+            .toAbsolutePath()
+            .getParent()
+            .resolve("../shared/conformance/cos418")
+            .normalize();
+    return Files.isRegularFile(shared.resolve("cases.tsv"))
+        ? shared
+        : Path.of("")
+            .toAbsolutePath()
+            .getParent()
+            .resolve("bank-node/src/test/resources/conformance/cos418");
   }
 
   @Test
@@ -51,7 +61,8 @@ class CliTest {
   }
 
   @Test
-  void when_an_expected_value_is_changed_then_conformance_exits_non_zero(@TempDir Path tmp) throws IOException {
+  void when_an_expected_value_is_changed_then_conformance_exits_non_zero(@TempDir Path tmp)
+      throws IOException {
     try (Stream<Path> files = Files.list(cos418())) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Files.copy(f, tmp.resolve(f.getFileName()));
@@ -85,7 +96,8 @@ class CliTest {
   }
 
   @Test
-  void when_verify_is_given_a_file_that_is_not_a_snapshot_then_it_fails_clearly(@TempDir Path tmp) throws IOException {
+  void when_verify_is_given_a_file_that_is_not_a_snapshot_then_it_fails_clearly(@TempDir Path tmp)
+      throws IOException {
     Path f = tmp.resolve("x.avro");
     Files.writeString(f, "junk");
     Run r = run("verify", f.toString());
@@ -106,16 +118,32 @@ class CliTest {
   @Test
   void when_compose_file_is_checked_then_docker_compose_accepts_it() throws Exception {
     Path compose = Path.of("").toAbsolutePath().getParent().resolve("docker-compose.yml");
-    Path tool = Stream.of("/usr/bin/docker-compose", "/usr/local/bin/docker-compose").map(Path::of)
-        .filter(Files::isExecutable).findFirst().orElse(null);
+    Path tool =
+        Stream.of("/usr/bin/docker-compose", "/usr/local/bin/docker-compose")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElse(null);
     Assumptions.assumeTrue(tool != null, "docker-compose is not installed");
-    Process p = new ProcessBuilder(tool.toString(), "-f", compose.toString(), "config", "-q").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(tool.toString(), "-f", compose.toString(), "config", "-q")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
-    String services = new String(new ProcessBuilder(tool.toString(), "-f", compose.toString(), "config", "--services")
-        .start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(services.lines().toList().containsAll(List.of("kafka", "init", "node-0", "node-1", "node-2", "auditor")),
+    String services =
+        new String(
+            new ProcessBuilder(tool.toString(), "-f", compose.toString(), "config", "--services")
+                .start()
+                .getInputStream()
+                .readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertTrue(
+        services
+            .lines()
+            .toList()
+            .containsAll(List.of("kafka", "init", "node-0", "node-1", "node-2", "auditor")),
         services);
   }
 }

@@ -20,19 +20,23 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaCompatibilityTest {
   private static final Map<String, Schema> CURRENT = SchemaFiles.parse(Path.of("src/main/avro"));
-  private static final Map<String, Schema> RELEASED = SchemaFiles.parse(Path.of("src/test/resources/released/v1"));
+  private static final Map<String, Schema> RELEASED =
+      SchemaFiles.parse(Path.of("src/test/resources/released/v1"));
 
   static List<String> incompatibilities(Schema reader, Schema writer) {
     List<String> out = new ArrayList<>();
     var r = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
     if (r.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      r.getResult().getIncompatibilities().forEach(i -> out.add(i.getType() + " at " + i.getLocation() + ": " + i.getMessage()));
+      r.getResult()
+          .getIncompatibilities()
+          .forEach(i -> out.add(i.getType() + " at " + i.getLocation() + ": " + i.getMessage()));
     }
     return out;
   }
 
   @Test
-  void when_current_schemas_are_compared_with_the_released_ones_then_both_directions_are_compatible() {
+  void
+      when_current_schemas_are_compared_with_the_released_ones_then_both_directions_are_compatible() {
     assertTrue(RELEASED.size() >= 9, "released schemas found: " + RELEASED.keySet());
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, Schema> e : RELEASED.entrySet()) {
@@ -54,13 +58,38 @@ class SchemaCompatibilityTest {
   @Test
   void when_a_field_is_added_without_default_or_changes_type_then_the_check_fails() {
     Schema released = RELEASED.get("io.snapbank.schemas.SnapshotRequest");
-    Schema addedNoDefault = SchemaBuilder.record("SnapshotRequest").namespace("io.snapbank.schemas").fields()
-        .requiredLong("snapshotId").name("initiators").type().array().items().intType().noDefault()
-        .requiredLong("requestedAtMs").requiredString("requestedBy").requiredLong("priority").endRecord();
-    assertFalse(incompatibilities(addedNoDefault, released).isEmpty(), "new required field breaks old data");
-    Schema changedType = SchemaBuilder.record("SnapshotRequest").namespace("io.snapbank.schemas").fields()
-        .requiredString("snapshotId").name("initiators").type().array().items().intType().noDefault()
-        .requiredLong("requestedAtMs").requiredString("requestedBy").endRecord();
+    Schema addedNoDefault =
+        SchemaBuilder.record("SnapshotRequest")
+            .namespace("io.snapbank.schemas")
+            .fields()
+            .requiredLong("snapshotId")
+            .name("initiators")
+            .type()
+            .array()
+            .items()
+            .intType()
+            .noDefault()
+            .requiredLong("requestedAtMs")
+            .requiredString("requestedBy")
+            .requiredLong("priority")
+            .endRecord();
+    assertFalse(
+        incompatibilities(addedNoDefault, released).isEmpty(),
+        "new required field breaks old data");
+    Schema changedType =
+        SchemaBuilder.record("SnapshotRequest")
+            .namespace("io.snapbank.schemas")
+            .fields()
+            .requiredString("snapshotId")
+            .name("initiators")
+            .type()
+            .array()
+            .items()
+            .intType()
+            .noDefault()
+            .requiredLong("requestedAtMs")
+            .requiredString("requestedBy")
+            .endRecord();
     assertFalse(incompatibilities(changedType, released).isEmpty(), "long -> string breaks");
     assertFalse(incompatibilities(released, changedType).isEmpty());
   }
@@ -87,7 +116,7 @@ class SchemaCompatibilityTest {
       case ARRAY -> walk(s.getElementType(), path + "[]", floats, seen);
       case MAP -> walk(s.getValueType(), path + "{}", floats, seen);
       case UNION -> s.getTypes().forEach(t -> walk(t, path, floats, seen));
-      default -> { }
+      default -> {}
     }
   }
 }

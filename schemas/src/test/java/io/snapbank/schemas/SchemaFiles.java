@@ -11,7 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 
-/** Parses a directory of .avsc files (common.avsc first, as the build does) into named record schemas. */
+/**
+ * Parses a directory of .avsc files (common.avsc first, as the build does) into named record
+ * schemas.
+ */
 final class SchemaFiles {
   private SchemaFiles() {}
 
@@ -23,8 +26,11 @@ final class SchemaFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    files.sort((a, b) -> a.getFileName().toString().equals("common.avsc") ? -1
-        : b.getFileName().toString().equals("common.avsc") ? 1 : a.compareTo(b));
+    files.sort(
+        (a, b) ->
+            a.getFileName().toString().equals("common.avsc")
+                ? -1
+                : b.getFileName().toString().equals("common.avsc") ? 1 : a.compareTo(b));
     for (Path f : files) {
       try {
         parser.parse(f.toFile());

@@ -1,11 +1,11 @@
 package io.snapbank.auditor.app;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.auditor.store.SnapshotStore;
 import io.snapbank.auditor.topology.AuditorTopology;
 import io.snapbank.auditor.web.AuditWebServer;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a follower of {@code <prefix>.audit-reports} (read_committed) that keeps the latest
  *       reports, stores complete snapshots as files ({@link SnapshotStore}, when a snapshot
  *       directory is set), feeds the web page ({@link AuditWebServer}, when an HTTP port is set),
- *       notifies {@link #onReport listeners}, and deep-audits every n-th complete snapshot
- *       ({@link DeepAuditor}), writing the updated report to audit-reports under the same key.
+ *       notifies {@link #onReport listeners}, and deep-audits every n-th complete snapshot ({@link
+ *       DeepAuditor}), writing the updated report to audit-reports under the same key.
  * </ul>
  *
  * <p>{@link #start()} starts everything, {@link #close()} stops it. On start the follower reads the
@@ -88,9 +88,13 @@ public final class AuditorApp implements AutoCloseable {
   public AuditorApp(AuditorConfig config) {
     this.config = config;
     this.topics = BankTopics.of(config.prefix());
-    this.streams = new KafkaStreams(AuditorTopology.build(config, topics), streamsProperties(config));
+    this.streams =
+        new KafkaStreams(AuditorTopology.build(config, topics), streamsProperties(config));
     this.deepAuditor = new DeepAuditor(config.bootstrapServers(), topics);
-    this.store = config.snapshotDir() == null ? null : new SnapshotStore(config.snapshotDir(), config.retainSnapshots());
+    this.store =
+        config.snapshotDir() == null
+            ? null
+            : new SnapshotStore(config.snapshotDir(), config.retainSnapshots());
   }
 
   /** The Kafka Streams settings of the auditor's topology. */
@@ -105,7 +109,9 @@ public final class AuditorApp implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // one auditor per bank: a restarted instance takes over its static membership at once
     // instead of waiting for the killed one's session to expire
-    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.applicationId() + "-1");
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        config.applicationId() + "-1");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
     return p;
   }
@@ -131,22 +137,29 @@ public final class AuditorApp implements AutoCloseable {
       web = new AuditWebServer(config.httpPort());
       web.onDeepAudit(this::deepAudit);
     }
-    streams.setUncaughtExceptionHandler(e -> {
-      failure = "auditor stopped: " + e;
-      LOG.error("auditor topology failed", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    streams.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.RUNNING) {
-        running.countDown();
-      } else if (now == KafkaStreams.State.ERROR && failure == null) {
-        failure = "auditor topology in state ERROR";
-      }
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          failure = "auditor stopped: " + e;
+          LOG.error("auditor topology failed", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          } else if (now == KafkaStreams.State.ERROR && failure == null) {
+            failure = "auditor topology in state ERROR";
+          }
+        });
     String client = config.applicationId();
-    producer = KafkaClients.producer(config.bootstrapServers(), Map.of("client.id", client + "-deep-audit"));
-    followerConsumer = KafkaClients.committedReader(config.bootstrapServers(), null,
-        Map.of("client.id", client + "-follower", "fetch.max.wait.ms", "100"));
+    producer =
+        KafkaClients.producer(
+            config.bootstrapServers(), Map.of("client.id", client + "-deep-audit"));
+    followerConsumer =
+        KafkaClients.committedReader(
+            config.bootstrapServers(),
+            null,
+            Map.of("client.id", client + "-follower", "fetch.max.wait.ms", "100"));
     follower = new Thread(this::follow, client + "-report-follower");
     follower.setDaemon(true);
     streams.start();
@@ -195,8 +208,11 @@ public final class AuditorApp implements AutoCloseable {
   public Map<String, Long> counters() {
     Map<String, Long> out = new TreeMap<>();
     try {
-      ReadOnlyKeyValueStore<String, Long> s = streams.store(StoreQueryParameters.fromNameAndType(
-          AuditorTopology.COUNTERS_STORE, QueryableStoreTypes.<String, Long>keyValueStore()));
+      ReadOnlyKeyValueStore<String, Long> s =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  AuditorTopology.COUNTERS_STORE,
+                  QueryableStoreTypes.<String, Long>keyValueStore()));
       try (KeyValueIterator<String, Long> it = s.all()) {
         it.forEachRemaining(kv -> out.put(kv.key, kv.value));
       }
@@ -226,14 +242,20 @@ public final class AuditorApp implements AutoCloseable {
     synchronized (deepAuditLock) {
       AuditReport audited = deepAuditor.audit(r);
       try {
-        producer.send(new ProducerRecord<>(topics.auditReports().name(),
-            Long.toString(r.getSnapshotId()).getBytes(StandardCharsets.UTF_8), topics.auditReports().encode(audited)))
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.auditReports().name(),
+                    Long.toString(r.getSnapshotId()).getBytes(StandardCharsets.UTF_8),
+                    topics.auditReports().encode(audited)))
             .get(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted publishing the deep audit of snapshot " + r.getSnapshotId(), e);
+        throw new IllegalStateException(
+            "interrupted publishing the deep audit of snapshot " + r.getSnapshotId(), e);
       } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException("cannot publish the deep audit of snapshot " + r.getSnapshotId() + ": " + e, e);
+        throw new IllegalStateException(
+            "cannot publish the deep audit of snapshot " + r.getSnapshotId() + ": " + e, e);
       }
       remember(audited);
       return audited;
@@ -256,7 +278,11 @@ public final class AuditorApp implements AutoCloseable {
           try {
             r = topics.auditReports().decode(rec.value());
           } catch (RecordDecodingException e) {
-            LOG.warn("skipping undecodable audit report at {}/{}/{}: {}", rec.topic(), rec.partition(), rec.offset(),
+            LOG.warn(
+                "skipping undecodable audit report at {}/{}/{}: {}",
+                rec.topic(),
+                rec.partition(),
+                rec.offset(),
                 e.getMessage());
             continue;
           }
@@ -292,7 +318,8 @@ public final class AuditorApp implements AutoCloseable {
     return tps;
   }
 
-  private static Map<TopicPartition, Long> historyEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps) {
+  private static Map<TopicPartition, Long> historyEnd(
+      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps) {
     try {
       return consumer.endOffsets(tps, Duration.ofSeconds(10));
     } catch (WakeupException e) {
@@ -319,7 +346,10 @@ public final class AuditorApp implements AutoCloseable {
         LOG.warn("audit report listener failed on snapshot {}", r.getSnapshotId(), e);
       }
     }
-    if (!history && complete && r.getDeepAudit() == null && config.deepAuditSample() > 0
+    if (!history
+        && complete
+        && r.getDeepAudit() == null
+        && config.deepAuditSample() > 0
         && ++completeSeen % config.deepAuditSample() == 0) {
       try {
         deepAuditAndPublish(r);

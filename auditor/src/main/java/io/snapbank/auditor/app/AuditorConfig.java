@@ -50,25 +50,31 @@ public record AuditorConfig(
       throw new IllegalArgumentException("a state directory is required");
     }
     if (snapshotTimeout == null || snapshotTimeout.isNegative() || snapshotTimeout.isZero()) {
-      throw new IllegalArgumentException("snapshot timeout must be positive, got " + snapshotTimeout);
+      throw new IllegalArgumentException(
+          "snapshot timeout must be positive, got " + snapshotTimeout);
     }
     if (punctuateInterval == null || punctuateInterval.isNegative() || punctuateInterval.isZero()) {
-      throw new IllegalArgumentException("punctuate interval must be positive, got " + punctuateInterval);
+      throw new IllegalArgumentException(
+          "punctuate interval must be positive, got " + punctuateInterval);
     }
     if (requestPeriod == null) {
       requestPeriod = Duration.ZERO;
     }
     if (requestPeriod.isNegative()) {
-      throw new IllegalArgumentException("request period must be zero (off) or positive, got " + requestPeriod);
+      throw new IllegalArgumentException(
+          "request period must be zero (off) or positive, got " + requestPeriod);
     }
     if (retainSnapshots < 1) {
-      throw new IllegalArgumentException("must retain at least one snapshot, got " + retainSnapshots);
+      throw new IllegalArgumentException(
+          "must retain at least one snapshot, got " + retainSnapshots);
     }
     if (httpPort < -1 || httpPort > 65535) {
-      throw new IllegalArgumentException("http port must be -1 (off), 0 (any) or a port number, got " + httpPort);
+      throw new IllegalArgumentException(
+          "http port must be -1 (off), 0 (any) or a port number, got " + httpPort);
     }
     if (deepAuditSample < 0) {
-      throw new IllegalArgumentException("deep audit sample must be >= 0 (0 = on demand only), got " + deepAuditSample);
+      throw new IllegalArgumentException(
+          "deep audit sample must be >= 0 (0 = on demand only), got " + deepAuditSample);
     }
   }
 
@@ -77,46 +83,126 @@ public record AuditorConfig(
    * scheduled requests, keep 20, no files, no web page, deep audits on demand only.
    */
   public static AuditorConfig of(String bootstrapServers, String prefix, Path stateDir) {
-    return new AuditorConfig(bootstrapServers, prefix, null, stateDir, DEFAULT_TIMEOUT, DEFAULT_PUNCTUATE_INTERVAL,
-        Duration.ZERO, DEFAULT_RETAIN, null, -1, 0);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        null,
+        stateDir,
+        DEFAULT_TIMEOUT,
+        DEFAULT_PUNCTUATE_INTERVAL,
+        Duration.ZERO,
+        DEFAULT_RETAIN,
+        null,
+        -1,
+        0);
   }
 
   public AuditorConfig withApplicationId(String id) {
-    return new AuditorConfig(bootstrapServers, prefix, id, stateDir, snapshotTimeout, punctuateInterval,
-        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        id,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAuditSample);
   }
 
   public AuditorConfig withTimeout(Duration timeout) {
-    return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, timeout, punctuateInterval,
-        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        timeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAuditSample);
   }
 
   public AuditorConfig withPunctuateInterval(Duration interval) {
-    return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, interval,
-        requestPeriod, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        interval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAuditSample);
   }
 
   /** Request a snapshot every {@code period}; zero turns scheduled requests off. */
   public AuditorConfig withRequestPeriod(Duration period) {
-    return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        period, retainSnapshots, snapshotDir, httpPort, deepAuditSample);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        period,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAuditSample);
   }
 
   /** Store complete snapshots in {@code dir} (null = don't), keeping the last {@code retain}. */
   public AuditorConfig withStorage(Path dir, int retain) {
-    return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        requestPeriod, retain, dir, httpPort, deepAuditSample);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retain,
+        dir,
+        httpPort,
+        deepAuditSample);
   }
 
   public AuditorConfig withHttpPort(int port) {
-    return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        requestPeriod, retainSnapshots, snapshotDir, port, deepAuditSample);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        port,
+        deepAuditSample);
   }
 
   /** Deep-audit every n-th complete snapshot; 0 = on demand only. */
   public AuditorConfig withDeepAuditSample(int n) {
-    return new AuditorConfig(bootstrapServers, prefix, applicationId, stateDir, snapshotTimeout, punctuateInterval,
-        requestPeriod, retainSnapshots, snapshotDir, httpPort, n);
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        n);
   }
 
   /** Same as {@link #withDeepAuditSample(int)}. */

@@ -1,6 +1,5 @@
 package io.snapbank.auditor.app;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.schemas.AuditReport;
@@ -9,6 +8,7 @@ import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.Transfer;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
@@ -29,10 +29,10 @@ import org.apache.kafka.common.TopicPartition;
  * applying (undecodable, naming another sender or receiver, a non-positive amount).
  *
  * <p>{@link #audit} fills {@code AuditReport.deepAudit}: the listed transfers, and a
- * DEEP_AUDIT_MISMATCH problem for every channel whose listed count or sum differs from the
- * reported one (which makes the report a VIOLATION). A range that cannot be read (the log no
- * longer holds it, or it is not readable within the timeout) leaves the deep audit unverified with
- * the reason, without changing the status. Each call uses its own consumer; thread-safe.
+ * DEEP_AUDIT_MISMATCH problem for every channel whose listed count or sum differs from the reported
+ * one (which makes the report a VIOLATION). A range that cannot be read (the log no longer holds
+ * it, or it is not readable within the timeout) leaves the deep audit unverified with the reason,
+ * without changing the status. Each call uses its own consumer; thread-safe.
  */
 public final class DeepAuditor {
   /** Default time allowed to read one channel range. */
@@ -60,14 +60,17 @@ public final class DeepAuditor {
     List<InFlightTransfer> transfers = new ArrayList<>();
     List<UnreadableRange> unreadable = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        KafkaClients.committedReader(bootstrapServers, null, Map.of("client.id", "deep-audit-" + report.getSnapshotId()))) {
+        KafkaClients.committedReader(
+            bootstrapServers, null, Map.of("client.id", "deep-audit-" + report.getSnapshotId()))) {
       for (ChannelState c : report.getChannels()) {
         try {
           transfers.addAll(read(consumer, c));
         } catch (NotReadable e) {
           unreadable.add(new UnreadableRange(c.getFromNode(), c.getToNode(), e.getMessage()));
         } catch (KafkaException e) {
-          unreadable.add(new UnreadableRange(c.getFromNode(), c.getToNode(), "cannot read the log: " + e.getMessage()));
+          unreadable.add(
+              new UnreadableRange(
+                  c.getFromNode(), c.getToNode(), "cannot read the log: " + e.getMessage()));
         }
       }
     }
@@ -76,7 +79,8 @@ public final class DeepAuditor {
 
   /** The in-flight transfers of one recorded channel, in offset order. */
   public List<InFlightTransfer> listInFlight(ChannelState channel) {
-    try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(bootstrapServers, null, Map.of("client.id", "deep-audit"))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        KafkaClients.committedReader(bootstrapServers, null, Map.of("client.id", "deep-audit"))) {
       return read(consumer, channel);
     }
   }
@@ -96,14 +100,21 @@ public final class DeepAuditor {
     Map<TopicPartition, Long> start = consumer.beginningOffsets(List.of(tp), readTimeout);
     Long logStart = start.get(tp);
     if (logStart != null && logStart > first) {
-      throw new NotReadable("range " + range + " is gone: the log now starts at offset " + logStart);
+      throw new NotReadable(
+          "range " + range + " is gone: the log now starts at offset " + logStart);
     }
     consumer.seek(tp, first);
     long deadline = System.nanoTime() + readTimeout.toNanos();
     while (consumer.position(tp, readTimeout) < end) {
       if (System.nanoTime() > deadline) {
-        throw new NotReadable("range " + range + " not readable within " + readTimeout.toMillis()
-            + " ms (read up to offset " + consumer.position(tp) + ")");
+        throw new NotReadable(
+            "range "
+                + range
+                + " not readable within "
+                + readTimeout.toMillis()
+                + " ms (read up to offset "
+                + consumer.position(tp)
+                + ")");
       }
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)).records(tp)) {
         if (r.offset() < first || r.offset() >= end) {
@@ -115,7 +126,10 @@ public final class DeepAuditor {
         } catch (RecordDecodingException e) {
           continue;
         }
-        if (rec != null && rec.getBody() instanceof Transfer t && rec.getSender() == from && rec.getReceiver() == to
+        if (rec != null
+            && rec.getBody() instanceof Transfer t
+            && rec.getSender() == from
+            && rec.getReceiver() == to
             && t.getAmount() > 0) {
           out.add(new InFlightTransfer(from, to, r.offset(), t.getTransferId(), t.getAmount()));
         }

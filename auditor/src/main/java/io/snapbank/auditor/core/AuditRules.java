@@ -28,10 +28,11 @@ import java.util.TreeSet;
  *   <li>{@link ViolationReason#CONSERVATION}: recorded balances plus recorded in-flight sums equal
  *       the expected (genesis) total;
  *   <li>{@link ViolationReason#NEGATIVE_BALANCE}: no recorded balance is negative;
- *   <li>{@link ViolationReason#CHANNEL_MISSING}, {@link ViolationReason#CHANNEL_DUPLICATE},
- *       {@link ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in 0..N-1) is
- *       recorded exactly once, by its receiver j, and no other channel is recorded;
- *   <li>{@link ViolationReason#BAD_RANGE}: every recorded range is possible ({@link #rangeProblem}).
+ *   <li>{@link ViolationReason#CHANNEL_MISSING}, {@link ViolationReason#CHANNEL_DUPLICATE}, {@link
+ *       ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in 0..N-1) is recorded
+ *       exactly once, by its receiver j, and no other channel is recorded;
+ *   <li>{@link ViolationReason#BAD_RANGE}: every recorded range is possible ({@link
+ *       #rangeProblem}).
  * </ul>
  *
  * <p>{@link ViolationReason#DEEP_AUDIT_MISMATCH} comes from {@link #withDeepAudit}, which compares
@@ -45,9 +46,13 @@ public final class AuditRules {
 
   /** Audits a complete set of reports (one per node) against the bank's genesis. */
   public static AuditReport audit(
-      long snapshotId, Collection<LocalSnapshotReport> reports, BankGenesis genesis, long requestedAtMs,
+      long snapshotId,
+      Collection<LocalSnapshotReport> reports,
+      BankGenesis genesis,
+      long requestedAtMs,
       long completedAtMs) {
-    return audit(snapshotId, reports, genesis.getNodes(), genesis.getTotal(), requestedAtMs, completedAtMs);
+    return audit(
+        snapshotId, reports, genesis.getNodes(), genesis.getTotal(), requestedAtMs, completedAtMs);
   }
 
   /**
@@ -58,19 +63,36 @@ public final class AuditRules {
    * @param completedAtMs when the last report arrived
    */
   public static AuditReport audit(
-      long snapshotId, Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal, long requestedAtMs,
+      long snapshotId,
+      Collection<LocalSnapshotReport> reports,
+      int nodes,
+      long expectedTotal,
+      long requestedAtMs,
       long completedAtMs) {
     Findings f = examine(reports, nodes, expectedTotal);
     List<String> lines = new ArrayList<>();
     f.problems.forEach(p -> lines.add(p.line()));
     long requested = requestedAt(requestedAtMs, reports);
-    return new AuditReport(snapshotId, f.problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION,
-        expectedTotal, f.balances, f.inFlight, f.balances + f.inFlight - expectedTotal, f.figures, f.channels,
-        new ArrayList<>(), lines, requested, completedAtMs, latency(requested, completedAtMs), null);
+    return new AuditReport(
+        snapshotId,
+        f.problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION,
+        expectedTotal,
+        f.balances,
+        f.inFlight,
+        f.balances + f.inFlight - expectedTotal,
+        f.figures,
+        f.channels,
+        new ArrayList<>(),
+        lines,
+        requested,
+        completedAtMs,
+        latency(requested, completedAtMs),
+        null);
   }
 
   /** The problems of a set of reports, CONSERVATION first, then in node and channel order. */
-  public static List<Problem> check(Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
+  public static List<Problem> check(
+      Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
     return examine(reports, nodes, expectedTotal).problems;
   }
 
@@ -81,7 +103,11 @@ public final class AuditRules {
    * @param nodes the bank's size, or 0 when the genesis is not known (no node can be named missing)
    */
   public static AuditReport aborted(
-      long snapshotId, Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal, long requestedAtMs,
+      long snapshotId,
+      Collection<LocalSnapshotReport> reports,
+      int nodes,
+      long expectedTotal,
+      long requestedAtMs,
       long abortedAtMs) {
     TreeSet<Integer> missing = new TreeSet<>();
     for (int i = 0; i < nodes; i++) {
@@ -96,20 +122,33 @@ public final class AuditRules {
       missing.remove(r.getNodeId());
       figures.add(figure(r));
     }
-    String why = nodes == 0
-        ? "ABORTED: not complete in time, and the bank's genesis is not known"
-        : "ABORTED: nodes " + missing + " did not report in time";
+    String why =
+        nodes == 0
+            ? "ABORTED: not complete in time, and the bank's genesis is not known"
+            : "ABORTED: nodes " + missing + " did not report in time";
     long requested = requestedAt(requestedAtMs, reports);
-    return new AuditReport(snapshotId, AuditStatus.ABORTED, expectedTotal, 0L, 0L, 0L, figures, new ArrayList<>(),
-        new ArrayList<>(missing), new ArrayList<>(List.of(why)), requested, abortedAtMs,
-        latency(requested, abortedAtMs), null);
+    return new AuditReport(
+        snapshotId,
+        AuditStatus.ABORTED,
+        expectedTotal,
+        0L,
+        0L,
+        0L,
+        figures,
+        new ArrayList<>(),
+        new ArrayList<>(missing),
+        new ArrayList<>(List.of(why)),
+        requested,
+        abortedAtMs,
+        latency(requested, abortedAtMs),
+        null);
   }
 
   /**
-   * Why a recorded channel state is impossible, if it is: a negative or reversed range
-   * ({@code firstOffset > markerOffset}), a negative count or sum, more transfers than offsets,
-   * a zero count with a non-zero sum, or transfers summing to less than one unit each (every
-   * transfer moves at least one minor unit).
+   * Why a recorded channel state is impossible, if it is: a negative or reversed range ({@code
+   * firstOffset > markerOffset}), a negative count or sum, more transfers than offsets, a zero
+   * count with a non-zero sum, or transfers summing to less than one unit each (every transfer
+   * moves at least one minor unit).
    */
   public static Optional<String> rangeProblem(ChannelState c) {
     long first = c.getFirstOffset();
@@ -134,7 +173,10 @@ public final class AuditRules {
     return Optional.empty();
   }
 
-  /** The request time of a snapshot: the request record's when known (> 0), else the earliest of the reports'. */
+  /**
+   * The request time of a snapshot: the request record's when known (> 0), else the earliest of the
+   * reports'.
+   */
   public static long requestedAt(long fromRequest, Collection<LocalSnapshotReport> reports) {
     if (fromRequest > 0) {
       return fromRequest;
@@ -181,15 +223,34 @@ public final class AuditRules {
       }
       long[] cs = listed.getOrDefault(name, new long[2]);
       if (cs[0] != c.getCount() || cs[1] != c.getSum()) {
-        mismatches.add(new Problem(ViolationReason.DEEP_AUDIT_MISMATCH, "channel " + name + " reports " + c.getCount()
-            + " transfers summing " + c.getSum() + ", the log holds " + cs[0] + " summing " + cs[1] + " in ["
-            + c.getFirstOffset() + ", " + c.getMarkerOffset() + ")").line());
+        mismatches.add(
+            new Problem(
+                    ViolationReason.DEEP_AUDIT_MISMATCH,
+                    "channel "
+                        + name
+                        + " reports "
+                        + c.getCount()
+                        + " transfers summing "
+                        + c.getSum()
+                        + ", the log holds "
+                        + cs[0]
+                        + " summing "
+                        + cs[1]
+                        + " in ["
+                        + c.getFirstOffset()
+                        + ", "
+                        + c.getMarkerOffset()
+                        + ")")
+                .line());
       }
     }
     for (String name : listed.keySet()) {
       if (!recorded.contains(name)) {
-        mismatches.add(new Problem(ViolationReason.DEEP_AUDIT_MISMATCH,
-            "transfers listed for channel " + name + ", which the snapshot does not record").line());
+        mismatches.add(
+            new Problem(
+                    ViolationReason.DEEP_AUDIT_MISMATCH,
+                    "transfers listed for channel " + name + ", which the snapshot does not record")
+                .line());
       }
     }
     List<String> problems = new ArrayList<>();
@@ -204,7 +265,8 @@ public final class AuditRules {
     AuditReport out = AuditReport.newBuilder(report).build();
     out.setProblems(problems);
     out.setStatus(problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION);
-    out.setDeepAudit(new DeepAudit(deepProblems.isEmpty(), new ArrayList<>(transfers), deepProblems));
+    out.setDeepAudit(
+        new DeepAudit(deepProblems.isEmpty(), new ArrayList<>(transfers), deepProblems));
     return out;
   }
 
@@ -223,7 +285,8 @@ public final class AuditRules {
     for (AccountBalance b : r.getBalances()) {
       total += b.getBalance();
     }
-    return new NodeFigure(r.getNodeId(), total, r.getBalances().size(), new ArrayList<>(r.getBalances()));
+    return new NodeFigure(
+        r.getNodeId(), total, r.getBalances().size(), new ArrayList<>(r.getBalances()));
   }
 
   private static long latency(long requested, long completed) {
@@ -238,7 +301,8 @@ public final class AuditRules {
     long inFlight;
   }
 
-  private static Findings examine(Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
+  private static Findings examine(
+      Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
     Findings f = new Findings();
     List<Problem> found = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
@@ -248,25 +312,49 @@ public final class AuditRules {
       NodeFigure figure = figure(r);
       for (AccountBalance b : r.getBalances()) {
         if (b.getBalance() < 0) {
-          found.add(new Problem(ViolationReason.NEGATIVE_BALANCE,
-              "account " + b.getAccount() + " of node " + r.getNodeId() + " has " + b.getBalance()));
+          found.add(
+              new Problem(
+                  ViolationReason.NEGATIVE_BALANCE,
+                  "account "
+                      + b.getAccount()
+                      + " of node "
+                      + r.getNodeId()
+                      + " has "
+                      + b.getBalance()));
         }
       }
       f.balances += figure.getBalancesTotal();
       f.figures.add(figure);
       for (ChannelState c : r.getChannels()) {
         String name = c.getFromNode() + "->" + c.getToNode();
-        if (c.getToNode() != r.getNodeId() || c.getFromNode() == c.getToNode() || !inRange(c.getFromNode(), nodes)
+        if (c.getToNode() != r.getNodeId()
+            || c.getFromNode() == c.getToNode()
+            || !inRange(c.getFromNode(), nodes)
             || !inRange(c.getToNode(), nodes)) {
-          found.add(new Problem(ViolationReason.CHANNEL_UNKNOWN, "channel " + name + " reported by node "
-              + r.getNodeId() + " is not an incoming channel of a bank of " + nodes + " nodes"));
+          found.add(
+              new Problem(
+                  ViolationReason.CHANNEL_UNKNOWN,
+                  "channel "
+                      + name
+                      + " reported by node "
+                      + r.getNodeId()
+                      + " is not an incoming channel of a bank of "
+                      + nodes
+                      + " nodes"));
           continue;
         }
         if (!seen.add(name)) {
-          found.add(new Problem(ViolationReason.CHANNEL_DUPLICATE, "channel " + name + " recorded more than once"));
+          found.add(
+              new Problem(
+                  ViolationReason.CHANNEL_DUPLICATE,
+                  "channel " + name + " recorded more than once"));
           continue;
         }
-        rangeProblem(c).ifPresent(bad -> found.add(new Problem(ViolationReason.BAD_RANGE, "channel " + name + " " + bad)));
+        rangeProblem(c)
+            .ifPresent(
+                bad ->
+                    found.add(
+                        new Problem(ViolationReason.BAD_RANGE, "channel " + name + " " + bad)));
         f.channels.add(c);
         f.inFlight += c.getSum();
       }
@@ -274,17 +362,33 @@ public final class AuditRules {
     for (int i = 0; i < nodes; i++) {
       for (int j = 0; j < nodes; j++) {
         if (i != j && !seen.contains(i + "->" + j)) {
-          found.add(new Problem(ViolationReason.CHANNEL_MISSING, "channel " + i + "->" + j + " not recorded"));
+          found.add(
+              new Problem(
+                  ViolationReason.CHANNEL_MISSING, "channel " + i + "->" + j + " not recorded"));
         }
       }
     }
     long difference = f.balances + f.inFlight - expectedTotal;
     if (difference != 0) {
-      f.problems.add(new Problem(ViolationReason.CONSERVATION, "balances " + f.balances + " + in flight " + f.inFlight
-          + " = " + (f.balances + f.inFlight) + ", expected " + expectedTotal + " (difference " + difference + ")"));
+      f.problems.add(
+          new Problem(
+              ViolationReason.CONSERVATION,
+              "balances "
+                  + f.balances
+                  + " + in flight "
+                  + f.inFlight
+                  + " = "
+                  + (f.balances + f.inFlight)
+                  + ", expected "
+                  + expectedTotal
+                  + " (difference "
+                  + difference
+                  + ")"));
     }
     f.problems.addAll(found);
-    f.channels.sort(Comparator.comparingInt(ChannelState::getFromNode).thenComparingInt(ChannelState::getToNode));
+    f.channels.sort(
+        Comparator.comparingInt(ChannelState::getFromNode)
+            .thenComparingInt(ChannelState::getToNode));
     return f;
   }
 

@@ -5,9 +5,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Assembly state of one global snapshot: which of the bank's {@code nodes} nodes (ids
- * {@code 0..nodes-1}) have reported. Pure and immutable: each event returns a {@link Step}, the
- * {@link Acceptance} of the event and the next state.
+ * Assembly state of one global snapshot: which of the bank's {@code nodes} nodes (ids {@code
+ * 0..nodes-1}) have reported. Pure and immutable: each event returns a {@link Step}, the {@link
+ * Acceptance} of the event and the next state.
  *
  * <pre>
  * state     event                            result        next
@@ -22,11 +22,12 @@ import java.util.TreeSet;
  * ABORTED   timeout                           -             ABORTED
  * </pre>
  *
- * <p>While the bank's size is not known yet, use {@link #UNKNOWN_SIZE}: reports of any
- * non-negative node id are accepted and the snapshot cannot complete; {@link #resized(int)} then
- * applies the real size.
+ * <p>While the bank's size is not known yet, use {@link #UNKNOWN_SIZE}: reports of any non-negative
+ * node id are accepted and the snapshot cannot complete; {@link #resized(int)} then applies the
+ * real size.
  */
-public record SnapshotAssembly(long snapshotId, int nodes, Status status, SortedSet<Integer> reported) {
+public record SnapshotAssembly(
+    long snapshotId, int nodes, Status status, SortedSet<Integer> reported) {
   /** Size to use while the bank's genesis (and so N) is not known. */
   public static final int UNKNOWN_SIZE = Integer.MAX_VALUE;
 
@@ -83,7 +84,9 @@ public record SnapshotAssembly(long snapshotId, int nodes, Status status, Sorted
 
   /** The event "the snapshot timed out": ABORTED if still pending, otherwise unchanged. */
   public SnapshotAssembly timedOut() {
-    return status == Status.PENDING ? new SnapshotAssembly(snapshotId, nodes, Status.ABORTED, reported) : this;
+    return status == Status.PENDING
+        ? new SnapshotAssembly(snapshotId, nodes, Status.ABORTED, reported)
+        : this;
   }
 
   /**

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * holds it). Nothing is proven wrong about the channel, but it is not verified either.
  */
 public record UnreadableRange(int fromNode, int toNode, String reason) {
-  private static final Pattern LINE = Pattern.compile("channel (-?\\d+)->(-?\\d+) not verified: (.*)", Pattern.DOTALL);
+  private static final Pattern LINE =
+      Pattern.compile("channel (-?\\d+)->(-?\\d+) not verified: (.*)", Pattern.DOTALL);
 
   /** The deep-audit problem line. */
   public String line() {
@@ -23,7 +24,9 @@ public record UnreadableRange(int fromNode, int toNode, String reason) {
       return Optional.empty();
     }
     try {
-      return Optional.of(new UnreadableRange(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3)));
+      return Optional.of(
+          new UnreadableRange(
+              Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3)));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -13,7 +13,8 @@ import java.util.Collection;
 
 /** Plain JSON for audit reports (files and the web API): field names as in the Avro schema. */
 public final class ReportJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ReportJson() {}
 

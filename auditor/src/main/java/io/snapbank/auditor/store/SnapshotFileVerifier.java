@@ -42,7 +42,8 @@ public final class SnapshotFileVerifier {
    * @param recordedTotal recomputed balances plus in-flight sums
    * @param problems one line per problem; audit findings start with their {@link ViolationReason}
    */
-  public record Result(long snapshotId, boolean ok, long expectedTotal, long recordedTotal, List<String> problems) {
+  public record Result(
+      long snapshotId, boolean ok, long expectedTotal, long recordedTotal, List<String> problems) {
     public Result {
       problems = List.copyOf(problems);
     }
@@ -69,7 +70,10 @@ public final class SnapshotFileVerifier {
     }
   }
 
-  /** Reads and verifies {@code file}; an unreadable file gives a result with the reason, not an exception. */
+  /**
+   * Reads and verifies {@code file}; an unreadable file gives a result with the reason, not an
+   * exception.
+   */
   public static Result verify(Path file) {
     if (!Files.isRegularFile(file)) {
       return new Result(-1, false, 0, 0, List.of("no such file: " + file));
@@ -91,7 +95,11 @@ public final class SnapshotFileVerifier {
   public static Result verify(AuditReport r) {
     List<String> problems = new ArrayList<>();
     if (r.getStatus() == AuditStatus.ABORTED) {
-      return new Result(r.getSnapshotId(), false, r.getExpectedTotal(), 0,
+      return new Result(
+          r.getSnapshotId(),
+          false,
+          r.getExpectedTotal(),
+          0,
           List.of("the snapshot was ABORTED: it holds no complete global state to verify"));
     }
     TreeMap<Integer, NodeFigure> byNode = new TreeMap<>();
@@ -114,54 +122,105 @@ public final class SnapshotFileVerifier {
       if (byNode.containsKey(c.getToNode())) {
         incoming.computeIfAbsent(c.getToNode(), k -> new ArrayList<>()).add(c);
       } else {
-        problems.add(new Problem(ViolationReason.CHANNEL_UNKNOWN, "channel " + c.getFromNode() + "->" + c.getToNode()
-            + " goes to a node that is not in the snapshot").line());
+        problems.add(
+            new Problem(
+                    ViolationReason.CHANNEL_UNKNOWN,
+                    "channel "
+                        + c.getFromNode()
+                        + "->"
+                        + c.getToNode()
+                        + " goes to a node that is not in the snapshot")
+                .line());
       }
     }
     List<LocalSnapshotReport> reports = new ArrayList<>();
     for (NodeFigure n : byNode.values()) {
-      reports.add(new LocalSnapshotReport(r.getSnapshotId(), n.getNodeId(), r.getRequestedAtMs(), 0L,
-          r.getCompletedAtMs(), new ArrayList<>(n.getBalances()), incoming.getOrDefault(n.getNodeId(), List.of())));
+      reports.add(
+          new LocalSnapshotReport(
+              r.getSnapshotId(),
+              n.getNodeId(),
+              r.getRequestedAtMs(),
+              0L,
+              r.getCompletedAtMs(),
+              new ArrayList<>(n.getBalances()),
+              incoming.getOrDefault(n.getNodeId(), List.of())));
       long sum = 0;
       for (AccountBalance b : n.getBalances()) {
         sum += b.getBalance();
       }
       if (sum != n.getBalancesTotal()) {
-        problems.add("node " + n.getNodeId() + " total " + n.getBalancesTotal() + " differs from its accounts' sum "
-            + sum);
+        problems.add(
+            "node "
+                + n.getNodeId()
+                + " total "
+                + n.getBalancesTotal()
+                + " differs from its accounts' sum "
+                + sum);
       }
       if (n.getAccounts() != n.getBalances().size()) {
-        problems.add("node " + n.getNodeId() + " claims " + n.getAccounts() + " accounts but lists "
-            + n.getBalances().size());
+        problems.add(
+            "node "
+                + n.getNodeId()
+                + " claims "
+                + n.getAccounts()
+                + " accounts but lists "
+                + n.getBalances().size());
       }
     }
-    AuditReport again = AuditRules.audit(r.getSnapshotId(), reports, nodes, r.getExpectedTotal(), r.getRequestedAtMs(),
-        r.getCompletedAtMs());
+    AuditReport again =
+        AuditRules.audit(
+            r.getSnapshotId(),
+            reports,
+            nodes,
+            r.getExpectedTotal(),
+            r.getRequestedAtMs(),
+            r.getCompletedAtMs());
     List<String> findings = new ArrayList<>(again.getProblems());
     if (r.getDeepAudit() != null) {
       List<UnreadableRange> unread = new ArrayList<>();
       r.getDeepAudit().getProblems().forEach(p -> UnreadableRange.parse(p).ifPresent(unread::add));
       AuditReport deep = AuditRules.withDeepAudit(r, r.getDeepAudit().getTransfers(), unread);
-      findings.addAll(deep.getDeepAudit().getProblems().stream()
-          .filter(p -> Problem.reasonOf(p).isPresent()).toList());
+      findings.addAll(
+          deep.getDeepAudit().getProblems().stream()
+              .filter(p -> Problem.reasonOf(p).isPresent())
+              .toList());
     }
     problems.addAll(0, findings);
-    if (again.getBalancesTotal() != r.getBalancesTotal() || again.getInFlightTotal() != r.getInFlightTotal()) {
-      problems.add("stored totals (balances " + r.getBalancesTotal() + ", in flight " + r.getInFlightTotal()
-          + ") differ from the recomputed ones (" + again.getBalancesTotal() + ", " + again.getInFlightTotal() + ")");
+    if (again.getBalancesTotal() != r.getBalancesTotal()
+        || again.getInFlightTotal() != r.getInFlightTotal()) {
+      problems.add(
+          "stored totals (balances "
+              + r.getBalancesTotal()
+              + ", in flight "
+              + r.getInFlightTotal()
+              + ") differ from the recomputed ones ("
+              + again.getBalancesTotal()
+              + ", "
+              + again.getInFlightTotal()
+              + ")");
     }
     if (again.getDifference() != r.getDifference()) {
-      problems.add("stored difference " + r.getDifference() + " but the figures give " + again.getDifference());
+      problems.add(
+          "stored difference "
+              + r.getDifference()
+              + " but the figures give "
+              + again.getDifference());
     }
-    boolean storedDeepMismatch = AuditRules.reasons(r).contains(ViolationReason.DEEP_AUDIT_MISMATCH);
-    AuditStatus expected = findings.isEmpty() && !storedDeepMismatch ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION;
+    boolean storedDeepMismatch =
+        AuditRules.reasons(r).contains(ViolationReason.DEEP_AUDIT_MISMATCH);
+    AuditStatus expected =
+        findings.isEmpty() && !storedDeepMismatch ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION;
     if (r.getStatus() != expected) {
       problems.add("stored status " + r.getStatus() + " but the figures give " + expected);
     }
     if (storedDeepMismatch && findings.isEmpty()) {
       problems.add("the stored report names a deep audit mismatch: " + r.getProblems());
     }
-    return new Result(r.getSnapshotId(), problems.isEmpty(), r.getExpectedTotal(),
-        again.getBalancesTotal() + again.getInFlightTotal(), problems);
+    return new Result(
+        r.getSnapshotId(),
+        problems.isEmpty(),
+        r.getExpectedTotal(),
+        again.getBalancesTotal() + again.getInFlightTotal(),
+        problems);
   }
 }

@@ -18,10 +18,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Keeps complete global snapshots (CONSISTENT or VIOLATION) in a directory: {@code
- * snapshot-<id>.avro}, an Avro object container file holding the audit report with its schema,
- * and {@code snapshot-<id>.json}, the same report for people. Keeps the {@code retain} most recent
- * (by snapshot id) and deletes older files. Files are written to a temporary name and moved in
- * place, so a reader never sees half a file.
+ * snapshot-<id>.avro}, an Avro object container file holding the audit report with its schema, and
+ * {@code snapshot-<id>.json}, the same report for people. Keeps the {@code retain} most recent (by
+ * snapshot id) and deletes older files. Files are written to a temporary name and moved in place,
+ * so a reader never sees half a file.
  */
 public final class SnapshotStore {
   private static final Pattern NAME = Pattern.compile("snapshot-(\\d+)\\.(avro|json)");
@@ -33,7 +33,9 @@ public final class SnapshotStore {
     this.retain = retain;
   }
 
-  /** Stores a complete snapshot; returns the .avro file, or null for an ABORTED report (not stored). */
+  /**
+   * Stores a complete snapshot; returns the .avro file, or null for an ABORTED report (not stored).
+   */
   public synchronized Path store(AuditReport report) {
     if (report.getStatus() == AuditStatus.ABORTED) {
       return null;
@@ -42,7 +44,8 @@ public final class SnapshotStore {
       Files.createDirectories(dir);
       Path avro = dir.resolve("snapshot-" + report.getSnapshotId() + ".avro");
       Path tmp = dir.resolve(".snapshot-" + report.getSnapshotId() + ".avro.tmp");
-      try (DataFileWriter<AuditReport> w = new DataFileWriter<>(new SpecificDatumWriter<>(AuditReport.class))) {
+      try (DataFileWriter<AuditReport> w =
+          new DataFileWriter<>(new SpecificDatumWriter<>(AuditReport.class))) {
         w.create(AuditReport.getClassSchema(), tmp.toFile());
         w.append(report);
       }
@@ -54,7 +57,8 @@ public final class SnapshotStore {
       prune();
       return avro;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot store snapshot " + report.getSnapshotId() + " in " + dir, e);
+      throw new UncheckedIOException(
+          "cannot store snapshot " + report.getSnapshotId() + " in " + dir, e);
     }
   }
 
@@ -65,12 +69,13 @@ public final class SnapshotStore {
       return ids;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(f -> {
-        Matcher m = NAME.matcher(f.getFileName().toString());
-        if (m.matches() && m.group(2).equals("avro")) {
-          ids.add(Long.parseLong(m.group(1)));
-        }
-      });
+      files.forEach(
+          f -> {
+            Matcher m = NAME.matcher(f.getFileName().toString());
+            if (m.matches() && m.group(2).equals("avro")) {
+              ids.add(Long.parseLong(m.group(1)));
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

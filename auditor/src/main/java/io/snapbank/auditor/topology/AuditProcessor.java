@@ -31,9 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Assembles node reports per snapshot id ({@link SnapshotAssembly}) and audits complete snapshots
  * ({@link AuditRules}). All state is in persistent stores, so a restarted auditor continues exactly
  * where its last commit left it: reports of pending snapshots under {@code <id>/<node>}, pending
- * snapshots with the wall-clock time they were first seen and their request time, finished ids
- * with the time they finished (so duplicate and late reports are ignored and counted), the
- * genesis, and counters.
+ * snapshots with the wall-clock time they were first seen and their request time, finished ids with
+ * the time they finished (so duplicate and late reports are ignored and counted), the genesis, and
+ * counters.
  *
  * <p>A wall-clock punctuator aborts snapshots pending longer than the timeout (from when the
  * auditor first saw their request or first report), writes scheduled snapshot requests when
@@ -100,14 +100,25 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   private void onGenesis(BankGenesis g, Record<String, byte[]> record) {
     if (g.getNodes() < 1) {
-      quarantine(record, "INVALID_GENESIS", "a bank needs at least one node, the genesis names " + g.getNodes());
+      quarantine(
+          record,
+          "INVALID_GENESIS",
+          "a bank needs at least one node, the genesis names " + g.getNodes());
       return;
     }
     if (genesis != null) {
       if (!genesis.equals(g)) {
-        quarantine(record, "GENESIS_CONFLICT", "the bank's genesis is already known (" + genesis.getNodes()
-            + " nodes, total " + genesis.getTotal() + "); this one names " + g.getNodes() + " nodes, total "
-            + g.getTotal());
+        quarantine(
+            record,
+            "GENESIS_CONFLICT",
+            "the bank's genesis is already known ("
+                + genesis.getNodes()
+                + " nodes, total "
+                + genesis.getTotal()
+                + "); this one names "
+                + g.getNodes()
+                + " nodes, total "
+                + g.getTotal());
       }
       return;
     }
@@ -116,7 +127,9 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     admitHeldReports(now());
   }
 
-  /** Once N is known: quarantines reports of nodes outside the bank and completes full snapshots. */
+  /**
+   * Once N is known: quarantines reports of nodes outside the bank and completes full snapshots.
+   */
   private void admitHeldReports(long nowMs) {
     int n = genesis.getNodes();
     List<Long> ids = new ArrayList<>();
@@ -131,9 +144,21 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
         String key = key(id, node);
         byte[] raw = reports.get(key);
         reports.delete(key);
-        quarantine(topics.snapshotReports().name(), -1, -1L, Long.toString(id), raw, "UNKNOWN_NODE",
-            "report of node " + node + " for snapshot " + id + ", held until the genesis arrived; the bank has "
-                + n + " nodes", nowMs);
+        quarantine(
+            topics.snapshotReports().name(),
+            -1,
+            -1L,
+            Long.toString(id),
+            raw,
+            "UNKNOWN_NODE",
+            "report of node "
+                + node
+                + " for snapshot "
+                + id
+                + ", held until the genesis arrived; the bank has "
+                + n
+                + " nodes",
+            nowMs);
         count("unknownNode");
       }
       if (held.resized(n).isComplete()) {
@@ -167,8 +192,16 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     SnapshotAssembly.Step step = assembly(id, n).report(node);
     switch (step.result()) {
       case UNKNOWN_NODE -> {
-        quarantine(record, "UNKNOWN_NODE", "report of node " + node + " for snapshot " + id
-            + (genesis == null ? ": a node id is never negative" : "; the bank has nodes 0.." + (n - 1)));
+        quarantine(
+            record,
+            "UNKNOWN_NODE",
+            "report of node "
+                + node
+                + " for snapshot "
+                + id
+                + (genesis == null
+                    ? ": a node id is never negative"
+                    : "; the bank has nodes 0.." + (n - 1)));
         count("unknownNode");
       }
       case DUPLICATE -> count("duplicate");
@@ -210,7 +243,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   private void complete(long id, long nowMs) {
     long[] meta = meta(id);
-    AuditReport report = AuditRules.audit(id, reportsOf(id), genesis, meta == null ? 0 : meta[1], nowMs);
+    AuditReport report =
+        AuditRules.audit(id, reportsOf(id), genesis, meta == null ? 0 : meta[1], nowMs);
     emit(id, report, nowMs);
     count("completed");
   }
@@ -219,17 +253,26 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     long[] meta = meta(id);
     int nodes = genesis == null ? 0 : genesis.getNodes();
     long total = genesis == null ? 0 : genesis.getTotal();
-    AuditReport report = AuditRules.aborted(id, reportsOf(id), nodes, total, meta == null ? 0 : meta[1], nowMs);
-    SnapshotAbort abort = new SnapshotAbort(id, "not complete within " + config.snapshotTimeout().toMillis()
-        + " ms; missing nodes " + report.getMissingNodes(), nowMs);
-    context.forward(new Record<>(Long.toString(id), topics.snapshotAborts().encode(abort), nowMs),
+    AuditReport report =
+        AuditRules.aborted(id, reportsOf(id), nodes, total, meta == null ? 0 : meta[1], nowMs);
+    SnapshotAbort abort =
+        new SnapshotAbort(
+            id,
+            "not complete within "
+                + config.snapshotTimeout().toMillis()
+                + " ms; missing nodes "
+                + report.getMissingNodes(),
+            nowMs);
+    context.forward(
+        new Record<>(Long.toString(id), topics.snapshotAborts().encode(abort), nowMs),
         AuditorTopology.ABORT_SINK);
     emit(id, report, nowMs);
     count("aborted");
   }
 
   private void emit(long id, AuditReport report, long nowMs) {
-    context.forward(new Record<>(Long.toString(id), topics.auditReports().encode(report), nowMs),
+    context.forward(
+        new Record<>(Long.toString(id), topics.auditReports().encode(report), nowMs),
         AuditorTopology.AUDIT_SINK);
     finished.put(id, nowMs);
     pending.delete(id);
@@ -249,7 +292,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     Long last = counters.get("lastRequestedId");
     long id = Math.max(nowMs, last == null ? 0 : last + 1);
     SnapshotRequest req = new SnapshotRequest(id, new ArrayList<>(), nowMs, config.applicationId());
-    context.forward(new Record<>(Long.toString(id), topics.snapshotRequests().encode(req), nowMs),
+    context.forward(
+        new Record<>(Long.toString(id), topics.snapshotRequests().encode(req), nowMs),
         AuditorTopology.REQUEST_SINK);
     counters.put("lastRequestedId", id);
     counters.put("nextRequestAtMs", nowMs + config.requestPeriod().toMillis());
@@ -271,16 +315,40 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   private void quarantine(Record<String, byte[]> record, String reason, String detail) {
     RecordMetadata m = context.recordMetadata().orElse(null);
-    quarantine(m == null ? "" : m.topic(), m == null ? -1 : m.partition(), m == null ? -1L : m.offset(), record.key(),
-        record.value(), reason, detail, record.timestamp());
+    quarantine(
+        m == null ? "" : m.topic(),
+        m == null ? -1 : m.partition(),
+        m == null ? -1L : m.offset(),
+        record.key(),
+        record.value(),
+        reason,
+        detail,
+        record.timestamp());
   }
 
-  private void quarantine(String topic, int partition, long offset, String key, byte[] value, String reason,
-      String detail, long timestamp) {
-    QuarantineEnvelope env = new QuarantineEnvelope(reason, detail == null ? "" : detail, topic, partition, offset,
-        key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
-        value == null ? null : ByteBuffer.wrap(value), "auditor", now());
-    context.forward(new Record<>(topic + "/" + partition + "/" + offset, topics.quarantine().encode(env), timestamp),
+  private void quarantine(
+      String topic,
+      int partition,
+      long offset,
+      String key,
+      byte[] value,
+      String reason,
+      String detail,
+      long timestamp) {
+    QuarantineEnvelope env =
+        new QuarantineEnvelope(
+            reason,
+            detail == null ? "" : detail,
+            topic,
+            partition,
+            offset,
+            key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+            value == null ? null : ByteBuffer.wrap(value),
+            "auditor",
+            now());
+    context.forward(
+        new Record<>(
+            topic + "/" + partition + "/" + offset, topics.quarantine().encode(env), timestamp),
         AuditorTopology.QUARANTINE_SINK);
     count("quarantined");
   }
@@ -295,7 +363,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   private List<String> reportKeys(long id) {
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = reports.prefixScan(id + "/", new StringSerializer())) {
+    try (KeyValueIterator<String, byte[]> it =
+        reports.prefixScan(id + "/", new StringSerializer())) {
       while (it.hasNext()) {
         keys.add(it.next().key);
       }
@@ -305,7 +374,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   private List<LocalSnapshotReport> reportsOf(long id) {
     List<LocalSnapshotReport> out = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = reports.prefixScan(id + "/", new StringSerializer())) {
+    try (KeyValueIterator<String, byte[]> it =
+        reports.prefixScan(id + "/", new StringSerializer())) {
       while (it.hasNext()) {
         out.add(topics.snapshotReports().decode(it.next().value));
       }

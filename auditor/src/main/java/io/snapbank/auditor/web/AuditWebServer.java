@@ -57,13 +57,17 @@ public final class AuditWebServer implements AutoCloseable {
       page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve the web page on port " + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot serve the web page on port " + port + ": " + e.getMessage(), e);
     }
-    executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "audit-web");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "audit-web");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -160,7 +164,8 @@ public final class AuditWebServer implements AutoCloseable {
     return false;
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
     ex.getResponseHeaders().set("Cache-Control", "no-store");

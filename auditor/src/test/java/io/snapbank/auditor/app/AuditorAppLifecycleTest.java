@@ -15,7 +15,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The app's lifecycle without a reachable broker: it starts, serves its page, and closes promptly. */
+/**
+ * The app's lifecycle without a reachable broker: it starts, serves its page, and closes promptly.
+ */
 class AuditorAppLifecycleTest {
 
   private static int freePort() throws Exception {
@@ -25,8 +27,9 @@ class AuditorAppLifecycleTest {
   }
 
   @Test
-  void when_started_against_an_address_without_kafka_then_web_is_up_nothing_is_known_and_close_is_prompt(
-      @TempDir Path tmp) throws Exception {
+  void
+      when_started_against_an_address_without_kafka_then_web_is_up_nothing_is_known_and_close_is_prompt(
+          @TempDir Path tmp) throws Exception {
     String nowhere = "127.0.0.1:" + freePort();
     AuditorConfig config = AuditorConfig.of(nowhere, "life", tmp.resolve("state")).withHttpPort(0);
     AuditorApp app = new AuditorApp(config);
@@ -36,9 +39,13 @@ class AuditorAppLifecycleTest {
       assertFalse(app.awaitRunning(Duration.ofMillis(300)), "no broker, no running topology");
       assertFalse(app.isRunning());
       assertTrue(app.httpPort() > 0);
-      HttpResponse<String> list = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/api/reports")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> list =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + app.httpPort() + "/api/reports"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, list.statusCode());
       assertEquals("[ ]", list.body().trim());
       assertTrue(app.deepAudit(5).isEmpty(), "an unknown snapshot has nothing to deep-audit");
@@ -49,7 +56,9 @@ class AuditorAppLifecycleTest {
       long t0 = System.nanoTime();
       app.close();
       app.close(); // idempotent
-      assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(40).toNanos(), "closed within the shutdown bounds");
+      assertTrue(
+          System.nanoTime() - t0 < Duration.ofSeconds(40).toNanos(),
+          "closed within the shutdown bounds");
     }
   }
 

@@ -28,16 +28,29 @@ class AuditorConfigTest {
 
   @Test
   void when_with_methods_are_used_then_only_that_setting_changes() {
-    AuditorConfig c = AuditorConfig.of("b:1", "bank", STATE)
-        .withTimeout(Duration.ofSeconds(5))
-        .withPunctuateInterval(Duration.ofMillis(200))
-        .withRequestPeriod(Duration.ofSeconds(2))
-        .withStorage(Path.of("snaps"), 3)
-        .withHttpPort(0)
-        .withDeepAuditSample(4)
-        .withApplicationId("other");
-    assertEquals(new AuditorConfig("b:1", "bank", "other", STATE, Duration.ofSeconds(5), Duration.ofMillis(200),
-        Duration.ofSeconds(2), 3, Path.of("snaps"), 0, 4), c);
+    AuditorConfig c =
+        AuditorConfig.of("b:1", "bank", STATE)
+            .withTimeout(Duration.ofSeconds(5))
+            .withPunctuateInterval(Duration.ofMillis(200))
+            .withRequestPeriod(Duration.ofSeconds(2))
+            .withStorage(Path.of("snaps"), 3)
+            .withHttpPort(0)
+            .withDeepAuditSample(4)
+            .withApplicationId("other");
+    assertEquals(
+        new AuditorConfig(
+            "b:1",
+            "bank",
+            "other",
+            STATE,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(2),
+            3,
+            Path.of("snaps"),
+            0,
+            4),
+        c);
     assertEquals(7, c.withDeepAuditEvery(7).deepAuditSample());
   }
 
@@ -45,10 +58,12 @@ class AuditorConfigTest {
   void when_a_setting_is_out_of_range_then_construction_fails_with_a_message() {
     AuditorConfig c = AuditorConfig.of("b:1", "bank", STATE);
     assertThrows(IllegalArgumentException.class, () -> AuditorConfig.of(" ", "bank", STATE));
-    assertThrows(IllegalArgumentException.class, () -> AuditorConfig.of("b:1", "bad prefix", STATE));
+    assertThrows(
+        IllegalArgumentException.class, () -> AuditorConfig.of("b:1", "bad prefix", STATE));
     assertThrows(IllegalArgumentException.class, () -> AuditorConfig.of("b:1", "bank", null));
     assertThrows(IllegalArgumentException.class, () -> c.withTimeout(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> c.withPunctuateInterval(Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> c.withPunctuateInterval(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> c.withRequestPeriod(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> c.withStorage(Path.of("x"), 0));
     assertThrows(IllegalArgumentException.class, () -> c.withHttpPort(-2));

@@ -22,14 +22,25 @@ class AuditorRestartTest {
 
   private static Process startAuditor(String bootstrap, Path state, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-        "io.snapbank.auditor.app.AuditorMain", bootstrap, "restart", state.toString(), "20000")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return new ProcessBuilder(
+            java,
+            "-Xmx384m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.snapbank.auditor.app.AuditorMain",
+            bootstrap,
+            "restart",
+            state.toString(),
+            "20000")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
   }
 
   @Test
-  void when_the_auditor_is_killed_and_restarted_then_no_pending_snapshot_is_lost_and_no_report_is_duplicated(
-      @TempDir Path tmp) throws Exception {
+  void
+      when_the_auditor_is_killed_and_restarted_then_no_pending_snapshot_is_lost_and_no_report_is_duplicated(
+          @TempDir Path tmp) throws Exception {
     Path log = tmp.resolve("auditor.log");
     Path state = tmp.resolve("state");
     try (BankFixture bank = new BankFixture(SharedBroker.bootstrap(), "restart", 3, 4, 10_000)) {
@@ -52,7 +63,8 @@ class AuditorRestartTest {
       bank.reports(8 * 3, Duration.ofSeconds(60));
       auditor = startAuditor(bank.bootstrap, state, log);
       List<ConsumerRecord<byte[], AuditReport>> all =
-          bank.readUntil(bank.topics.auditReports(), 1, v -> v.size() >= 8, Duration.ofSeconds(120));
+          bank.readUntil(
+              bank.topics.auditReports(), 1, v -> v.size() >= 8, Duration.ofSeconds(120));
       // give a duplicate the chance to show up
       Thread.sleep(3000);
       all = bank.readUntil(bank.topics.auditReports(), 1, v -> false, Duration.ofSeconds(2));
@@ -62,7 +74,10 @@ class AuditorRestartTest {
       Map<Long, Integer> count = new TreeMap<>();
       for (ConsumerRecord<byte[], AuditReport> r : all) {
         count.merge(r.value().getSnapshotId(), 1, Integer::sum);
-        assertEquals(AuditStatus.CONSISTENT, r.value().getStatus(), r.value().getProblems() + " log: " + Files.readString(log));
+        assertEquals(
+            AuditStatus.CONSISTENT,
+            r.value().getStatus(),
+            r.value().getProblems() + " log: " + Files.readString(log));
       }
       assertEquals(8, count.size(), "every snapshot reported: " + count);
       for (Map.Entry<Long, Integer> e : count.entrySet()) {

@@ -22,8 +22,8 @@ class AuditRulesTest {
   private static final long ID = 42;
 
   /**
-   * A consistent 3-node snapshot of a bank of 3 × 100: node 0 holds 90 (two accounts, 50 + 40)
-   * and 10 is in flight on channel 0->1 (two transfers, 4 + 6, at offsets 20..21 of [20, 23)).
+   * A consistent 3-node snapshot of a bank of 3 × 100: node 0 holds 90 (two accounts, 50 + 40) and
+   * 10 is in flight on channel 0->1 (two transfers, 4 + 6, at offsets 20..21 of [20, 23)).
    */
   static List<LocalSnapshotReport> consistent() {
     List<LocalSnapshotReport> out = new ArrayList<>();
@@ -32,13 +32,18 @@ class AuditRulesTest {
       for (int from = 0; from < 3; from++) {
         if (from != node) {
           boolean carries = from == 0 && node == 1;
-          chans.add(new ChannelState(from, node, 20L, carries ? 23L : 20L, carries ? 2L : 0L, carries ? 10L : 0L));
+          chans.add(
+              new ChannelState(
+                  from, node, 20L, carries ? 23L : 20L, carries ? 2L : 0L, carries ? 10L : 0L));
         }
       }
-      List<AccountBalance> balances = node == 0
-          ? List.of(new AccountBalance("n0-a000", 50L), new AccountBalance("n0-a001", 40L))
-          : List.of(new AccountBalance("n" + node + "-a000", 100L));
-      out.add(new LocalSnapshotReport(ID, node, 1_000L + node, 1_010L, 1_020L, new ArrayList<>(balances), chans));
+      List<AccountBalance> balances =
+          node == 0
+              ? List.of(new AccountBalance("n0-a000", 50L), new AccountBalance("n0-a001", 40L))
+              : List.of(new AccountBalance("n" + node + "-a000", 100L));
+      out.add(
+          new LocalSnapshotReport(
+              ID, node, 1_000L + node, 1_010L, 1_020L, new ArrayList<>(balances), chans));
     }
     return out;
   }
@@ -52,7 +57,10 @@ class AuditRulesTest {
   }
 
   private static ChannelState channel(List<LocalSnapshotReport> reports, int from, int to) {
-    return reports.get(to).getChannels().stream().filter(c -> c.getFromNode() == from).findFirst().orElseThrow();
+    return reports.get(to).getChannels().stream()
+        .filter(c -> c.getFromNode() == from)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -66,7 +74,10 @@ class AuditRulesTest {
     assertEquals(List.of(0, 1, 2), r.getNodes().stream().map(n -> n.getNodeId()).toList());
     assertEquals(90, r.getNodes().get(0).getBalancesTotal());
     assertEquals(2, r.getNodes().get(0).getAccounts());
-    assertEquals(2, r.getNodes().get(0).getBalances().size(), "the per-account balances travel with the report");
+    assertEquals(
+        2,
+        r.getNodes().get(0).getBalances().size(),
+        "the per-account balances travel with the report");
     assertEquals(6, r.getChannels().size());
     assertEquals(0, r.getChannels().get(0).getFromNode());
     assertEquals(1, r.getChannels().get(0).getToNode(), "channels sorted by from, then to");
@@ -107,16 +118,23 @@ class AuditRulesTest {
     assertEquals(AuditStatus.VIOLATION, r.getStatus());
     assertEquals(50, r.getDifference());
     assertEquals(List.of(ViolationReason.CONSERVATION), AuditRules.reasons(r));
-    assertEquals("CONSERVATION: balances 340 + in flight 10 = 350, expected 300 (difference 50)", r.getProblems().get(0));
+    assertEquals(
+        "CONSERVATION: balances 340 + in flight 10 = 350, expected 300 (difference 50)",
+        r.getProblems().get(0));
   }
 
   @Test
   void when_an_account_is_negative_then_negative_balance_even_if_the_total_holds() {
     List<LocalSnapshotReport> reports = consistent();
-    reports.get(0).setBalances(new ArrayList<>(List.of(new AccountBalance("n0-a000", 100L),
-        new AccountBalance("n0-a001", -10L))));
+    reports
+        .get(0)
+        .setBalances(
+            new ArrayList<>(
+                List.of(new AccountBalance("n0-a000", 100L), new AccountBalance("n0-a001", -10L))));
     List<Problem> problems = AuditRules.check(reports, 3, 300);
-    assertEquals(List.of(new Problem(ViolationReason.NEGATIVE_BALANCE, "account n0-a001 of node 0 has -10")), problems);
+    assertEquals(
+        List.of(new Problem(ViolationReason.NEGATIVE_BALANCE, "account n0-a001 of node 0 has -10")),
+        problems);
   }
 
   @Test
@@ -141,29 +159,50 @@ class AuditRulesTest {
   }
 
   @Test
-  void when_a_node_reports_a_channel_it_does_not_receive_or_from_outside_the_bank_then_channel_unknown() {
+  void
+      when_a_node_reports_a_channel_it_does_not_receive_or_from_outside_the_bank_then_channel_unknown() {
     List<LocalSnapshotReport> reports = consistent();
     List<ChannelState> chans = new ArrayList<>(reports.get(2).getChannels());
     chans.add(new ChannelState(0, 1, 0L, 0L, 0L, 0L)); // 0->1 is node 1's to record
     chans.add(new ChannelState(7, 2, 0L, 0L, 0L, 0L)); // node 7 does not exist
     chans.add(new ChannelState(2, 2, 0L, 0L, 0L, 0L)); // no channel to itself
     reports.get(2).setChannels(chans);
-    List<ViolationReason> reasons = AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
-    assertEquals(List.of(ViolationReason.CHANNEL_UNKNOWN, ViolationReason.CHANNEL_UNKNOWN,
-        ViolationReason.CHANNEL_UNKNOWN), reasons);
+    List<ViolationReason> reasons =
+        AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
+    assertEquals(
+        List.of(
+            ViolationReason.CHANNEL_UNKNOWN,
+            ViolationReason.CHANNEL_UNKNOWN,
+            ViolationReason.CHANNEL_UNKNOWN),
+        reasons);
   }
 
   @Test
   void when_a_range_is_impossible_then_bad_range() {
-    assertEquals(Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 9L, 2L, 30L)));
+    assertEquals(
+        Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 9L, 2L, 30L)));
     assertEquals(Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 5L, 0L, 0L)));
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, 9L, 5L, 0L, 0L)).isPresent(), "first > marker");
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, -1L, 5L, 0L, 0L)).isPresent(), "negative offset");
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, -1L, 0L)).isPresent(), "negative count");
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 1L, -3L)).isPresent(), "negative sum");
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 0L, 7L)).isPresent(), "no transfers, a sum");
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 2L, 3L, 30L)).isPresent(), "more than offsets");
-    assertTrue(AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 3L, 2L)).isPresent(), "below one unit each");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, 9L, 5L, 0L, 0L)).isPresent(),
+        "first > marker");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, -1L, 5L, 0L, 0L)).isPresent(),
+        "negative offset");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, -1L, 0L)).isPresent(),
+        "negative count");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 1L, -3L)).isPresent(),
+        "negative sum");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 0L, 7L)).isPresent(),
+        "no transfers, a sum");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 2L, 3L, 30L)).isPresent(),
+        "more than offsets");
+    assertTrue(
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 3L, 2L)).isPresent(),
+        "below one unit each");
 
     List<LocalSnapshotReport> reports = consistent();
     ChannelState c = channel(reports, 0, 1);
@@ -177,9 +216,14 @@ class AuditRulesTest {
   void when_several_rules_fail_then_every_problem_is_listed_conservation_first() {
     List<LocalSnapshotReport> reports = consistent();
     reports.get(1).setChannels(new ArrayList<>());
-    List<ViolationReason> reasons = AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
-    assertEquals(List.of(ViolationReason.CONSERVATION, ViolationReason.CHANNEL_MISSING,
-        ViolationReason.CHANNEL_MISSING), reasons);
+    List<ViolationReason> reasons =
+        AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
+    assertEquals(
+        List.of(
+            ViolationReason.CONSERVATION,
+            ViolationReason.CHANNEL_MISSING,
+            ViolationReason.CHANNEL_MISSING),
+        reasons);
   }
 
   @Test
@@ -197,7 +241,9 @@ class AuditRulesTest {
   @Test
   void when_the_log_holds_what_was_reported_then_the_deep_audit_is_verified() {
     AuditReport r = AuditRules.audit(ID, consistent(), genesis(), 0, 1_500);
-    List<InFlightTransfer> listed = List.of(new InFlightTransfer(0, 1, 20L, "t1", 4L), new InFlightTransfer(0, 1, 21L, "t2", 6L));
+    List<InFlightTransfer> listed =
+        List.of(
+            new InFlightTransfer(0, 1, 20L, "t1", 4L), new InFlightTransfer(0, 1, 21L, "t2", 6L));
     AuditReport deep = AuditRules.withDeepAudit(r, listed, List.of());
     assertEquals(AuditStatus.CONSISTENT, deep.getStatus());
     assertTrue(deep.getDeepAudit().getVerified());
@@ -213,23 +259,37 @@ class AuditRulesTest {
     assertEquals(AuditStatus.VIOLATION, deep.getStatus());
     assertFalse(deep.getDeepAudit().getVerified());
     assertEquals(List.of(ViolationReason.DEEP_AUDIT_MISMATCH), AuditRules.reasons(deep));
-    assertTrue(deep.getProblems().get(0).contains("channel 0->1 reports 2 transfers summing 10, the log holds 1 summing 4"),
+    assertTrue(
+        deep.getProblems()
+            .get(0)
+            .contains("channel 0->1 reports 2 transfers summing 10, the log holds 1 summing 4"),
         deep.getProblems().toString());
 
-    AuditReport again = AuditRules.withDeepAudit(deep, List.of(new InFlightTransfer(0, 1, 20L, "t1", 4L),
-        new InFlightTransfer(0, 1, 21L, "t2", 6L)), List.of());
-    assertEquals(AuditStatus.CONSISTENT, again.getStatus(), "a repeated deep audit replaces the earlier one");
+    AuditReport again =
+        AuditRules.withDeepAudit(
+            deep,
+            List.of(
+                new InFlightTransfer(0, 1, 20L, "t1", 4L),
+                new InFlightTransfer(0, 1, 21L, "t2", 6L)),
+            List.of());
+    assertEquals(
+        AuditStatus.CONSISTENT,
+        again.getStatus(),
+        "a repeated deep audit replaces the earlier one");
     assertTrue(again.getProblems().isEmpty());
   }
 
   @Test
   void when_a_range_cannot_be_read_then_unverified_but_the_status_stands() {
     AuditReport r = AuditRules.audit(ID, consistent(), genesis(), 0, 1_500);
-    AuditReport deep = AuditRules.withDeepAudit(r, List.of(),
-        List.of(new UnreadableRange(0, 1, "the log now starts at offset 50")));
+    AuditReport deep =
+        AuditRules.withDeepAudit(
+            r, List.of(), List.of(new UnreadableRange(0, 1, "the log now starts at offset 50")));
     assertEquals(AuditStatus.CONSISTENT, deep.getStatus(), deep.getProblems().toString());
     assertFalse(deep.getDeepAudit().getVerified());
-    assertEquals(List.of("channel 0->1 not verified: the log now starts at offset 50"), deep.getDeepAudit().getProblems());
+    assertEquals(
+        List.of("channel 0->1 not verified: the log now starts at offset 50"),
+        deep.getDeepAudit().getProblems());
   }
 
   @Test
@@ -249,8 +309,10 @@ class AuditRulesTest {
 
   @Test
   void when_an_unreadable_range_line_is_parsed_then_the_channel_is_recovered() {
-    UnreadableRange u = new UnreadableRange(2, 0, "range [1, 5) is gone: the log now starts at offset 9");
+    UnreadableRange u =
+        new UnreadableRange(2, 0, "range [1, 5) is gone: the log now starts at offset 9");
     assertEquals(Optional.of(u), UnreadableRange.parse(u.line()));
-    assertEquals(Optional.empty(), UnreadableRange.parse("DEEP_AUDIT_MISMATCH: channel 0->1 reports 2"));
+    assertEquals(
+        Optional.empty(), UnreadableRange.parse("DEEP_AUDIT_MISMATCH: channel 0->1 reports 2"));
   }
 }

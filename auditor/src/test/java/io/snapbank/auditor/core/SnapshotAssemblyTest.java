@@ -61,7 +61,8 @@ class SnapshotAssemblyTest {
     SnapshotAssembly aborted = SnapshotAssembly.pending(6, 3).report(0).next().timedOut();
     assertEquals(Status.ABORTED, aborted.status());
     assertEquals(Acceptance.LATE, aborted.report(1).result());
-    assertEquals(Acceptance.LATE, aborted.report(9).result(), "late wins over unknown once finished");
+    assertEquals(
+        Acceptance.LATE, aborted.report(9).result(), "late wins over unknown once finished");
     assertEquals(new TreeSet<>(List.of(1, 2)), aborted.missing());
   }
 

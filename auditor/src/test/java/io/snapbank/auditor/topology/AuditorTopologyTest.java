@@ -57,21 +57,28 @@ class AuditorTopologyTest {
     if (driver != null) {
       driver.close();
     }
-    AuditorConfig config = AuditorConfig.of("unused:9092", "t", state)
-        .withTimeout(Duration.ofSeconds(10))
-        .withRequestPeriod(requestPeriod);
+    AuditorConfig config =
+        AuditorConfig.of("unused:9092", "t", state)
+            .withTimeout(Duration.ofSeconds(10))
+            .withRequestPeriod(requestPeriod);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver = new TopologyTestDriver(AuditorTopology.build(config, TOPICS), p, START);
     var s = Serdes.String();
     var b = Serdes.ByteArray();
-    reports = driver.createInputTopic(TOPICS.snapshotReports().name(), s.serializer(), b.serializer());
-    requests = driver.createInputTopic(TOPICS.snapshotRequests().name(), s.serializer(), b.serializer());
+    reports =
+        driver.createInputTopic(TOPICS.snapshotReports().name(), s.serializer(), b.serializer());
+    requests =
+        driver.createInputTopic(TOPICS.snapshotRequests().name(), s.serializer(), b.serializer());
     genesis = driver.createInputTopic(TOPICS.genesis().name(), s.serializer(), b.serializer());
-    audits = driver.createOutputTopic(TOPICS.auditReports().name(), s.deserializer(), b.deserializer());
-    aborts = driver.createOutputTopic(TOPICS.snapshotAborts().name(), s.deserializer(), b.deserializer());
-    quarantine = driver.createOutputTopic(TOPICS.quarantine().name(), s.deserializer(), b.deserializer());
+    audits =
+        driver.createOutputTopic(TOPICS.auditReports().name(), s.deserializer(), b.deserializer());
+    aborts =
+        driver.createOutputTopic(
+            TOPICS.snapshotAborts().name(), s.deserializer(), b.deserializer());
+    quarantine =
+        driver.createOutputTopic(TOPICS.quarantine().name(), s.deserializer(), b.deserializer());
   }
 
   @AfterEach
@@ -87,16 +94,28 @@ class AuditorTopologyTest {
     genesis.pipeInput("genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L)));
   }
 
-  /** Node n's report; channels from every other node, with {@code inFlight} on the channel from the previous node. */
+  /**
+   * Node n's report; channels from every other node, with {@code inFlight} on the channel from the
+   * previous node.
+   */
   private static LocalSnapshotReport report(long id, int node, long balance, long inFlight) {
     List<ChannelState> chans = new ArrayList<>();
     for (int from = 0; from < 3; from++) {
       if (from != node) {
         boolean carries = from == (node + 2) % 3 && inFlight > 0;
-        chans.add(new ChannelState(from, node, 10L, carries ? 12L : 10L, carries ? 1L : 0L, carries ? inFlight : 0L));
+        chans.add(
+            new ChannelState(
+                from, node, 10L, carries ? 12L : 10L, carries ? 1L : 0L, carries ? inFlight : 0L));
       }
     }
-    return new LocalSnapshotReport(id, node, 1000L, 1001L, 1002L, List.of(new AccountBalance("n" + node + "-a000", balance)), chans);
+    return new LocalSnapshotReport(
+        id,
+        node,
+        1000L,
+        1001L,
+        1002L,
+        List.of(new AccountBalance("n" + node + "-a000", balance)),
+        chans);
   }
 
   private void pipe(LocalSnapshotReport r) {
@@ -173,13 +192,17 @@ class AuditorTopologyTest {
     pipe(r2);
     AuditReport r = auditReports().get(0);
     assertEquals(AuditStatus.VIOLATION, r.getStatus());
-    assertTrue(r.getProblems().contains("CHANNEL_MISSING: channel 1->2 not recorded"), r.getProblems().toString());
+    assertTrue(
+        r.getProblems().contains("CHANNEL_MISSING: channel 1->2 not recorded"),
+        r.getProblems().toString());
   }
 
   @Test
-  void when_a_snapshot_times_out_then_aborted_report_and_abort_published_and_late_reports_ignored() {
+  void
+      when_a_snapshot_times_out_then_aborted_report_and_abort_published_and_late_reports_ignored() {
     genesis3();
-    requests.pipeInput("11", TOPICS.snapshotRequests().encode(new SnapshotRequest(11L, List.of(), 500L, "test")));
+    requests.pipeInput(
+        "11", TOPICS.snapshotRequests().encode(new SnapshotRequest(11L, List.of(), 500L, "test")));
     pipe(report(11, 0, 100, 0));
     driver.advanceWallClockTime(Duration.ofSeconds(5));
     assertTrue(audits.isEmpty());
@@ -261,7 +284,8 @@ class AuditorTopologyTest {
   }
 
   @Test
-  void when_a_node_outside_the_bank_reports_then_it_is_quarantined_and_the_snapshot_still_completes() {
+  void
+      when_a_node_outside_the_bank_reports_then_it_is_quarantined_and_the_snapshot_still_completes() {
     genesis3();
     pipe(report(14, 0, 100, 0));
     pipe(report(14, 5, 100, 0));
@@ -272,12 +296,14 @@ class AuditorTopologyTest {
     pipe(report(14, 2, 100, 0));
     List<AuditReport> out = auditReports();
     assertEquals(1, out.size());
-    assertEquals(AuditStatus.CONSISTENT, out.get(0).getStatus(), out.get(0).getProblems().toString());
+    assertEquals(
+        AuditStatus.CONSISTENT, out.get(0).getStatus(), out.get(0).getProblems().toString());
     assertEquals(1L, counter("unknownNode"));
   }
 
   @Test
-  void when_an_outside_node_reported_before_the_genesis_then_it_is_quarantined_when_the_genesis_arrives() {
+  void
+      when_an_outside_node_reported_before_the_genesis_then_it_is_quarantined_when_the_genesis_arrives() {
     pipe(report(15, 0, 100, 0));
     pipe(report(15, 7, 100, 0));
     pipe(report(15, 1, 100, 0));
@@ -295,8 +321,10 @@ class AuditorTopologyTest {
   @Test
   void when_a_different_genesis_arrives_then_it_is_quarantined_and_the_first_stands() {
     genesis3();
-    genesis.pipeInput("genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L)));
-    assertEquals("GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
+    genesis.pipeInput(
+        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L)));
+    assertEquals(
+        "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();
     assertTrue(quarantine.isEmpty(), "the same genesis again is no conflict");
     pipe(report(16, 0, 100, 0));
@@ -311,7 +339,9 @@ class AuditorTopologyTest {
   void when_the_request_was_seen_then_latency_counts_from_its_time() {
     genesis3();
     long requestedAt = START.toEpochMilli() - 250;
-    requests.pipeInput("17", TOPICS.snapshotRequests().encode(new SnapshotRequest(17L, List.of(), requestedAt, "test")));
+    requests.pipeInput(
+        "17",
+        TOPICS.snapshotRequests().encode(new SnapshotRequest(17L, List.of(), requestedAt, "test")));
     driver.advanceWallClockTime(Duration.ofMillis(750));
     pipe(report(17, 0, 100, 0));
     pipe(report(17, 1, 100, 0));
@@ -330,7 +360,8 @@ class AuditorTopologyTest {
     pipe(report(18, 1, 100, 0));
     pipe(report(18, 2, 100, 0));
     assertEquals(1, auditReports().size());
-    requests.pipeInput("18", TOPICS.snapshotRequests().encode(new SnapshotRequest(18L, List.of(), 1L, "test")));
+    requests.pipeInput(
+        "18", TOPICS.snapshotRequests().encode(new SnapshotRequest(18L, List.of(), 1L, "test")));
     driver.advanceWallClockTime(Duration.ofSeconds(30));
     assertTrue(audits.isEmpty(), "no abort of an already audited snapshot");
     assertTrue(aborts.isEmpty());
@@ -340,8 +371,11 @@ class AuditorTopologyTest {
   void when_requests_are_scheduled_then_one_request_per_period() {
     start(Duration.ofSeconds(5));
     genesis3();
-    TestOutputTopic<String, byte[]> out = driver.createOutputTopic(TOPICS.snapshotRequests().name(),
-        Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    TestOutputTopic<String, byte[]> out =
+        driver.createOutputTopic(
+            TOPICS.snapshotRequests().name(),
+            Serdes.String().deserializer(),
+            Serdes.ByteArray().deserializer());
     for (int i = 0; i < 12; i++) {
       driver.advanceWallClockTime(Duration.ofSeconds(1));
     }

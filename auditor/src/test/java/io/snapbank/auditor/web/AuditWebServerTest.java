@@ -29,8 +29,17 @@ class AuditWebServerTest {
     AuditWebServer web = new AuditWebServer(0);
     List<LocalSnapshotReport> reports = new ArrayList<>();
     for (int n = 0; n < 2; n++) {
-      reports.add(new LocalSnapshotReport(41L, n, 10L, 11L, 12L, List.of(new AccountBalance("n" + n + "-a000", n == 0 ? 70L : 100L)),
-          List.of(new ChannelState(1 - n, n, 0L, n == 1 ? 9L : 0L, n == 1 ? 2L : 0L, n == 1 ? 30L : 0L))));
+      reports.add(
+          new LocalSnapshotReport(
+              41L,
+              n,
+              10L,
+              11L,
+              12L,
+              List.of(new AccountBalance("n" + n + "-a000", n == 0 ? 70L : 100L)),
+              List.of(
+                  new ChannelState(
+                      1 - n, n, 0L, n == 1 ? 9L : 0L, n == 1 ? 2L : 0L, n == 1 ? 30L : 0L))));
     }
     web.add(AuditRules.audit(41, reports, 2, 200, 10, 25));
     web.add(AuditRules.aborted(42, List.of(), 2, 200, 30, 5030));
@@ -38,18 +47,26 @@ class AuditWebServerTest {
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
-  void when_reports_are_added_then_api_lists_them_newest_first_and_serves_one_by_id() throws Exception {
+  void when_reports_are_added_then_api_lists_them_newest_first_and_serves_one_by_id()
+      throws Exception {
     try (AuditWebServer web = serverWithTwoReports()) {
       HttpResponse<String> list = get(web.port(), "/api/reports");
       assertEquals(200, list.statusCode());
-      assertTrue(list.body().indexOf("\"snapshotId\" : 42") < list.body().indexOf("\"snapshotId\" : 41"), list.body());
+      assertTrue(
+          list.body().indexOf("\"snapshotId\" : 42") < list.body().indexOf("\"snapshotId\" : 41"),
+          list.body());
       HttpResponse<String> one = get(web.port(), "/api/reports/41");
-      assertTrue(one.body().contains("\"status\" : \"CONSISTENT\"") && one.body().contains("\"inFlightTotal\" : 30"), one.body());
+      assertTrue(
+          one.body().contains("\"status\" : \"CONSISTENT\"")
+              && one.body().contains("\"inFlightTotal\" : 30"),
+          one.body());
       assertEquals(404, get(web.port(), "/api/reports/99").statusCode());
       assertEquals(400, get(web.port(), "/api/reports/abc").statusCode());
       assertEquals(404, get(web.port(), "/api/reports/41/nothing").statusCode());
@@ -59,7 +76,9 @@ class AuditWebServerTest {
       assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
       assertTrue(page.body().contains("<title>snapbank audit</title>"));
       assertTrue(page.body().contains("fetch('/api/reports'"), "the page polls the API");
-      assertFalse(page.body().contains("src=\"http") || page.body().contains("href=\"http"), "no external assets");
+      assertFalse(
+          page.body().contains("src=\"http") || page.body().contains("href=\"http"),
+          "no external assets");
     }
   }
 
@@ -92,36 +111,61 @@ class AuditWebServerTest {
     try (AuditWebServer web = serverWithTwoReports()) {
       web.onDeepAudit(id -> id == 41 ? web.get(41) : java.util.Optional.empty());
       HttpClient client = HttpClient.newHttpClient();
-      HttpResponse<String> post = client.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + web.port() + "/api/reports/41/deep-audit"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> post =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + web.port() + "/api/reports/41/deep-audit"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, post.statusCode());
       assertTrue(post.body().contains("\"snapshotId\" : 41"), post.body());
       assertEquals(405, get(web.port(), "/api/reports/41/deep-audit").statusCode());
-      HttpResponse<String> missing = client.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + web.port() + "/api/reports/7/deep-audit"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> missing =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + web.port() + "/api/reports/7/deep-audit"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(404, missing.statusCode());
-      HttpResponse<String> postList = client.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + web.port() + "/api/reports"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> postList =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/api/reports"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(405, postList.statusCode());
     }
   }
 
   @Test
-  void when_the_page_is_loaded_in_headless_chromium_then_it_shows_a_consistent_and_an_aborted_snapshot(
-      @TempDir Path tmp) throws Exception {
+  void
+      when_the_page_is_loaded_in_headless_chromium_then_it_shows_a_consistent_and_an_aborted_snapshot(
+          @TempDir Path tmp) throws Exception {
     Path chromium = Path.of("/usr/bin/chromium");
     Path profile = Files.createDirectory(tmp.resolve("profile"));
     Path out = tmp.resolve("dom.html");
     Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium is not installed");
     try (AuditWebServer web = serverWithTwoReports()) {
-      Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-          "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-          "http://127.0.0.1:" + web.port() + "/")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  chromium.toString(),
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--user-data-dir=" + profile,
+                  "--virtual-time-budget=5000",
+                  "--dump-dom",
+                  "http://127.0.0.1:" + web.port() + "/")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .redirectOutput(out.toFile())
+              .start();
       boolean done = p.waitFor(60, TimeUnit.SECONDS);
       if (!done) {
         p.destroyForcibly();
@@ -131,9 +175,11 @@ class AuditWebServerTest {
       assertTrue(dom.contains("data-status=\"CONSISTENT\"") && dom.contains("data-id=\"41\""), dom);
       assertTrue(dom.contains("data-status=\"ABORTED\"") && dom.contains("data-id=\"42\""), dom);
       assertTrue(dom.contains("1 consistent, 0 violations, 1 aborted"), dom);
-      assertTrue(dom.contains("Snapshot 41: CONSISTENT"), "the detail shows the latest complete snapshot");
+      assertTrue(
+          dom.contains("Snapshot 41: CONSISTENT"), "the detail shows the latest complete snapshot");
       assertTrue(dom.contains("30 (2)"), "the channel matrix shows the money in flight: " + dom);
-      assertTrue(dom.contains("data-from=\"0\" data-to=\"1\" data-sum=\"30\" data-count=\"2\""), dom);
+      assertTrue(
+          dom.contains("data-from=\"0\" data-to=\"1\" data-sum=\"30\" data-count=\"2\""), dom);
       assertTrue(dom.contains("data-node=\"0\" data-balance=\"70\""), "per-node balances: " + dom);
       assertTrue(dom.contains("n0-a000: 70"), "per-account balances: " + dom);
     }

@@ -43,29 +43,55 @@ public record NodeConfig(
       throw new IllegalArgumentException("remote share must be within [0, 1], got " + remoteShare);
     }
     if (commitIntervalMs < 1) {
-      throw new IllegalArgumentException("commit interval must be >= 1 ms, got " + commitIntervalMs);
+      throw new IllegalArgumentException(
+          "commit interval must be >= 1 ms, got " + commitIntervalMs);
     }
     clientOverrides = Map.copyOf(clientOverrides);
   }
 
   /** Defaults: 100 transfers/s, amounts up to 100, 80 % remote, 100 ms transactions. */
   public static NodeConfig of(String bootstrapServers, String prefix, int nodeId) {
-    return new NodeConfig(bootstrapServers, prefix, nodeId, 100, 100, 0.8, 100, nodeId * 7919L + 1, Map.of());
+    return new NodeConfig(
+        bootstrapServers, prefix, nodeId, 100, 100, 0.8, 100, nodeId * 7919L + 1, Map.of());
   }
 
   public NodeConfig withRate(double transfersPerSecond) {
-    return new NodeConfig(bootstrapServers, prefix, nodeId, transfersPerSecond, maxAmount, remoteShare,
-        commitIntervalMs, seed, clientOverrides);
+    return new NodeConfig(
+        bootstrapServers,
+        prefix,
+        nodeId,
+        transfersPerSecond,
+        maxAmount,
+        remoteShare,
+        commitIntervalMs,
+        seed,
+        clientOverrides);
   }
 
   public NodeConfig withCommitInterval(long ms) {
-    return new NodeConfig(bootstrapServers, prefix, nodeId, transfersPerSecond, maxAmount, remoteShare, ms, seed,
+    return new NodeConfig(
+        bootstrapServers,
+        prefix,
+        nodeId,
+        transfersPerSecond,
+        maxAmount,
+        remoteShare,
+        ms,
+        seed,
         clientOverrides);
   }
 
   public NodeConfig withClientOverrides(Map<String, String> overrides) {
-    return new NodeConfig(bootstrapServers, prefix, nodeId, transfersPerSecond, maxAmount, remoteShare,
-        commitIntervalMs, seed, overrides);
+    return new NodeConfig(
+        bootstrapServers,
+        prefix,
+        nodeId,
+        transfersPerSecond,
+        maxAmount,
+        remoteShare,
+        commitIntervalMs,
+        seed,
+        overrides);
   }
 
   public String transactionalId() {

@@ -175,7 +175,9 @@ final class CaseFiles {
       } else if (fields(f) == 3 && f[2].startsWith("token(") && f[2].endsWith(")")) {
         String n = f[2].substring(6, f[2].length() - 1);
         try {
-          channels.computeIfAbsent(f[0] + " " + f[1], k -> new ArrayList<>()).add(Long.parseLong(n));
+          channels
+              .computeIfAbsent(f[0] + " " + f[1], k -> new ArrayList<>())
+              .add(Long.parseLong(n));
         } catch (NumberFormatException e) {
           throw new CaseFormatException(where(file, f) + ": bad token amount '" + n + "'");
         }

@@ -57,7 +57,8 @@ public final class ConformanceRunner {
           out.println("PASS " + c.name() + " snapshot " + expected.id() + " (" + snapFile + ")");
         } else {
           failed++;
-          out.println("FAIL " + c.name() + " snapshot " + expected.id() + " (" + snapFile + "): " + diff);
+          out.println(
+              "FAIL " + c.name() + " snapshot " + expected.id() + " (" + snapFile + "): " + diff);
         }
       }
     }
@@ -68,7 +69,11 @@ public final class ConformanceRunner {
   /** The first difference between expected and recorded, or null when they match exactly. */
   static String compare(CaseFiles.Snap expected, CosSimulation sim, long total) {
     if (expected.id() < 0 || expected.id() >= sim.snapshotsStarted()) {
-      return "snapshot " + expected.id() + " was never started (the script starts " + sim.snapshotsStarted() + ")";
+      return "snapshot "
+          + expected.id()
+          + " was never started (the script starts "
+          + sim.snapshotsStarted()
+          + ")";
     }
     CaseFiles.Snap actual = sim.result(expected.id());
     TreeSet<String> nodes = new TreeSet<>(expected.counts().keySet());
@@ -86,7 +91,12 @@ public final class ConformanceRunner {
       List<Long> e = expected.channels().getOrDefault(ch, List.of());
       List<Long> a = actual.channels().getOrDefault(ch, List.of());
       if (!e.equals(a)) {
-        return "channel " + ch.replace(' ', '>') + ": expected " + tokens(e) + ", recorded " + tokens(a);
+        return "channel "
+            + ch.replace(' ', '>')
+            + ": expected "
+            + tokens(e)
+            + ", recorded "
+            + tokens(a);
       }
     }
     long sum = 0;
@@ -115,5 +125,4 @@ public final class ConformanceRunner {
     }
     return s.isEmpty() ? "[]" : s.toString();
   }
-
 }

@@ -33,8 +33,10 @@ final class CosSimulation {
   private long time;
   private final long[] tokens;
   private final SnapshotEngine[] engines;
+
   /** links.get(src) : dst index → FIFO queue, iterated in byte-wise destination order. */
   private final List<SortedMap<Integer, ArrayDeque<Message>>> links = new ArrayList<>();
+
   private final List<Map<Long, LocalSnapshot>> completed = new ArrayList<>();
   private final long[] nextOffset;
   private int snapshotsStarted;
@@ -106,13 +108,15 @@ final class CosSimulation {
             tick();
           }
         }
-        default -> throw new CaseFormatException("line " + e.line() + ": unknown event " + e.kind());
+        default ->
+            throw new CaseFormatException("line " + e.line() + ": unknown event " + e.kind());
       }
     }
     int guard = 0;
     while (!allComplete()) {
       if (++guard > MAX_DRAIN_TICKS) {
-        throw new IllegalStateException("snapshots did not complete within " + MAX_DRAIN_TICKS + " ticks");
+        throw new IllegalStateException(
+            "snapshots did not complete within " + MAX_DRAIN_TICKS + " ticks");
       }
       tick();
     }
@@ -153,11 +157,19 @@ final class CosSimulation {
     int a = node(e.a(), e);
     int b = node(e.b(), e);
     if (!links.get(a).containsKey(b)) {
-      throw new CaseFormatException("events line " + e.line() + ": no link " + e.a() + " -> " + e.b());
+      throw new CaseFormatException(
+          "events line " + e.line() + ": no link " + e.a() + " -> " + e.b());
     }
     if (e.n() <= 0 || tokens[a] < e.n()) {
       throw new CaseFormatException(
-          "events line " + e.line() + ": " + e.a() + " has " + tokens[a] + " tokens, cannot send " + e.n());
+          "events line "
+              + e.line()
+              + ": "
+              + e.a()
+              + " has "
+              + tokens[a]
+              + " tokens, cannot send "
+              + e.n());
     }
     tokens[a] -= e.n();
     enqueue(a, b, engines[a].nextTransferSeq(b), false, e.n());
@@ -196,7 +208,8 @@ final class CosSimulation {
       }
     }
     if (o.isFifoViolation()) {
-      throw new IllegalStateException("FIFO violation on " + names.get(from) + "->" + names.get(to) + ": " + o);
+      throw new IllegalStateException(
+          "FIFO violation on " + names.get(from) + "->" + names.get(to) + ": " + o);
     }
   }
 

@@ -3,12 +3,18 @@ package io.snapbank.node.core;
 import java.util.List;
 
 /**
- * Recorded state of incoming channel {@code from → to}: the transfers at offsets
- * [{@code firstOffset}, {@code markerOffset}) of the channel, {@code count} of them summing to
- * {@code sum}. {@code messages} lists them only when the engine collects messages, else is empty.
+ * Recorded state of incoming channel {@code from → to}: the transfers at offsets [{@code
+ * firstOffset}, {@code markerOffset}) of the channel, {@code count} of them summing to {@code sum}.
+ * {@code messages} lists them only when the engine collects messages, else is empty.
  */
 public record ChannelSnapshot(
-    int from, int to, long firstOffset, long markerOffset, long count, long sum, List<RecordedMessage> messages) {
+    int from,
+    int to,
+    long firstOffset,
+    long markerOffset,
+    long count,
+    long sum,
+    List<RecordedMessage> messages) {
   public ChannelSnapshot {
     messages = List.copyOf(messages);
   }

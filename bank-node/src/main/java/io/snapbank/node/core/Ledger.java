@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Balances of the accounts one node owns, in integer minor units. A balance never goes negative:
- * a debit larger than the balance is refused. Tracks which accounts changed since the last
- * {@link #drainChanged()}, for the balance changelog. Not thread-safe.
+ * Balances of the accounts one node owns, in integer minor units. A balance never goes negative: a
+ * debit larger than the balance is refused. Tracks which accounts changed since the last {@link
+ * #drainChanged()}, for the balance changelog. Not thread-safe.
  */
 public final class Ledger implements SnapshotEngine.StateSource {
   /** Result of a debit. */

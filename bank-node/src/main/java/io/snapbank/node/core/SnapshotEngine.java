@@ -19,12 +19,12 @@ import java.util.TreeSet;
  * <p>Channels are FIFO and carry records numbered 1, 2, 3… per channel (transfers and markers
  * alike). The engine checks that numbering: a record that skips ahead is a {@link
  * Outcome#SEQUENCE_GAP}, a repeated one a {@link Outcome#SEQUENCE_DUPLICATE}; neither is applied.
- * Outgoing numbers come from {@link #nextTransferSeq(int)} (for transfers the caller sends) and
- * the markers the engine sends itself, so both share one counter per channel.
+ * Outgoing numbers come from {@link #nextTransferSeq(int)} (for transfers the caller sends) and the
+ * markers the engine sends itself, so both share one counter per channel.
  *
- * <p>Channel state is kept as an offset range with a running count and sum, O(channels) memory
- * per snapshot whatever the traffic. With {@code collectMessages} the recorded transfers are also
- * kept, for simulation and conformance.
+ * <p>Channel state is kept as an offset range with a running count and sum, O(channels) memory per
+ * snapshot whatever the traffic. With {@code collectMessages} the recorded transfers are also kept,
+ * for simulation and conformance.
  *
  * <p>Per snapshot id, transitions ({@code *} = any other state listed):
  *
@@ -58,7 +58,10 @@ public final class SnapshotEngine {
 
   /** Where the engine's effects go. Calls happen synchronously inside the triggering event. */
   public interface Outbox {
-    /** Send a marker of {@code snapshotId} on channel self→{@code to} with sequence number {@code seq}. */
+    /**
+     * Send a marker of {@code snapshotId} on channel self→{@code to} with sequence number {@code
+     * seq}.
+     */
     void sendMarker(int to, long seq, long snapshotId);
 
     /** Snapshot {@code snapshot} is complete on this node. */
@@ -192,8 +195,8 @@ public final class SnapshotEngine {
   }
 
   /**
-   * A transfer of {@code amount} arrived on {@code from}→self with sequence {@code seq} at
-   * {@code offset}: RECORDED, ACCEPTED, or a FIFO violation (then nothing changes).
+   * A transfer of {@code amount} arrived on {@code from}→self with sequence {@code seq} at {@code
+   * offset}: RECORDED, ACCEPTED, or a FIFO violation (then nothing changes).
    */
   public Outcome onTransfer(int from, long seq, long offset, long amount) {
     Outcome check = checkSequence(from, seq);
@@ -217,9 +220,9 @@ public final class SnapshotEngine {
   }
 
   /**
-   * A marker of {@code snapshotId} arrived on {@code from}→self with sequence {@code seq} at
-   * {@code offset}: STARTED, CHANNEL_CLOSED, COMPLETED, DUPLICATE_MARKER, LATE, or a FIFO
-   * violation (then nothing changes).
+   * A marker of {@code snapshotId} arrived on {@code from}→self with sequence {@code seq} at {@code
+   * offset}: STARTED, CHANNEL_CLOSED, COMPLETED, DUPLICATE_MARKER, LATE, or a FIFO violation (then
+   * nothing changes).
    */
   public Outcome onMarker(int from, long seq, long offset, long snapshotId, long nowMs) {
     Outcome check = checkSequence(from, seq);
@@ -233,7 +236,8 @@ public final class SnapshotEngine {
     Recording r = open.get(snapshotId);
     boolean started = false;
     if (r == null) {
-      // First sight through a marker: the request time is unknown here, so the recording time stands in.
+      // First sight through a marker: the request time is unknown here, so the recording time
+      // stands in.
       r = start(snapshotId, nowMs, nowMs, from, offset);
       started = true;
     } else {
@@ -288,19 +292,26 @@ public final class SnapshotEngine {
    */
   public void restore(EngineState saved) {
     if (saved.nodeId() != nodeId) {
-      throw new IllegalArgumentException("state of node " + saved.nodeId() + " given to node " + nodeId);
+      throw new IllegalArgumentException(
+          "state of node " + saved.nodeId() + " given to node " + nodeId);
     }
     copyKnown(saved.outSeq(), outSeq);
     copyKnown(saved.inSeq(), inSeq);
     copyKnown(saved.inNextOffset(), inNextOffset);
     open.clear();
     for (EngineState.OpenSnapshotState s : saved.open()) {
-      Recording r = new Recording(s.snapshotId(), s.requestedAtMs(), s.recordedAtMs(), s.balances());
+      Recording r =
+          new Recording(s.snapshotId(), s.requestedAtMs(), s.recordedAtMs(), s.balances());
       for (EngineState.ChannelRecordingState c : s.channels()) {
         ChannelRecording cr = r.channels.get(c.from());
         if (cr == null) {
           throw new IllegalArgumentException(
-              "saved snapshot " + s.snapshotId() + " has channel from " + c.from() + " unknown to node " + nodeId);
+              "saved snapshot "
+                  + s.snapshotId()
+                  + " has channel from "
+                  + c.from()
+                  + " unknown to node "
+                  + nodeId);
         }
         cr.closed = c.closed();
         cr.firstOffset = c.firstOffset();
@@ -339,8 +350,12 @@ public final class SnapshotEngine {
     return start(snapshotId, requestedAtMs, nowMs, -1, -1);
   }
 
-  /** Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends markers. */
-  private Recording start(long snapshotId, long requestedAtMs, long nowMs, int markerFrom, long markerOffset) {
+  /**
+   * Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends
+   * markers.
+   */
+  private Recording start(
+      long snapshotId, long requestedAtMs, long nowMs, int markerFrom, long markerOffset) {
     Recording r = new Recording(snapshotId, requestedAtMs, nowMs, state.capture());
     if (markerFrom >= 0) {
       ChannelRecording c = r.channels.get(markerFrom);
@@ -372,7 +387,8 @@ public final class SnapshotEngine {
               c.messages == null ? List.of() : c.messages));
     }
     outbox.completed(
-        new LocalSnapshot(r.snapshotId, nodeId, r.requestedAtMs, r.recordedAtMs, nowMs, r.balances, chans));
+        new LocalSnapshot(
+            r.snapshotId, nodeId, r.requestedAtMs, r.recordedAtMs, nowMs, r.balances, chans));
     return Outcome.COMPLETED;
   }
 
@@ -413,7 +429,8 @@ public final class SnapshotEngine {
     final SortedMap<String, Long> balances;
     final SortedMap<Integer, ChannelRecording> channels = new TreeMap<>();
 
-    Recording(long snapshotId, long requestedAtMs, long recordedAtMs, SortedMap<String, Long> balances) {
+    Recording(
+        long snapshotId, long requestedAtMs, long recordedAtMs, SortedMap<String, Long> balances) {
       this.snapshotId = snapshotId;
       this.requestedAtMs = requestedAtMs;
       this.recordedAtMs = recordedAtMs;

@@ -1,14 +1,12 @@
 package io.snapbank.node.core;
 
-/**
- * Content checks of an incoming channel record, before its sequence number is looked at. Pure.
- */
+/** Content checks of an incoming channel record, before its sequence number is looked at. Pure. */
 public final class TransferCheck {
   private TransferCheck() {}
 
   /**
-   * Returns why a record on channel {@code channelSender}→{@code self} must be quarantined, or
-   * null when its content is acceptable. {@code amount} and {@code toAccount} are ignored for markers.
+   * Returns why a record on channel {@code channelSender}→{@code self} must be quarantined, or null
+   * when its content is acceptable. {@code amount} and {@code toAccount} are ignored for markers.
    */
   public static QuarantineReason check(
       int channelSender,

@@ -1,10 +1,9 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.node.app.NodeConfig;
-import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.ChannelSnapshot;
 import io.snapbank.node.core.Ledger;
+import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.Outcome;
 import io.snapbank.node.core.QuarantineReason;
 import io.snapbank.node.core.SnapshotEngine;
@@ -21,6 +20,7 @@ import io.snapbank.schemas.QuarantineEnvelope;
 import io.snapbank.schemas.SnapshotAbort;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.Transfer;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import io.snapbank.schemas.topic.Topic;
@@ -60,9 +60,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * workload transfers, and every commit interval commits one transaction holding the outgoing
  * transfers and markers, balance changes, snapshot reports, quarantined records, the node's
  * checkpoint and the consumed offsets. Fatal producer errors (fenced, out-of-order sequence,
- * authorization) stop the node; any other Kafka error aborts the transaction and rewinds state
- * and positions to the last commit. A sequence gap on a channel stops the node after
- * quarantining the record, because continuing would build on a broken FIFO channel.
+ * authorization) stop the node; any other Kafka error aborts the transaction and rewinds state and
+ * positions to the last commit. A sequence gap on a channel stops the node after quarantining the
+ * record, because continuing would build on a broken FIFO channel.
  */
 public final class BankNode implements Runnable {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
@@ -166,12 +166,26 @@ public final class BankNode implements Runnable {
   }
 
   private void setUp() {
-    genesis = BankSetup.readGenesis(config.bootstrapServers(), topics, SETUP_TIMEOUT)
-        .orElseThrow(() -> new FatalNodeError("bank '" + topics.prefix() + "' has no genesis at "
-            + config.bootstrapServers() + "; run 'snapbank init' first"));
+    genesis =
+        BankSetup.readGenesis(config.bootstrapServers(), topics, SETUP_TIMEOUT)
+            .orElseThrow(
+                () ->
+                    new FatalNodeError(
+                        "bank '"
+                            + topics.prefix()
+                            + "' has no genesis at "
+                            + config.bootstrapServers()
+                            + "; run 'snapbank init' first"));
     int n = genesis.getNodes();
     if (config.nodeId() >= n) {
-      throw new FatalNodeError("node id " + config.nodeId() + " is not in a bank of " + n + " nodes (0.." + (n - 1) + ")");
+      throw new FatalNodeError(
+          "node id "
+              + config.nodeId()
+              + " is not in a bank of "
+              + n
+              + " nodes (0.."
+              + (n - 1)
+              + ")");
     }
     accountsByNode = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -183,9 +197,13 @@ public final class BankNode implements Runnable {
     ownAccounts = accountsByNode.get(config.nodeId());
     random = new Random(config.seed());
 
-    producer = KafkaClients.transactionalProducer(config.bootstrapServers(), config.transactionalId(), config.clientOverrides());
+    producer =
+        KafkaClients.transactionalProducer(
+            config.bootstrapServers(), config.transactionalId(), config.clientOverrides());
     producer.initTransactions(); // fences an older instance and aborts its open transaction
-    consumer = KafkaClients.committedReader(config.bootstrapServers(), config.groupId(), config.clientOverrides());
+    consumer =
+        KafkaClients.committedReader(
+            config.bootstrapServers(), config.groupId(), config.clientOverrides());
     List<TopicPartition> inputs = new ArrayList<>();
     for (int j = 0; j < n; j++) {
       if (j != config.nodeId()) {
@@ -196,9 +214,11 @@ public final class BankNode implements Runnable {
     inputs.add(new TopicPartition(topics.snapshotAborts().name(), 0));
     consumer.assign(inputs);
 
-    NodeCheckpoint checkpoint = NodeStateStore.latest(config.bootstrapServers(), topics, config.nodeId(), SETUP_TIMEOUT)
-        .orElseGet(this::genesisCheckpoint);
-    Map<TopicPartition, OffsetAndMetadata> offsets = consumer.committed(new java.util.HashSet<>(inputs), SETUP_TIMEOUT);
+    NodeCheckpoint checkpoint =
+        NodeStateStore.latest(config.bootstrapServers(), topics, config.nodeId(), SETUP_TIMEOUT)
+            .orElseGet(this::genesisCheckpoint);
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        consumer.committed(new java.util.HashSet<>(inputs), SETUP_TIMEOUT);
     committedPositions = new HashMap<>();
     for (TopicPartition tp : inputs) {
       OffsetAndMetadata o = offsets.get(tp);
@@ -266,10 +286,20 @@ public final class BankNode implements Runnable {
         }
       } catch (WakeupException e) {
         // stop() was called; the loop condition ends it
-      } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+      } catch (ProducerFencedException
+          | OutOfOrderSequenceException
+          | AuthorizationException
           | UnsupportedVersionException e) {
-        throw new FatalNodeError("node " + config.nodeId() + " stopped: " + e.getClass().getSimpleName() + ": "
-            + e.getMessage() + (e instanceof ProducerFencedException ? " (another instance of this node is running)" : ""));
+        throw new FatalNodeError(
+            "node "
+                + config.nodeId()
+                + " stopped: "
+                + e.getClass().getSimpleName()
+                + ": "
+                + e.getMessage()
+                + (e instanceof ProducerFencedException
+                    ? " (another instance of this node is running)"
+                    : ""));
       } catch (SequenceGap gap) {
         commitQuietly();
         throw new FatalNodeError(gap.getMessage());
@@ -309,9 +339,14 @@ public final class BankNode implements Runnable {
   private void commit() {
     long now = clock.millis();
     for (Map.Entry<String, Long> e : ledger.drainChanged().entrySet()) {
-      send(topics.balances(), null, e.getKey(), new BalanceChange(config.nodeId(), e.getKey(), e.getValue(), now));
+      send(
+          topics.balances(),
+          null,
+          e.getKey(),
+          new BalanceChange(config.nodeId(), e.getKey(), e.getValue(), now));
     }
-    NodeCheckpoint checkpoint = CheckpointCodec.encode(engine.save(), ledger.capture(), counters, transaction + 1, now);
+    NodeCheckpoint checkpoint =
+        CheckpointCodec.encode(engine.save(), ledger.capture(), counters, transaction + 1, now);
     send(topics.nodeState(), config.nodeId(), Integer.toString(config.nodeId()), checkpoint);
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
@@ -391,24 +426,56 @@ public final class BankNode implements Runnable {
     Object body = rec.getBody();
     boolean marker = body instanceof Marker;
     Transfer t = marker ? null : (Transfer) body;
-    QuarantineReason bad = TransferCheck.check(sender, config.nodeId(), rec.getSender(), rec.getReceiver(), marker,
-        marker ? 0 : t.getAmount(), marker ? null : t.getToAccount(), ledger);
+    QuarantineReason bad =
+        TransferCheck.check(
+            sender,
+            config.nodeId(),
+            rec.getSender(),
+            rec.getReceiver(),
+            marker,
+            marker ? 0 : t.getAmount(),
+            marker ? null : t.getToAccount(),
+            ledger);
     if (bad != null) {
       quarantine(r, bad, describe(rec));
       return;
     }
-    Outcome o = marker
-        ? engine.onMarker(sender, rec.getSeq(), r.offset(), ((Marker) body).getSnapshotId(), clock.millis())
-        : engine.onTransfer(sender, rec.getSeq(), r.offset(), t.getAmount());
+    Outcome o =
+        marker
+            ? engine.onMarker(
+                sender, rec.getSeq(), r.offset(), ((Marker) body).getSnapshotId(), clock.millis())
+            : engine.onTransfer(sender, rec.getSeq(), r.offset(), t.getAmount());
     if (o == Outcome.SEQUENCE_DUPLICATE) {
-      quarantine(r, QuarantineReason.DUPLICATE_SEQUENCE,
-          "seq " + rec.getSeq() + " already received (last " + engine.lastReceivedSeq(sender) + "): " + describe(rec));
+      quarantine(
+          r,
+          QuarantineReason.DUPLICATE_SEQUENCE,
+          "seq "
+              + rec.getSeq()
+              + " already received (last "
+              + engine.lastReceivedSeq(sender)
+              + "): "
+              + describe(rec));
       return;
     }
     if (o == Outcome.SEQUENCE_GAP) {
-      String msg = "FIFO violation on channel " + sender + "->" + config.nodeId() + " (" + r.topic() + "/" + r.partition()
-          + " offset " + r.offset() + "): expected seq " + (engine.lastReceivedSeq(sender) + 1) + ", got " + rec.getSeq()
-          + "; node " + config.nodeId() + " stops rather than continue on a broken channel (record quarantined)";
+      String msg =
+          "FIFO violation on channel "
+              + sender
+              + "->"
+              + config.nodeId()
+              + " ("
+              + r.topic()
+              + "/"
+              + r.partition()
+              + " offset "
+              + r.offset()
+              + "): expected seq "
+              + (engine.lastReceivedSeq(sender) + 1)
+              + ", got "
+              + rec.getSeq()
+              + "; node "
+              + config.nodeId()
+              + " stops rather than continue on a broken channel (record quarantined)";
       quarantine(r, QuarantineReason.SEQUENCE_GAP, msg);
       positions.put(new TopicPartition(r.topic(), r.partition()), r.offset()); // not consumed
       dirty = true;
@@ -426,13 +493,29 @@ public final class BankNode implements Runnable {
   }
 
   private static String describe(ChannelRecord rec) {
-    return "sender=" + rec.getSender() + " receiver=" + rec.getReceiver() + " seq=" + rec.getSeq() + " body=" + rec.getBody();
+    return "sender="
+        + rec.getSender()
+        + " receiver="
+        + rec.getReceiver()
+        + " seq="
+        + rec.getSeq()
+        + " body="
+        + rec.getBody();
   }
 
-  private void quarantine(ConsumerRecord<byte[], byte[]> r, QuarantineReason reason, String detail) {
-    QuarantineEnvelope env = new QuarantineEnvelope(reason.name(), detail == null ? "" : detail, r.topic(), r.partition(),
-        r.offset(), r.key() == null ? null : java.nio.ByteBuffer.wrap(r.key()),
-        r.value() == null ? null : java.nio.ByteBuffer.wrap(r.value()), "node-" + config.nodeId(), clock.millis());
+  private void quarantine(
+      ConsumerRecord<byte[], byte[]> r, QuarantineReason reason, String detail) {
+    QuarantineEnvelope env =
+        new QuarantineEnvelope(
+            reason.name(),
+            detail == null ? "" : detail,
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            r.key() == null ? null : java.nio.ByteBuffer.wrap(r.key()),
+            r.value() == null ? null : java.nio.ByteBuffer.wrap(r.value()),
+            "node-" + config.nodeId(),
+            clock.millis());
     send(topics.quarantine(), null, r.topic() + "/" + r.partition() + "/" + r.offset(), env);
     count("q." + reason.name(), 1);
   }
@@ -449,8 +532,10 @@ public final class BankNode implements Runnable {
       return;
     }
     // at most half a second of work, and never more than MAX_BATCH per loop, so polls stay frequent
-    budget = Math.min(budget + config.transfersPerSecond() * (now - lastGenerateMs) / 1000.0,
-        Math.max(1, Math.min(MAX_BATCH, config.transfersPerSecond() / 2)));
+    budget =
+        Math.min(
+            budget + config.transfersPerSecond() * (now - lastGenerateMs) / 1000.0,
+            Math.max(1, Math.min(MAX_BATCH, config.transfersPerSecond() / 2)));
     lastGenerateMs = now;
     while (budget >= 1) {
       budget -= 1;
@@ -488,8 +573,12 @@ public final class BankNode implements Runnable {
     long id = counters.merge(TRANSFER_COUNTER, 1L, Long::sum);
     String transferId = config.nodeId() + "-" + id;
     long seq = engine.nextTransferSeq(toNode);
-    send(topics.transfers(config.nodeId()), toNode, transferId,
-        new ChannelRecord(config.nodeId(), toNode, seq, new Transfer(transferId, from, to, amount, now)));
+    send(
+        topics.transfers(config.nodeId()),
+        toNode,
+        transferId,
+        new ChannelRecord(
+            config.nodeId(), toNode, seq, new Transfer(transferId, from, to, amount, now)));
     count("sent", 1);
   }
 
@@ -513,8 +602,12 @@ public final class BankNode implements Runnable {
   }
 
   private <V> void send(Topic<String, V> topic, Integer partition, String key, V value) {
-    producer.send(new ProducerRecord<>(topic.name(), partition, key.getBytes(StandardCharsets.UTF_8),
-        topic.valueSerde().serializer().serialize(topic.name(), value)));
+    producer.send(
+        new ProducerRecord<>(
+            topic.name(),
+            partition,
+            key.getBytes(StandardCharsets.UTF_8),
+            topic.valueSerde().serializer().serialize(topic.name(), value)));
   }
 
   private void count(String name, long delta) {
@@ -523,15 +616,24 @@ public final class BankNode implements Runnable {
 
   private void publishStats() {
     Map<String, Long> q = new TreeMap<>();
-    counters.forEach((k, v) -> {
-      if (k.startsWith("q.")) {
-        q.put(k.substring(2), v);
-      }
-    });
-    stats = new NodeStats(counters.getOrDefault("sent", 0L), counters.getOrDefault("local", 0L),
-        counters.getOrDefault("rejected", 0L), counters.getOrDefault("credits", 0L), Map.copyOf(q),
-        counters.getOrDefault("ignoredMarkers", 0L), counters.getOrDefault("snapshots", 0L),
-        counters.getOrDefault("snapshotsAborted", 0L), commits, aborts);
+    counters.forEach(
+        (k, v) -> {
+          if (k.startsWith("q.")) {
+            q.put(k.substring(2), v);
+          }
+        });
+    stats =
+        new NodeStats(
+            counters.getOrDefault("sent", 0L),
+            counters.getOrDefault("local", 0L),
+            counters.getOrDefault("rejected", 0L),
+            counters.getOrDefault("credits", 0L),
+            Map.copyOf(q),
+            counters.getOrDefault("ignoredMarkers", 0L),
+            counters.getOrDefault("snapshots", 0L),
+            counters.getOrDefault("snapshotsAborted", 0L),
+            commits,
+            aborts);
   }
 
   private void closeQuietly() {
@@ -544,7 +646,8 @@ public final class BankNode implements Runnable {
     }
     if (consumer != null) {
       try {
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        consumer.close(
+            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
       } catch (RuntimeException ignored) {
         // closing after a fatal error
       }
@@ -555,7 +658,10 @@ public final class BankNode implements Runnable {
   private final class KafkaOutbox implements SnapshotEngine.Outbox {
     @Override
     public void sendMarker(int to, long seq, long snapshotId) {
-      send(topics.transfers(config.nodeId()), to, "marker-" + snapshotId,
+      send(
+          topics.transfers(config.nodeId()),
+          to,
+          "marker-" + snapshotId,
           new ChannelRecord(config.nodeId(), to, seq, new Marker(snapshotId)));
     }
 
@@ -563,11 +669,22 @@ public final class BankNode implements Runnable {
     public void completed(LocalSnapshot s) {
       List<ChannelState> chans = new ArrayList<>();
       for (ChannelSnapshot c : s.channels()) {
-        chans.add(new ChannelState(c.from(), c.to(), c.firstOffset(), c.markerOffset(), c.count(), c.sum()));
+        chans.add(
+            new ChannelState(
+                c.from(), c.to(), c.firstOffset(), c.markerOffset(), c.count(), c.sum()));
       }
-      send(topics.snapshotReports(), null, Long.toString(s.snapshotId()),
-          new LocalSnapshotReport(s.snapshotId(), s.nodeId(), s.requestedAtMs(), s.recordedAtMs(), s.completedAtMs(),
-              CheckpointCodec.balances(s.balances()), chans));
+      send(
+          topics.snapshotReports(),
+          null,
+          Long.toString(s.snapshotId()),
+          new LocalSnapshotReport(
+              s.snapshotId(),
+              s.nodeId(),
+              s.requestedAtMs(),
+              s.recordedAtMs(),
+              s.completedAtMs(),
+              CheckpointCodec.balances(s.balances()),
+              chans));
       count("snapshots", 1);
       dirty = true;
     }

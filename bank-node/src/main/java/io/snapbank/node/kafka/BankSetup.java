@@ -1,8 +1,8 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.GenesisAccount;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,13 +38,17 @@ public final class BankSetup {
   /** What {@link #init} found or did. */
   public record InitResult(BankGenesis genesis, boolean created, List<String> topicsCreated) {}
 
-  /** The accounts of a new bank: {@code accountsPerNode} per node, each opening with {@code opening}. */
+  /**
+   * The accounts of a new bank: {@code accountsPerNode} per node, each opening with {@code
+   * opening}.
+   */
   public static BankGenesis genesis(int nodes, int accountsPerNode, long opening, long nowMs) {
     if (nodes < 2) {
       throw new IllegalArgumentException("a bank needs at least 2 nodes, got " + nodes);
     }
     if (accountsPerNode < 1 || opening < 0) {
-      throw new IllegalArgumentException("need >= 1 account per node and a non-negative opening balance");
+      throw new IllegalArgumentException(
+          "need >= 1 account per node and a non-negative opening balance");
     }
     List<GenesisAccount> accounts = new ArrayList<>();
     long total = 0;
@@ -69,7 +73,10 @@ public final class BankSetup {
     return Admin.create(p);
   }
 
-  /** Creates missing topics and writes {@code genesis} unless one exists; returns the genesis in force. */
+  /**
+   * Creates missing topics and writes {@code genesis} unless one exists; returns the genesis in
+   * force.
+   */
   public static InitResult init(String bootstrap, BankTopics topics, BankGenesis genesis)
       throws InterruptedException {
     List<String> created = new ArrayList<>();
@@ -78,7 +85,8 @@ public final class BankSetup {
         admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
         admin.close(Duration.ZERO); // do not wait for calls that cannot complete
-        throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
+        throw new IllegalStateException(
+            "cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
       }
       for (NewTopic t : topicsOf(topics, genesis.getNodes())) {
         try {
@@ -86,24 +94,38 @@ public final class BankSetup {
           created.add(t.name());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                "cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
           }
         } catch (TimeoutException e) {
-          throw new IllegalStateException("timed out creating topic " + t.name() + " at " + bootstrap, e);
+          throw new IllegalStateException(
+              "timed out creating topic " + t.name() + " at " + bootstrap, e);
         }
       }
     }
     Optional<BankGenesis> existing = readGenesis(bootstrap, topics, Duration.ofSeconds(30));
     if (existing.isPresent()) {
       if (existing.get().getNodes() != genesis.getNodes()) {
-        throw new IllegalStateException("bank '" + topics.prefix() + "' already exists with "
-            + existing.get().getNodes() + " nodes; not changing it");
+        throw new IllegalStateException(
+            "bank '"
+                + topics.prefix()
+                + "' already exists with "
+                + existing.get().getNodes()
+                + " nodes; not changing it");
       }
       return new InitResult(existing.get(), false, created);
     }
     try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, Map.of())) {
-      p.send(new ProducerRecord<>(topics.genesis().name(), 0, GENESIS_KEY.getBytes(),
-          topics.genesis().valueSerde().serializer().serialize(topics.genesis().name(), genesis)));
+      p.send(
+          new ProducerRecord<>(
+              topics.genesis().name(),
+              0,
+              GENESIS_KEY.getBytes(),
+              topics
+                  .genesis()
+                  .valueSerde()
+                  .serializer()
+                  .serialize(topics.genesis().name(), genesis)));
       p.flush();
     }
     return new InitResult(genesis, true, created);
@@ -111,7 +133,8 @@ public final class BankSetup {
 
   /** The topics of a bank of {@code nodes} nodes. */
   public static List<NewTopic> topicsOf(BankTopics topics, int nodes) {
-    Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    Map<String, String> compact =
+        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     Map<String, String> keep = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
     List<NewTopic> out = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
@@ -133,9 +156,11 @@ public final class BankSetup {
   }
 
   /** The bank's genesis, or empty when none was written (or the topic does not exist). */
-  public static Optional<BankGenesis> readGenesis(String bootstrap, BankTopics topics, Duration timeout) {
+  public static Optional<BankGenesis> readGenesis(
+      String bootstrap, BankTopics topics, Duration timeout) {
     TopicPartition tp = new TopicPartition(topics.genesis().name(), 0);
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(bootstrap, null, Map.of())) {
       if (c.partitionsFor(tp.topic(), timeout).isEmpty()) {
         return Optional.empty();
       }

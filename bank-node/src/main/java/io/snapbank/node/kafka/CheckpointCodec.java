@@ -17,14 +17,22 @@ final class CheckpointCodec {
   private CheckpointCodec() {}
 
   static NodeCheckpoint encode(
-      EngineState engine, SortedMap<String, Long> balances, Map<String, Long> counters, long transaction, long nowMs) {
+      EngineState engine,
+      SortedMap<String, Long> balances,
+      Map<String, Long> counters,
+      long transaction,
+      long nowMs) {
     List<OpenSnapshot> open = new ArrayList<>();
     for (EngineState.OpenSnapshotState s : engine.open()) {
       List<ChannelRecording> chans = new ArrayList<>();
       for (EngineState.ChannelRecordingState c : s.channels()) {
-        chans.add(new ChannelRecording(c.from(), c.closed(), c.firstOffset(), c.markerOffset(), c.count(), c.sum()));
+        chans.add(
+            new ChannelRecording(
+                c.from(), c.closed(), c.firstOffset(), c.markerOffset(), c.count(), c.sum()));
       }
-      open.add(new OpenSnapshot(s.snapshotId(), s.requestedAtMs(), s.recordedAtMs(), balances(s.balances()), chans));
+      open.add(
+          new OpenSnapshot(
+              s.snapshotId(), s.requestedAtMs(), s.recordedAtMs(), balances(s.balances()), chans));
     }
     return new NodeCheckpoint(
         engine.nodeId(),
@@ -44,11 +52,22 @@ final class CheckpointCodec {
     for (OpenSnapshot s : c.getOpenSnapshots()) {
       List<EngineState.ChannelRecordingState> chans = new ArrayList<>();
       for (ChannelRecording r : s.getChannels()) {
-        chans.add(new EngineState.ChannelRecordingState(
-            r.getFromNode(), r.getClosed(), r.getFirstOffset(), r.getMarkerOffset(), r.getCount(), r.getSum()));
+        chans.add(
+            new EngineState.ChannelRecordingState(
+                r.getFromNode(),
+                r.getClosed(),
+                r.getFirstOffset(),
+                r.getMarkerOffset(),
+                r.getCount(),
+                r.getSum()));
       }
-      open.add(new EngineState.OpenSnapshotState(
-          s.getSnapshotId(), s.getRequestedAtMs(), s.getRecordedAtMs(), balanceMap(s.getBalances()), chans));
+      open.add(
+          new EngineState.OpenSnapshotState(
+              s.getSnapshotId(),
+              s.getRequestedAtMs(),
+              s.getRecordedAtMs(),
+              balanceMap(s.getBalances()),
+              chans));
     }
     return new EngineState(
         c.getNodeId(),

@@ -1,7 +1,7 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.NodeCheckpoint;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.List;
@@ -13,15 +13,17 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads a node's latest committed {@link NodeCheckpoint} from partition {@code nodeId} of the
- * node-state topic, scanning back from the end in growing windows (the topic is compacted, and
- * only committed records are read).
+ * node-state topic, scanning back from the end in growing windows (the topic is compacted, and only
+ * committed records are read).
  */
 final class NodeStateStore {
   private NodeStateStore() {}
 
-  static Optional<NodeCheckpoint> latest(String bootstrap, BankTopics topics, int nodeId, Duration timeout) {
+  static Optional<NodeCheckpoint> latest(
+      String bootstrap, BankTopics topics, int nodeId, Duration timeout) {
     TopicPartition tp = new TopicPartition(topics.nodeState().name(), nodeId);
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(bootstrap, null, Map.of())) {
       c.assign(List.of(tp));
       long end = c.endOffsets(List.of(tp), timeout).get(tp);
       long begin = c.beginningOffsets(List.of(tp), timeout).get(tp);
@@ -39,7 +41,8 @@ final class NodeStateStore {
           }
         }
         if (last != null) {
-          return Optional.of(topics.nodeState().valueSerde().deserializer().deserialize(tp.topic(), last));
+          return Optional.of(
+              topics.nodeState().valueSerde().deserializer().deserialize(tp.topic(), last));
         }
         from = start;
         window *= 4;

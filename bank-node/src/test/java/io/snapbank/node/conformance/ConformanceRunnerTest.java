@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConformanceRunnerTest {
 
-  /** The shared COS 418 cases next to the repository when present, else the copy kept in test resources. */
+  /**
+   * The shared COS 418 cases next to the repository when present, else the copy kept in test
+   * resources.
+   */
   static Path cos418() {
     Path repoRoot = Paths.get("").toAbsolutePath().getParent();
     for (Path p :
@@ -39,7 +42,8 @@ class ConformanceRunnerTest {
   }
 
   @Test
-  void when_cos418_cases_replayed_then_every_expected_snapshot_matches_exactly() throws IOException {
+  void when_cos418_cases_replayed_then_every_expected_snapshot_matches_exactly()
+      throws IOException {
     // cases.tsv of cos418 lists 6 expected snapshot files over 5 cases.
     ConformanceRunner.Summary[] s = new ConformanceRunner.Summary[1];
     String out = run(cos418(), s);
@@ -50,8 +54,8 @@ class ConformanceRunnerTest {
   }
 
   @Test
-  void when_one_expected_count_is_changed_then_that_snapshot_fails_with_the_difference(@TempDir Path tmp)
-      throws IOException {
+  void when_one_expected_count_is_changed_then_that_snapshot_fails_with_the_difference(
+      @TempDir Path tmp) throws IOException {
     Path copy = copyCases(tmp);
     Path snap = copy.resolve("3nodes-bidirectional-messages.snap");
     String text = Files.readString(snap).replace("N1 4", "N1 5");
@@ -66,28 +70,34 @@ class ConformanceRunnerTest {
   }
 
   @Test
-  void when_a_recorded_token_is_removed_from_expectation_then_channel_difference_is_reported(@TempDir Path tmp)
-      throws IOException {
+  void when_a_recorded_token_is_removed_from_expectation_then_channel_difference_is_reported(
+      @TempDir Path tmp) throws IOException {
     Path copy = copyCases(tmp);
     Path snap = copy.resolve("3nodes-bidirectional-messages.snap");
     Files.writeString(snap, Files.readString(snap).replace("N1 N2 token(2)\n", ""));
     ConformanceRunner.Summary[] s = new ConformanceRunner.Summary[1];
     String out = run(copy, s);
     assertEquals(1, s[0].failed(), out);
-    assertTrue(out.contains("channel N1>N2: expected [token(3), token(1)], recorded [token(3), token(2), token(1)]"), out);
+    assertTrue(
+        out.contains(
+            "channel N1>N2: expected [token(3), token(1)], recorded [token(3), token(2), token(1)]"),
+        out);
   }
 
   @Test
   void when_directory_lacks_cases_file_then_clear_format_error(@TempDir Path tmp) {
-    CaseFormatException e = assertThrows(CaseFormatException.class, () -> run(tmp, new ConformanceRunner.Summary[1]));
+    CaseFormatException e =
+        assertThrows(CaseFormatException.class, () -> run(tmp, new ConformanceRunner.Summary[1]));
     assertTrue(e.getMessage().contains("no cases.tsv"), e.getMessage());
   }
 
   @Test
-  void when_events_line_is_malformed_then_error_names_file_and_line(@TempDir Path tmp) throws IOException {
+  void when_events_line_is_malformed_then_error_names_file_and_line(@TempDir Path tmp)
+      throws IOException {
     Path copy = copyCases(tmp);
     Files.writeString(copy.resolve("2nodes-simple.events"), "snapshot N1\nfly N1 N2\n");
-    CaseFormatException e = assertThrows(CaseFormatException.class, () -> run(copy, new ConformanceRunner.Summary[1]));
+    CaseFormatException e =
+        assertThrows(CaseFormatException.class, () -> run(copy, new ConformanceRunner.Summary[1]));
     assertTrue(e.getMessage().contains("2nodes-simple.events:2"), e.getMessage());
   }
 

@@ -17,11 +17,13 @@ class FifoViolationTest {
   void when_channels_reorder_then_the_engine_reports_a_sequence_gap() {
     Simulation sim = new Simulation(7, reorder(true)).run();
     assertFalse(sim.fifoViolations().isEmpty(), "reordering must be detected");
-    assertTrue(sim.fifoViolations().contains(Outcome.SEQUENCE_GAP), sim.fifoViolations().toString());
+    assertTrue(
+        sim.fifoViolations().contains(Outcome.SEQUENCE_GAP), sim.fifoViolations().toString());
   }
 
   @Test
-  void when_channels_reorder_and_nothing_checks_sequence_then_some_snapshot_is_not_a_consistent_cut() {
+  void
+      when_channels_reorder_and_nothing_checks_sequence_then_some_snapshot_is_not_a_consistent_cut() {
     AssertionError broken = null;
     for (long seed = 1; seed <= 50 && broken == null; seed++) {
       try {

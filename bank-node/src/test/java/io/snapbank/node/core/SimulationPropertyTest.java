@@ -23,7 +23,8 @@ class SimulationPropertyTest {
   }
 
   @Test
-  void when_1000_random_schedules_run_then_every_snapshot_is_a_consistent_cut_that_conserves_money() {
+  void
+      when_1000_random_schedules_run_then_every_snapshot_is_a_consistent_cut_that_conserves_money() {
     String only = System.getProperty("sim.seed");
     long from = only == null ? 1 : Long.parseLong(only);
     long to = only == null ? SCHEDULES : from;
@@ -32,7 +33,9 @@ class SimulationPropertyTest {
     int runs = 0;
     for (long seed = from; seed <= to; seed++) {
       Simulation sim = new Simulation(seed, optionsFor(seed)).run();
-      assertTrue(sim.fifoViolations().isEmpty(), "seed=" + seed + ": FIFO channels gave " + sim.fifoViolations());
+      assertTrue(
+          sim.fifoViolations().isEmpty(),
+          "seed=" + seed + ": FIFO channels gave " + sim.fifoViolations());
       snapshots += sim.snapshots();
       crashes += sim.crashes();
       runs++;

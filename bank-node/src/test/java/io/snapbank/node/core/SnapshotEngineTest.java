@@ -9,23 +9,26 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** One test per row of the transition table in {@link SnapshotEngine}'s Javadoc, plus save/restore. */
+/**
+ * One test per row of the transition table in {@link SnapshotEngine}'s Javadoc, plus save/restore.
+ */
 class SnapshotEngineTest {
   private final List<String> sent = new ArrayList<>();
   private final List<LocalSnapshot> done = new ArrayList<>();
   private final Ledger ledger = new Ledger(Map.of("a", 100L, "b", 50L));
 
-  private final SnapshotEngine.Outbox outbox = new SnapshotEngine.Outbox() {
-    @Override
-    public void sendMarker(int to, long seq, long snapshotId) {
-      sent.add("marker " + snapshotId + " to " + to + " seq " + seq);
-    }
+  private final SnapshotEngine.Outbox outbox =
+      new SnapshotEngine.Outbox() {
+        @Override
+        public void sendMarker(int to, long seq, long snapshotId) {
+          sent.add("marker " + snapshotId + " to " + to + " seq " + seq);
+        }
 
-    @Override
-    public void completed(LocalSnapshot s) {
-      done.add(s);
-    }
-  };
+        @Override
+        public void completed(LocalSnapshot s) {
+          done.add(s);
+        }
+      };
 
   /** Node 1 with channels from 0, 2, 3 and to 3, 0, 2. */
   private SnapshotEngine engine() {
@@ -37,7 +40,8 @@ class SnapshotEngineTest {
     SnapshotEngine e = engine();
     e.nextTransferSeq(2); // a transfer already went out on 1->2
     assertEquals(Outcome.STARTED, e.onRequest(5, 1, 2));
-    assertEquals(List.of("marker 5 to 0 seq 1", "marker 5 to 2 seq 2", "marker 5 to 3 seq 1"), sent);
+    assertEquals(
+        List.of("marker 5 to 0 seq 1", "marker 5 to 2 seq 2", "marker 5 to 3 seq 1"), sent);
     assertEquals(3, e.nextTransferSeq(2), "later transfers follow the marker on the channel");
   }
 
@@ -48,7 +52,8 @@ class SnapshotEngineTest {
     assertEquals(Outcome.STARTED, e.onMarker(0, 1, 10, 6, 5));
     assertEquals(3, sent.size());
     assertEquals(Outcome.RECORDED, e.onTransfer(2, 1, 20, 7));
-    assertEquals(Outcome.ACCEPTED, e.onTransfer(0, 2, 11, 9), "channel 0->1 is closed: not recorded");
+    assertEquals(
+        Outcome.ACCEPTED, e.onTransfer(0, 2, 11, 9), "channel 0->1 is closed: not recorded");
     assertEquals(Outcome.CHANNEL_CLOSED, e.onMarker(2, 2, 21, 6, 6));
     assertEquals(Outcome.COMPLETED, e.onMarker(3, 1, 30, 6, 7));
     LocalSnapshot s = done.get(0);
@@ -163,9 +168,26 @@ class SnapshotEngineTest {
       e.onMarker(0, 4, 43, 2, 10);
       assertEquals(Outcome.COMPLETED, e.onMarker(3, 2, 78, 2, 11));
       LocalSnapshot s = done.get(0);
-      results.add(new LocalSnapshot(s.snapshotId(), s.nodeId(), s.requestedAtMs(), s.recordedAtMs(), s.completedAtMs(),
-          new TreeMap<>(s.balances()), s.channels().stream().map(c -> new ChannelSnapshot(c.from(), c.to(),
-              c.firstOffset(), c.markerOffset(), c.count(), c.sum(), List.of())).toList()));
+      results.add(
+          new LocalSnapshot(
+              s.snapshotId(),
+              s.nodeId(),
+              s.requestedAtMs(),
+              s.recordedAtMs(),
+              s.completedAtMs(),
+              new TreeMap<>(s.balances()),
+              s.channels().stream()
+                  .map(
+                      c ->
+                          new ChannelSnapshot(
+                              c.from(),
+                              c.to(),
+                              c.firstOffset(),
+                              c.markerOffset(),
+                              c.count(),
+                              c.sum(),
+                              List.of()))
+                  .toList()));
     }
     assertEquals(results.get(0), results.get(1));
     assertEquals(2, results.get(0).channels().get(0).count());

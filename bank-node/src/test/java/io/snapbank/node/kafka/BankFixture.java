@@ -1,11 +1,11 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.node.app.NodeConfig;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.QuarantineEnvelope;
 import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
 import io.snapbank.schemas.topic.Topic;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +28,12 @@ public final class BankFixture implements AutoCloseable {
   private final List<BankNode> nodes = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
-  public BankFixture(String bootstrap, String prefix, int nodes, int accounts, long opening) throws InterruptedException {
+  public BankFixture(String bootstrap, String prefix, int nodes, int accounts, long opening)
+      throws InterruptedException {
     this.bootstrap = bootstrap;
     this.topics = BankTopics.of(prefix);
-    this.genesis = BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, opening, 0)).genesis();
+    this.genesis =
+        BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, opening, 0)).genesis();
   }
 
   public NodeConfig config(int node, double rate) {
@@ -45,34 +47,46 @@ public final class BankFixture implements AutoCloseable {
     nodes.add(node);
     threads.add(t);
     if (!node.awaitReady(Duration.ofSeconds(60))) {
-      throw new IllegalStateException("node " + config.nodeId() + " did not start: " + node.failure().orElse("timeout"));
+      throw new IllegalStateException(
+          "node " + config.nodeId() + " did not start: " + node.failure().orElse("timeout"));
     }
     return node;
   }
 
   public void request(long snapshotId, List<Integer> initiators) {
-    write(topics.snapshotRequests(), 0, Long.toString(snapshotId),
+    write(
+        topics.snapshotRequests(),
+        0,
+        Long.toString(snapshotId),
         new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), "test"));
   }
 
   public <V> void write(Topic<String, V> topic, int partition, String key, V value) {
-    writeRaw(topic.name(), partition, key, topic.valueSerde().serializer().serialize(topic.name(), value));
+    writeRaw(
+        topic.name(),
+        partition,
+        key,
+        topic.valueSerde().serializer().serialize(topic.name(), value));
   }
 
   public void writeRaw(String topic, int partition, String key, byte[] value) {
     try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, Map.of())) {
-      p.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value)).get();
+      p.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value))
+          .get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Reads {@code topic} from the start until {@code done} holds for what was read, or times out. */
+  /**
+   * Reads {@code topic} from the start until {@code done} holds for what was read, or times out.
+   */
   public <V> List<ConsumerRecord<byte[], V>> readUntil(
       Topic<String, V> topic, int partitions, Predicate<List<V>> done, Duration timeout) {
     List<ConsumerRecord<byte[], V>> out = new ArrayList<>();
     List<V> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(bootstrap, null, Map.of())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int p = 0; p < partitions; p++) {
         tps.add(new TopicPartition(topic.name(), p));
@@ -93,7 +107,8 @@ public final class BankFixture implements AutoCloseable {
 
   public List<LocalSnapshotReport> reports(int atLeast, Duration timeout) {
     List<LocalSnapshotReport> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], LocalSnapshotReport> r : readUntil(topics.snapshotReports(), 1, v -> v.size() >= atLeast, timeout)) {
+    for (ConsumerRecord<byte[], LocalSnapshotReport> r :
+        readUntil(topics.snapshotReports(), 1, v -> v.size() >= atLeast, timeout)) {
       out.add(r.value());
     }
     return out;
@@ -101,7 +116,8 @@ public final class BankFixture implements AutoCloseable {
 
   public List<QuarantineEnvelope> quarantine(int atLeast, Duration timeout) {
     List<QuarantineEnvelope> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], QuarantineEnvelope> r : readUntil(topics.quarantine(), 1, v -> v.size() >= atLeast, timeout)) {
+    for (ConsumerRecord<byte[], QuarantineEnvelope> r :
+        readUntil(topics.quarantine(), 1, v -> v.size() >= atLeast, timeout)) {
       out.add(r.value());
     }
     return out;

@@ -1,6 +1,5 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.schemas.kafka.KafkaClients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.Transfer;
+import io.snapbank.schemas.kafka.KafkaClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,19 +32,35 @@ class CrashRecoveryTest {
   private static final int NODES = 3;
   private static final int KILLED = 1;
 
-  private static Process startNodeProcess(String bootstrap, String prefix, Path log) throws Exception {
+  private static Process startNodeProcess(String bootstrap, String prefix, Path log)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "io.snapbank.node.app.NodeMain", "--bootstrap", bootstrap, "--prefix", prefix, "--node", Integer.toString(KILLED),
-        "--rate", "300", "--commit-ms", "50");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.snapbank.node.app.NodeMain",
+            "--bootstrap",
+            bootstrap,
+            "--prefix",
+            prefix,
+            "--node",
+            Integer.toString(KILLED),
+            "--rate",
+            "300",
+            "--commit-ms",
+            "50");
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();
   }
 
   @Test
-  void when_a_node_process_is_killed_repeatedly_then_every_transfer_is_credited_exactly_once_and_the_total_holds(
-      @TempDir Path tmp) throws Exception {
+  void
+      when_a_node_process_is_killed_repeatedly_then_every_transfer_is_credited_exactly_once_and_the_total_holds(
+          @TempDir Path tmp) throws Exception {
     String bootstrap = SharedBroker.bootstrap();
     String prefix = "crash";
     Path log = tmp.resolve("node-" + KILLED + ".log");
@@ -64,9 +80,12 @@ class CrashRecoveryTest {
       Thread.sleep(2000);
       bank.request(snapshot++, List.of());
       long snapshots = snapshot - 1;
-      List<LocalSnapshotReport> reports = bank.reports((int) snapshots * NODES, Duration.ofSeconds(90));
-      assertEquals(snapshots * NODES, reports.size(), "snapshots started before a kill complete after restart; log: "
-          + Files.readString(log));
+      List<LocalSnapshotReport> reports =
+          bank.reports((int) snapshots * NODES, Duration.ofSeconds(90));
+      assertEquals(
+          snapshots * NODES,
+          reports.size(),
+          "snapshots started before a kill complete after restart; log: " + Files.readString(log));
       p.destroy(); // SIGTERM: commits and stops cleanly
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       // a JVM ended by SIGTERM exits with 128 + 15 after its shutdown hook stopped the node
@@ -74,15 +93,17 @@ class CrashRecoveryTest {
       assertTrue(!Files.readString(log).contains("error:"), Files.readString(log));
       bank.stopAll();
       for (BankNode node : bank.nodes()) {
-        assertTrue(node.failure().isEmpty(), () -> "node " + node.nodeId() + " failed: " + node.failure());
+        assertTrue(
+            node.failure().isEmpty(), () -> "node " + node.nodeId() + " failed: " + node.failure());
         assertTrue(node.stats().transfersSent() > 100, "node " + node.nodeId() + " kept sending");
       }
 
       // every snapshot conserves the total
       Map<Long, Long> totals = new TreeMap<>();
       for (LocalSnapshotReport r : reports) {
-        long t = r.getBalances().stream().mapToLong(b -> b.getBalance()).sum()
-            + r.getChannels().stream().mapToLong(c -> c.getSum()).sum();
+        long t =
+            r.getBalances().stream().mapToLong(b -> b.getBalance()).sum()
+                + r.getChannels().stream().mapToLong(c -> c.getSum()).sum();
         totals.merge(r.getSnapshotId(), t, Long::sum);
       }
       for (Map.Entry<Long, Long> e : totals.entrySet()) {
@@ -93,13 +114,17 @@ class CrashRecoveryTest {
       try (Admin admin = BankSetup.admin(bootstrap)) {
         for (TransactionListing t : admin.listTransactions().all().get()) {
           if (t.transactionalId().startsWith(prefix + "-")) {
-            assertTrue(t.state() != TransactionState.ONGOING && t.state() != TransactionState.PREPARE_COMMIT
-                && t.state() != TransactionState.PREPARE_ABORT, "open transaction " + t);
+            assertTrue(
+                t.state() != TransactionState.ONGOING
+                    && t.state() != TransactionState.PREPARE_COMMIT
+                    && t.state() != TransactionState.PREPARE_ABORT,
+                "open transaction " + t);
           }
         }
       }
 
-      // read every channel read_committed: ids unique; credited = below the receiver's committed offset
+      // read every channel read_committed: ids unique; credited = below the receiver's committed
+      // offset
       Set<String> ids = new HashSet<>();
       long committedTransfers = 0;
       long credited = 0;
@@ -107,7 +132,11 @@ class CrashRecoveryTest {
       for (int j = 0; j < NODES; j++) {
         Map<TopicPartition, OffsetAndMetadata> committed;
         try (Admin admin = BankSetup.admin(bootstrap)) {
-          committed = admin.listConsumerGroupOffsets(prefix + "-node-" + j).partitionsToOffsetAndMetadata().get();
+          committed =
+              admin
+                  .listConsumerGroupOffsets(prefix + "-node-" + j)
+                  .partitionsToOffsetAndMetadata()
+                  .get();
         }
         for (int i = 0; i < NODES; i++) {
           if (i == j) {
@@ -116,9 +145,15 @@ class CrashRecoveryTest {
           TopicPartition tp = new TopicPartition(bank.topics.transfers(i).name(), j);
           long position = committed.get(tp) == null ? 0 : committed.get(tp).offset();
           for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, tp)) {
-            ChannelRecord rec = bank.topics.transfers(i).valueSerde().deserializer().deserialize(tp.topic(), r.value());
+            ChannelRecord rec =
+                bank.topics
+                    .transfers(i)
+                    .valueSerde()
+                    .deserializer()
+                    .deserialize(tp.topic(), r.value());
             if (rec.getBody() instanceof Transfer t) {
-              assertTrue(ids.add(t.getTransferId()), "transfer id sent twice: " + t.getTransferId());
+              assertTrue(
+                  ids.add(t.getTransferId()), "transfer id sent twice: " + t.getTransferId());
               committedTransfers++;
               if (r.offset() < position) {
                 credited++;
@@ -133,21 +168,25 @@ class CrashRecoveryTest {
       long creditsCounted = 0;
       long sentCounted = 0;
       for (int j = 0; j < NODES; j++) {
-        NodeCheckpoint c = NodeStateStore.latest(bootstrap, bank.topics, j, Duration.ofSeconds(30)).orElseThrow();
+        NodeCheckpoint c =
+            NodeStateStore.latest(bootstrap, bank.topics, j, Duration.ofSeconds(30)).orElseThrow();
         balances += c.getBalances().stream().mapToLong(b -> b.getBalance()).sum();
         creditsCounted += c.getCounters().getOrDefault("credits", 0L);
         sentCounted += c.getCounters().getOrDefault("sent", 0L);
       }
       assertTrue(committedTransfers > 500, "transfers ran: " + committedTransfers);
-      assertEquals(committedTransfers, sentCounted, "every committed transfer counted as sent once");
+      assertEquals(
+          committedTransfers, sentCounted, "every committed transfer counted as sent once");
       assertEquals(credited, creditsCounted, "every consumed transfer credited exactly once");
-      assertEquals(bank.genesis.getTotal(), balances + inFlight, "balances + unconsumed transfers = total");
+      assertEquals(
+          bank.genesis.getTotal(), balances + inFlight, "balances + unconsumed transfers = total");
     }
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, TopicPartition tp) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(bootstrap, null, Map.of())) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
@@ -159,5 +198,4 @@ class CrashRecoveryTest {
     }
     return out;
   }
-
 }

@@ -2,7 +2,9 @@ package io.snapbank.node.kafka;
 
 import io.snapbank.broker.EmbeddedKafkaBroker;
 
-/** One in-process KRaft broker for all Kafka tests of this JVM; each test uses its own topic prefix. */
+/**
+ * One in-process KRaft broker for all Kafka tests of this JVM; each test uses its own topic prefix.
+ */
 public final class SharedBroker {
   private static EmbeddedKafkaBroker broker;
 

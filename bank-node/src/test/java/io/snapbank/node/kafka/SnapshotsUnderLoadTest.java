@@ -18,12 +18,16 @@ import org.junit.jupiter.api.Test;
 class SnapshotsUnderLoadTest {
 
   @Test
-  void when_20_snapshots_are_taken_while_money_moves_then_each_conserves_the_total_and_ranges_match()
-      throws Exception {
+  void
+      when_20_snapshots_are_taken_while_money_moves_then_each_conserves_the_total_and_ranges_match()
+          throws Exception {
     scenario(SharedBroker.bootstrap(), "load");
   }
 
-  /** 4 nodes moving money, 20 snapshots; checks conservation and the recorded ranges against the log. */
+  /**
+   * 4 nodes moving money, 20 snapshots; checks conservation and the recorded ranges against the
+   * log.
+   */
   static void scenario(String bootstrap, String prefix) throws Exception {
     int n = 4;
     int snapshots = 20;
@@ -33,7 +37,8 @@ class SnapshotsUnderLoadTest {
       }
       for (int s = 1; s <= snapshots; s++) {
         // alternate one initiator, two initiators, and all nodes
-        List<Integer> initiators = s % 3 == 0 ? List.of() : s % 3 == 1 ? List.of(s % n) : List.of(0, 2);
+        List<Integer> initiators =
+            s % 3 == 0 ? List.of() : s % 3 == 1 ? List.of(s % n) : List.of(0, 2);
         bank.request(s, initiators);
         Thread.sleep(150);
       }
@@ -67,16 +72,27 @@ class SnapshotsUnderLoadTest {
               channels.add(c.getFromNode() + ">" + c.getToNode());
               total += c.getSum();
               List<ChannelRangeReader.InFlight> listed =
-                  reader.read(c.getFromNode(), c.getToNode(), c.getFirstOffset(), c.getMarkerOffset(), Duration.ofSeconds(30));
-              assertEquals(c.getCount(), listed.size(), "count of channel " + c + " in snapshot " + e.getKey());
-              assertEquals(c.getSum(), listed.stream().mapToLong(ChannelRangeReader.InFlight::amount).sum(),
+                  reader.read(
+                      c.getFromNode(),
+                      c.getToNode(),
+                      c.getFirstOffset(),
+                      c.getMarkerOffset(),
+                      Duration.ofSeconds(30));
+              assertEquals(
+                  c.getCount(),
+                  listed.size(),
+                  "count of channel " + c + " in snapshot " + e.getKey());
+              assertEquals(
+                  c.getSum(),
+                  listed.stream().mapToLong(ChannelRangeReader.InFlight::amount).sum(),
                   "sum of channel " + c + " in snapshot " + e.getKey());
               inFlightSeen += c.getCount();
             }
           }
           assertEquals(n, nodes.size(), "snapshot " + e.getKey() + " has a report from every node");
           assertEquals(n * (n - 1), channels.size(), "every channel covered once");
-          assertEquals(bank.genesis.getTotal(), total, "snapshot " + e.getKey() + " conserves the total");
+          assertEquals(
+              bank.genesis.getTotal(), total, "snapshot " + e.getKey() + " conserves the total");
         }
       }
       assertTrue(inFlightSeen > 0, "under load some snapshots must record money in flight");

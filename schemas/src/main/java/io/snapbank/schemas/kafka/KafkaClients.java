@@ -9,7 +9,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Kafka client settings shared by bank nodes, the auditor and tools. Keys and values are raw bytes. */
+/**
+ * Kafka client settings shared by bank nodes, the auditor and tools. Keys and values are raw bytes.
+ */
 public final class KafkaClients {
   private KafkaClients() {}
 
@@ -30,7 +32,8 @@ public final class KafkaClients {
   }
 
   /** Plain producer for one-off writes (requests, init, tests). */
-  public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, String> overrides) {
+  public static KafkaProducer<byte[], byte[]> producer(
+      String bootstrap, Map<String, String> overrides) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -40,8 +43,8 @@ public final class KafkaClients {
   }
 
   /**
-   * Consumer reading only committed data, never committing on its own. {@code groupId} may be
-   * null for a reader that commits nothing.
+   * Consumer reading only committed data, never committing on its own. {@code groupId} may be null
+   * for a reader that commits nothing.
    */
   public static KafkaConsumer<byte[], byte[]> committedReader(
       String bootstrap, String groupId, Map<String, String> overrides) {

@@ -19,9 +19,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka serde for one generated Avro class, using Avro single-object encoding: a two-byte marker,
  * the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary record. Immutable and
- * thread-safe. Serializing {@code null} gives {@code null} (a tombstone); deserializing {@code null}
- * gives {@code null}. Any other undecodable payload throws {@link RecordDecodingException} with a
- * {@link DecodeFailure}, never a partially filled record.
+ * thread-safe. Serializing {@code null} gives {@code null} (a tombstone); deserializing {@code
+ * null} gives {@code null}. Any other undecodable payload throws {@link RecordDecodingException}
+ * with a {@link DecodeFailure}, never a partially filled record.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final Class<T> type;
@@ -67,7 +67,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       buffer.get(out);
       return out;
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -89,12 +90,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       throw new RecordDecodingException(f, name, e.getMessage(), e);
     } catch (EOFException e) {
       throw new RecordDecodingException(DecodeFailure.TRUNCATED, name, "payload ends early", e);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-        | ClassCastException | IllegalArgumentException e) {
+    } catch (IOException
+        | AvroRuntimeException
+        | IndexOutOfBoundsException
+        | NegativeArraySizeException
+        | ClassCastException
+        | IllegalArgumentException e) {
       if (e.getCause() instanceof EOFException) {
         throw new RecordDecodingException(DecodeFailure.TRUNCATED, name, "payload ends early", e);
       }
-      throw new RecordDecodingException(DecodeFailure.MALFORMED, name, String.valueOf(e.getMessage()), e);
+      throw new RecordDecodingException(
+          DecodeFailure.MALFORMED, name, String.valueOf(e.getMessage()), e);
     }
   }
 

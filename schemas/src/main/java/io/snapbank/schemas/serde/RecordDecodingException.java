@@ -11,8 +11,14 @@ public final class RecordDecodingException extends SerializationException {
   private final DecodeFailure failure;
   private final String recordType;
 
-  public RecordDecodingException(DecodeFailure failure, String recordType, String detail, Throwable cause) {
-    super(recordType + ": " + failure + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"), cause);
+  public RecordDecodingException(
+      DecodeFailure failure, String recordType, String detail, Throwable cause) {
+    super(
+        recordType
+            + ": "
+            + failure
+            + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"),
+        cause);
     this.failure = failure;
     this.recordType = recordType;
   }

@@ -24,7 +24,8 @@ public record BankTopics(String prefix, SnapbankSerdes serdes) {
   public BankTopics {
     if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException(
-          "topic prefix must be non-empty and use only letters, digits, '.', '_' and '-': " + prefix);
+          "topic prefix must be non-empty and use only letters, digits, '.', '_' and '-': "
+              + prefix);
     }
   }
 

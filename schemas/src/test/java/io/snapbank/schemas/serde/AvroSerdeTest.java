@@ -43,7 +43,8 @@ class AvroSerdeTest {
   }
 
   static ChannelRecord transfer() {
-    return new ChannelRecord(1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L));
+    return new ChannelRecord(
+        1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L));
   }
 
   @Test
@@ -53,26 +54,76 @@ class AvroSerdeTest {
     roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli"));
     roundTrip(SERDES.snapshotAbort(), new SnapshotAbort(5L, "timeout", 11L));
     ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L);
-    roundTrip(SERDES.localSnapshotReport(), new LocalSnapshotReport(5L, 1, 10L, 11L, 12L, List.of(new AccountBalance("a", 3L)), List.of(c)));
-    AuditReport audit = new AuditReport(5L, AuditStatus.CONSISTENT, 100L, 30L, 70L, 0L,
-        List.of(new NodeFigure(1, 30L, 1, List.of(new AccountBalance("a", 30L)))), List.of(c), List.of(), List.of(), 10L, 12L, 2L, null);
+    roundTrip(
+        SERDES.localSnapshotReport(),
+        new LocalSnapshotReport(
+            5L, 1, 10L, 11L, 12L, List.of(new AccountBalance("a", 3L)), List.of(c)));
+    AuditReport audit =
+        new AuditReport(
+            5L,
+            AuditStatus.CONSISTENT,
+            100L,
+            30L,
+            70L,
+            0L,
+            List.of(new NodeFigure(1, 30L, 1, List.of(new AccountBalance("a", 30L)))),
+            List.of(c),
+            List.of(),
+            List.of(),
+            10L,
+            12L,
+            2L,
+            null);
     roundTrip(SERDES.auditReport(), audit);
-    AuditReport deep = AuditReport.newBuilder(audit).setDeepAudit(new DeepAudit(true,
-        List.of(new InFlightTransfer(0, 1, 6L, "0-1", 70L)), List.of())).build();
+    AuditReport deep =
+        AuditReport.newBuilder(audit)
+            .setDeepAudit(
+                new DeepAudit(true, List.of(new InFlightTransfer(0, 1, 6L, "0-1", 70L)), List.of()))
+            .build();
     roundTrip(SERDES.auditReport(), deep);
     roundTrip(SERDES.balanceChange(), new BalanceChange(1, "a", 30L, 12L));
-    roundTrip(SERDES.bankGenesis(), new BankGenesis(2, 10L, List.of(new GenesisAccount(0, "a", 10L)), 1L));
-    roundTrip(SERDES.nodeCheckpoint(), new NodeCheckpoint(1, 7L, List.of(new AccountBalance("a", 3L)), Map.of("0", 4L),
-        Map.of("0", 5L), Map.of("0", 40L), List.of(new OpenSnapshot(5L, 1L, 2L, List.of(new AccountBalance("a", 3L)),
-            List.of(new ChannelRecording(0, false, 40L, -1L, 1L, 5L)))), List.of(1L, 2L), Map.of("sent", 9L), 13L));
-    roundTrip(SERDES.quarantineEnvelope(), new QuarantineEnvelope("UNDECODABLE", "bad", "t", 1, 2L, null,
-        ByteBuffer.wrap(new byte[] {1, 2}), "node-1", 3L));
+    roundTrip(
+        SERDES.bankGenesis(),
+        new BankGenesis(2, 10L, List.of(new GenesisAccount(0, "a", 10L)), 1L));
+    roundTrip(
+        SERDES.nodeCheckpoint(),
+        new NodeCheckpoint(
+            1,
+            7L,
+            List.of(new AccountBalance("a", 3L)),
+            Map.of("0", 4L),
+            Map.of("0", 5L),
+            Map.of("0", 40L),
+            List.of(
+                new OpenSnapshot(
+                    5L,
+                    1L,
+                    2L,
+                    List.of(new AccountBalance("a", 3L)),
+                    List.of(new ChannelRecording(0, false, 40L, -1L, 1L, 5L)))),
+            List.of(1L, 2L),
+            Map.of("sent", 9L),
+            13L));
+    roundTrip(
+        SERDES.quarantineEnvelope(),
+        new QuarantineEnvelope(
+            "UNDECODABLE",
+            "bad",
+            "t",
+            1,
+            2L,
+            null,
+            ByteBuffer.wrap(new byte[] {1, 2}),
+            "node-1",
+            3L));
   }
 
   @Test
   void when_payload_is_null_or_empty_then_null_or_empty_failure() {
     assertNull(SERDES.channelRecord().deserializer().deserialize("t", null));
-    RecordDecodingException e = assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(new byte[0]));
+    RecordDecodingException e =
+        assertThrows(
+            RecordDecodingException.class, () -> SERDES.channelRecord().decode(new byte[0]));
     assertEquals(DecodeFailure.EMPTY, e.failure());
   }
 
@@ -83,15 +134,19 @@ class AvroSerdeTest {
       byte[] junk = new byte[1 + random.nextInt(64)];
       random.nextBytes(junk);
       junk[0] = (byte) (junk[0] == (byte) 0xC3 ? 0 : junk[0]);
-      RecordDecodingException e = assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(junk));
-      assertTrue(e.failure() == DecodeFailure.BAD_HEADER || e.failure() == DecodeFailure.TRUNCATED, e.failure().name());
+      RecordDecodingException e =
+          assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(junk));
+      assertTrue(
+          e.failure() == DecodeFailure.BAD_HEADER || e.failure() == DecodeFailure.TRUNCATED,
+          e.failure().name());
     }
   }
 
   @Test
   void when_payload_is_another_record_type_then_unknown_schema() {
     byte[] request = SERDES.snapshotRequest().encode(new SnapshotRequest(1L, List.of(), 1L, ""));
-    RecordDecodingException e = assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(request));
+    RecordDecodingException e =
+        assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(request));
     assertEquals(DecodeFailure.UNKNOWN_SCHEMA, e.failure());
     assertTrue(e.getMessage().startsWith("ChannelRecord: UNKNOWN_SCHEMA"), e.getMessage());
   }
@@ -106,9 +161,13 @@ class AvroSerdeTest {
         fail("a payload cut to " + len + " of " + full.length + " bytes decoded to " + r);
       } catch (RecordDecodingException e) {
         if (len < 10) {
-          assertTrue(e.failure() == DecodeFailure.TRUNCATED || e.failure() == DecodeFailure.BAD_HEADER, len + ": " + e.failure());
+          assertTrue(
+              e.failure() == DecodeFailure.TRUNCATED || e.failure() == DecodeFailure.BAD_HEADER,
+              len + ": " + e.failure());
         } else {
-          assertTrue(e.failure() == DecodeFailure.TRUNCATED || e.failure() == DecodeFailure.MALFORMED, len + ": " + e.failure());
+          assertTrue(
+              e.failure() == DecodeFailure.TRUNCATED || e.failure() == DecodeFailure.MALFORMED,
+              len + ": " + e.failure());
         }
       }
     }
@@ -122,7 +181,10 @@ class AvroSerdeTest {
     for (int i = 14; i < bad.length; i++) {
       bad[i] = (byte) 0xFF;
     }
-    RecordDecodingException e = assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(bad));
-    assertTrue(e.failure() == DecodeFailure.MALFORMED || e.failure() == DecodeFailure.TRUNCATED, e.failure().name());
+    RecordDecodingException e =
+        assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(bad));
+    assertTrue(
+        e.failure() == DecodeFailure.MALFORMED || e.failure() == DecodeFailure.TRUNCATED,
+        e.failure().name());
   }
 }

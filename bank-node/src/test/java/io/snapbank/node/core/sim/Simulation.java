@@ -21,15 +21,18 @@ import java.util.TreeSet;
 /**
  * Deterministic discrete-event simulation of real {@link SnapshotEngine}s: a seeded scheduler over
  * virtual time, a network of per-pair channels with a pluggable fault filter, random transfers,
- * snapshot requests (several in flight, sometimes two initiators of one id) and node crashes
- * (state saved and restored into fresh engine and ledger between events). Invariants are checked
- * after every event; {@link #run()} then drains the network and checks every snapshot against the
+ * snapshot requests (several in flight, sometimes two initiators of one id) and node crashes (state
+ * saved and restored into fresh engine and ledger between events). Invariants are checked after
+ * every event; {@link #run()} then drains the network and checks every snapshot against the
  * consistent-cut definition. Failures throw {@link AssertionError} naming the seed.
  */
 public final class Simulation {
   /** How a channel picks a message's delivery time. */
   public interface FaultFilter {
-    /** Delivery time for a message sent now that would arrive at {@code proposed}; {@code lastOnChannel} keeps FIFO. */
+    /**
+     * Delivery time for a message sent now that would arrive at {@code proposed}; {@code
+     * lastOnChannel} keeps FIFO.
+     */
     long deliveryTime(int from, int to, long proposed, long lastOnChannel, SplittableRandom random);
   }
 
@@ -41,9 +44,15 @@ public final class Simulation {
 
   /** Options of one run. */
   public record Options(
-      int nodes, boolean complete, int steps, double crashRate, FaultFilter filter, boolean sequenceNumbers) {}
+      int nodes,
+      boolean complete,
+      int steps,
+      double crashRate,
+      FaultFilter filter,
+      boolean sequenceNumbers) {}
 
-  private record Message(int from, int to, long seq, boolean marker, long value, int transferIndex) {}
+  private record Message(
+      int from, int to, long seq, boolean marker, long value, int transferIndex) {}
 
   private record Event(long time, long order, Runnable action) {}
 
@@ -51,7 +60,9 @@ public final class Simulation {
   private final Options options;
   private final SplittableRandom random;
   private final PriorityQueue<Event> queue =
-      new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
   private long now;
   private long order;
   private long eventCount;
@@ -63,16 +74,25 @@ public final class Simulation {
   private long inNetwork;
   private final long[][] lastDelivery;
   private final long[][] nextOffset;
+
   /** Transfers sent per channel, in send order: amounts. */
   private final List<List<Long>> sent = new ArrayList<>();
+
   private final int[][] received;
-  /** snapshot → node → balances at recording; sent counts per out-channel; received counts per in-channel. */
+
+  /**
+   * snapshot → node → balances at recording; sent counts per out-channel; received counts per
+   * in-channel.
+   */
   private final Map<Long, Map<Integer, SortedMap<String, Long>>> recordedBalances = new TreeMap<>();
+
   private final Map<Long, Map<Integer, int[]>> sentAtRecording = new TreeMap<>();
   private final Map<Long, Map<Integer, int[]>> receivedAtRecording = new TreeMap<>();
   private final Map<Long, Map<Integer, LocalSnapshot>> completed = new TreeMap<>();
+
   /** (snapshot, node) pairs whose collected messages were lost by a crash during recording. */
   private final Set<String> crashedWhileRecording = new HashSet<>();
+
   private final List<Outcome> fifoViolations = new ArrayList<>();
   private long nextSnapshotId = 1;
   private int crashes;
@@ -124,18 +144,27 @@ public final class Simulation {
         out.add(j);
       }
     }
-    return new SnapshotEngine(i, in, out, ledger, new SnapshotEngine.Outbox() {
-      @Override
-      public void sendMarker(int to, long seq, long snapshotId) {
-        send(new Message(i, to, seq, true, snapshotId, -1));
-      }
+    return new SnapshotEngine(
+        i,
+        in,
+        out,
+        ledger,
+        new SnapshotEngine.Outbox() {
+          @Override
+          public void sendMarker(int to, long seq, long snapshotId) {
+            send(new Message(i, to, seq, true, snapshotId, -1));
+          }
 
-      @Override
-      public void completed(LocalSnapshot s) {
-        Map<Integer, LocalSnapshot> m = completed.computeIfAbsent(s.snapshotId(), k -> new TreeMap<>());
-        check(m.put(i, s) == null, "snapshot " + s.snapshotId() + " completed twice on node " + i);
-      }
-    }, true);
+          @Override
+          public void completed(LocalSnapshot s) {
+            Map<Integer, LocalSnapshot> m =
+                completed.computeIfAbsent(s.snapshotId(), k -> new TreeMap<>());
+            check(
+                m.put(i, s) == null,
+                "snapshot " + s.snapshotId() + " completed twice on node " + i);
+          }
+        },
+        true);
   }
 
   /** Runs the schedule, drains the network and checks every snapshot. */
@@ -249,7 +278,10 @@ public final class Simulation {
       inNetwork += m.value();
     }
     long proposed = now + 1 + random.nextInt(10);
-    long at = options.filter().deliveryTime(m.from(), m.to(), proposed, lastDelivery[m.from()][m.to()], random);
+    long at =
+        options
+            .filter()
+            .deliveryTime(m.from(), m.to(), proposed, lastDelivery[m.from()][m.to()], random);
     lastDelivery[m.from()][m.to()] = Math.max(lastDelivery[m.from()][m.to()], at);
     schedule(at, () -> deliver(m));
   }
@@ -321,13 +353,23 @@ public final class Simulation {
   private void checkSnapshots() {
     for (long id = 1; id < nextSnapshotId; id++) {
       Map<Integer, LocalSnapshot> parts = completed.getOrDefault(id, Map.of());
-      check(parts.size() == n, "snapshot " + id + " completed on " + parts.keySet() + " of " + n + " nodes");
+      check(
+          parts.size() == n,
+          "snapshot " + id + " completed on " + parts.keySet() + " of " + n + " nodes");
       long total = 0;
       for (int i = 0; i < n; i++) {
         LocalSnapshot s = parts.get(i);
         total += s.total();
-        check(s.balances().equals(recordedBalances.get(id).get(i)),
-            "snapshot " + id + " node " + i + " recorded " + s.balances() + " but held " + recordedBalances.get(id).get(i));
+        check(
+            s.balances().equals(recordedBalances.get(id).get(i)),
+            "snapshot "
+                + id
+                + " node "
+                + i
+                + " recorded "
+                + s.balances()
+                + " but held "
+                + recordedBalances.get(id).get(i));
         for (ChannelSnapshot c : s.channels()) {
           int from = c.from();
           int sAt = sentAtRecording.get(id).get(from)[i];
@@ -335,15 +377,25 @@ public final class Simulation {
           List<Long> expected = rAt >= sAt ? List.of() : sent.get(from * n + i).subList(rAt, sAt);
           long expectedSum = expected.stream().mapToLong(Long::longValue).sum();
           String where = "snapshot " + id + " channel " + from + "->" + i;
-          check(c.count() == expected.size() && c.sum() == expectedSum,
-              where + ": recorded " + c.count() + " transfers summing " + c.sum() + ", consistent cut has "
-                  + expected.size() + " summing " + expectedSum);
+          check(
+              c.count() == expected.size() && c.sum() == expectedSum,
+              where
+                  + ": recorded "
+                  + c.count()
+                  + " transfers summing "
+                  + c.sum()
+                  + ", consistent cut has "
+                  + expected.size()
+                  + " summing "
+                  + expectedSum);
           if (!crashedWhileRecording.contains(id + "/" + i)) {
             List<Long> got = new ArrayList<>();
             for (RecordedMessage m : c.messages()) {
               got.add(m.amount());
             }
-            check(got.equals(expected), where + ": recorded " + got + ", consistent cut has " + expected);
+            check(
+                got.equals(expected),
+                where + ": recorded " + got + ", consistent cut has " + expected);
           }
         }
       }
@@ -353,9 +405,20 @@ public final class Simulation {
 
   private void check(boolean ok, String what) {
     if (!ok) {
-      throw new AssertionError("seed=" + seed + " event#" + eventCount + " t=" + now + " nodes=" + n + ": " + what
-          + " (rerun with -Dsim.seed=" + seed + ")");
+      throw new AssertionError(
+          "seed="
+              + seed
+              + " event#"
+              + eventCount
+              + " t="
+              + now
+              + " nodes="
+              + n
+              + ": "
+              + what
+              + " (rerun with -Dsim.seed="
+              + seed
+              + ")");
     }
   }
-
 }
