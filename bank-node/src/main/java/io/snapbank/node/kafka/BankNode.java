@@ -68,6 +68,9 @@ public final class BankNode implements Runnable {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
   private static final String TRANSFER_COUNTER = "transferId";
   private static final int MAX_BATCH = 5_000;
+  // finished ids travel in every checkpoint, so keep the list short; a marker or request can only
+  // come late by a few snapshots
+  private static final int REMEMBER_FINISHED = 1_024;
   private static final long MAX_INCOMING_LAG = 50_000;
 
   private final NodeConfig config;
@@ -265,7 +268,8 @@ public final class BankNode implements Runnable {
         others.add(j);
       }
     }
-    return new SnapshotEngine(config.nodeId(), others, others, l, new KafkaOutbox(), false);
+    return new SnapshotEngine(
+        config.nodeId(), others, others, l, new KafkaOutbox(), false, REMEMBER_FINISHED);
   }
 
   private void loop() {
