@@ -4,21 +4,15 @@ import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
-import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.InFlightTransfer;
-import io.snapbank.schemas.Transfer;
-import io.snapbank.schemas.kafka.KafkaClients;
-import io.snapbank.schemas.serde.RecordDecodingException;
+import io.snapbank.schemas.kafka.ChannelRangeReader;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Re-reads every recorded channel range of a snapshot from the log and checks it against the
@@ -59,13 +53,11 @@ public final class DeepAuditor {
     }
     List<InFlightTransfer> transfers = new ArrayList<>();
     List<UnreadableRange> unreadable = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        KafkaClients.committedReader(
-            bootstrapServers, null, Map.of("client.id", "deep-audit-" + report.getSnapshotId()))) {
+    try (ChannelRangeReader reader = reader("deep-audit-" + report.getSnapshotId())) {
       for (ChannelState c : report.getChannels()) {
         try {
-          transfers.addAll(read(consumer, c));
-        } catch (NotReadable e) {
+          transfers.addAll(read(reader, c));
+        } catch (ChannelRangeReader.RangeUnreadableException e) {
           unreadable.add(new UnreadableRange(c.getFromNode(), c.getToNode(), e.getMessage()));
         } catch (KafkaException e) {
           unreadable.add(
@@ -79,70 +71,22 @@ public final class DeepAuditor {
 
   /** The in-flight transfers of one recorded channel, in offset order. */
   public List<InFlightTransfer> listInFlight(ChannelState channel) {
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        KafkaClients.committedReader(bootstrapServers, null, Map.of("client.id", "deep-audit"))) {
-      return read(consumer, channel);
+    try (ChannelRangeReader reader = reader("deep-audit")) {
+      return read(reader, channel);
     }
   }
 
-  private List<InFlightTransfer> read(KafkaConsumer<byte[], byte[]> consumer, ChannelState c) {
-    int from = c.getFromNode();
-    int to = c.getToNode();
-    long first = c.getFirstOffset();
-    long end = c.getMarkerOffset();
-    String range = "[" + first + ", " + end + ")";
+  private ChannelRangeReader reader(String clientId) {
+    return new ChannelRangeReader(bootstrapServers, topics, Map.of("client.id", clientId));
+  }
+
+  private List<InFlightTransfer> read(ChannelRangeReader reader, ChannelState c) {
     List<InFlightTransfer> out = new ArrayList<>();
-    if (first < 0 || first >= end) {
-      return out;
-    }
-    TopicPartition tp = new TopicPartition(topics.transfers(from).name(), to);
-    consumer.assign(List.of(tp));
-    Map<TopicPartition, Long> start = consumer.beginningOffsets(List.of(tp), readTimeout);
-    Long logStart = start.get(tp);
-    if (logStart != null && logStart > first) {
-      throw new NotReadable(
-          "range " + range + " is gone: the log now starts at offset " + logStart);
-    }
-    consumer.seek(tp, first);
-    long deadline = System.nanoTime() + readTimeout.toNanos();
-    while (consumer.position(tp, readTimeout) < end) {
-      if (System.nanoTime() > deadline) {
-        throw new NotReadable(
-            "range "
-                + range
-                + " not readable within "
-                + readTimeout.toMillis()
-                + " ms (read up to offset "
-                + consumer.position(tp)
-                + ")");
-      }
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)).records(tp)) {
-        if (r.offset() < first || r.offset() >= end) {
-          continue;
-        }
-        ChannelRecord rec;
-        try {
-          rec = topics.transfers(from).decode(r.value());
-        } catch (RecordDecodingException e) {
-          continue;
-        }
-        if (rec != null
-            && rec.getBody() instanceof Transfer t
-            && rec.getSender() == from
-            && rec.getReceiver() == to
-            && t.getAmount() > 0) {
-          out.add(new InFlightTransfer(from, to, r.offset(), t.getTransferId(), t.getAmount()));
-        }
-      }
+    for (ChannelRangeReader.InFlight t :
+        reader.read(
+            c.getFromNode(), c.getToNode(), c.getFirstOffset(), c.getMarkerOffset(), readTimeout)) {
+      out.add(new InFlightTransfer(t.from(), t.to(), t.offset(), t.transferId(), t.amount()));
     }
     return out;
-  }
-
-  private static final class NotReadable extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotReadable(String message) {
-      super(message);
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.LocalSnapshotReport;
+import io.snapbank.schemas.kafka.ChannelRangeReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

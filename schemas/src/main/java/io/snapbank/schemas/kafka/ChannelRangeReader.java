@@ -1,8 +1,7 @@
-package io.snapbank.node.kafka;
+package io.snapbank.schemas.kafka;
 
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.Transfer;
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
@@ -23,39 +22,65 @@ public final class ChannelRangeReader implements AutoCloseable {
   /** One transfer found in a range. */
   public record InFlight(int from, int to, long offset, long seq, String transferId, long amount) {}
 
+  /** The range cannot be read: gone from the log (retention) or not readable in time. */
+  public static final class RangeUnreadableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RangeUnreadableException(String message) {
+      super(message);
+    }
+  }
+
   private final BankTopics topics;
   private final KafkaConsumer<byte[], byte[]> consumer;
 
   public ChannelRangeReader(String bootstrap, BankTopics topics) {
+    this(bootstrap, topics, Map.of());
+  }
+
+  public ChannelRangeReader(String bootstrap, BankTopics topics, Map<String, String> overrides) {
     this.topics = topics;
-    this.consumer = KafkaClients.committedReader(bootstrap, null, Map.of());
+    this.consumer = KafkaClients.committedReader(bootstrap, null, overrides);
   }
 
   /**
-   * Transfers of channel {@code from}→{@code to} at offsets [{@code first}, {@code end}), in order.
+   * Transfers of channel {@code from}→{@code to} at offsets [{@code first}, {@code end}), in order;
+   * throws {@link RangeUnreadableException} when the range is no longer in the log or cannot be
+   * read within {@code timeout}.
    */
   public List<InFlight> read(int from, int to, long first, long end, Duration timeout) {
     List<InFlight> out = new ArrayList<>();
-    if (first >= end) {
+    if (first < 0 || first >= end) {
       return out;
     }
+    String range = "[" + first + ", " + end + ")";
     TopicPartition tp = new TopicPartition(topics.transfers(from).name(), to);
     consumer.assign(List.of(tp));
+    Long logStart = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
+    if (logStart != null && logStart > first) {
+      throw new RangeUnreadableException(
+          "range " + range + " is gone: the log now starts at offset " + logStart);
+    }
     consumer.seek(tp, first);
-    long deadline = System.currentTimeMillis() + timeout.toMillis();
-    while (consumer.position(tp) < end) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(
-            "timed out reading " + tp + " [" + first + ", " + end + ")");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (consumer.position(tp, timeout) < end) {
+      if (System.nanoTime() > deadline) {
+        throw new RangeUnreadableException(
+            "range "
+                + range
+                + " not readable within "
+                + timeout.toMillis()
+                + " ms (read up to offset "
+                + consumer.position(tp)
+                + ")");
       }
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        if (r.offset() >= end) {
-          break;
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)).records(tp)) {
+        if (r.offset() < first || r.offset() >= end) {
+          continue;
         }
         ChannelRecord rec;
         try {
-          rec =
-              topics.transfers(from).valueSerde().deserializer().deserialize(tp.topic(), r.value());
+          rec = topics.transfers(from).decode(r.value());
         } catch (RecordDecodingException e) {
           continue;
         }
