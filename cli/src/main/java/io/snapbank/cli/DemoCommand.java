@@ -128,13 +128,17 @@ final class DemoCommand implements Callable<Integer> {
             "node " + n.nodeId() + " did not start: " + n.failure().orElse("timeout"));
       }
     }
+    int webPort = httpPort > 0 && !portFree(httpPort) ? 0 : httpPort;
+    if (webPort != httpPort) {
+      out.println("port " + httpPort + " is in use; the web page takes a free port instead");
+    }
     AuditorConfig ac =
         AuditorConfig.of(bootstrap, "demo", dir.resolve("auditor-state"))
             .withTimeout(Duration.ofSeconds(15))
             .withPunctuateInterval(Duration.ofMillis(250))
             .withRequestPeriod(snapshotEvery)
             .withStorage(dir.resolve("snapshots"), 20)
-            .withHttpPort(httpPort)
+            .withHttpPort(webPort)
             .withDeepAuditEvery(5);
     AuditorApp auditor = new AuditorApp(ac);
     boolean tty = System.console() != null;
@@ -267,6 +271,14 @@ final class DemoCommand implements Callable<Integer> {
                 + l.getInFlightTotal()
                 + " in flight = "
                 + (l.getBalancesTotal() + l.getInFlightTotal()));
+  }
+
+  private static boolean portFree(int port) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void deleteQuietly(Path dir) {
