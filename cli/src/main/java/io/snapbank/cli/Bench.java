@@ -2,7 +2,9 @@ package io.snapbank.cli;
 
 import io.snapbank.auditor.app.AuditorApp;
 import io.snapbank.auditor.app.AuditorConfig;
-import io.snapbank.node.app.NodeConfig;
+import io.snapbank.node.config.NodeConfig;
+import io.snapbank.node.config.WorkloadConfig;
+import io.snapbank.node.harness.LocalBank;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.schemas.AuditStatus;
@@ -195,27 +197,18 @@ final class Bench {
     BankSetup.init(o.bootstrap(), topics, BankSetup.genesis(o.nodes(), 20, 1_000_000_000L, 0));
     out.printf("%s: %d nodes, %d s...%n", phase, o.nodes(), o.duration().toSeconds());
     Histogram latency = new Histogram(3_600_000L, 3);
-    List<BankNode> nodes = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
+    LocalBank bank = new LocalBank(topics);
     for (int i = 0; i < o.nodes(); i++) {
-      BankNode n =
-          new BankNode(
-              new NodeConfig(o.bootstrap(), prefix, i, ratePerNode, 100, 1.0, 100, i + 1, Map.of()),
-              topics);
+      BankNode n = bank.start(config(prefix, i, ratePerNode, 100, 1.0, i + 1));
       n.onCreditLatency(
           ms -> {
             synchronized (latency) {
               latency.recordValue(Math.min(ms, 3_600_000L));
             }
           });
-      Thread t = new Thread(n, "bench-node-" + i);
-      t.start();
-      nodes.add(n);
-      threads.add(t);
     }
-    for (BankNode n : nodes) {
-      n.awaitReady(Duration.ofSeconds(60));
-    }
+    bank.awaitReady(Duration.ofSeconds(60));
+    List<BankNode> nodes = bank.nodes();
     AuditorApp auditor = null;
     Histogram snapLatency = new Histogram(3_600_000L, 3);
     long[] snapCounts = new long[3];
@@ -253,12 +246,7 @@ final class Bench {
     Thread.sleep(o.duration().toMillis());
     long after = committed(nodes);
     double rate = (after - before) / ((System.nanoTime() - t0) / 1e9);
-    for (BankNode n : nodes) {
-      n.stop();
-    }
-    for (Thread t : threads) {
-      t.join(30_000);
-    }
+    bank.stopAll();
     if (auditor != null) {
       auditor.close();
     }
@@ -306,6 +294,14 @@ final class Bench {
     return rate;
   }
 
+  private NodeConfig config(
+      String prefix, int node, double rate, long maxAmount, double remoteShare, long seed) {
+    return NodeConfig.of(o.bootstrap(), prefix, node)
+        .withWorkload(
+            new WorkloadConfig(
+                rate, maxAmount, remoteShare, seed, WorkloadConfig.DEFAULT_MAX_BACKLOG));
+  }
+
   private static long committed(List<BankNode> nodes) {
     long sum = 0;
     for (BankNode n : nodes) {
@@ -322,11 +318,8 @@ final class Bench {
     out.printf(
         "[5/6] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n",
         o.inFlight(), o.inFlight());
-    BankNode receiver =
-        new BankNode(new NodeConfig(o.bootstrap(), prefix, 1, 0, 1, 0, 100, 1, Map.of()), topics);
-    Thread t = new Thread(receiver, "bench-mem-node");
-    t.start();
-    receiver.awaitReady(Duration.ofSeconds(60));
+    LocalBank bank = new LocalBank(topics);
+    BankNode receiver = bank.startAndAwait(config(prefix, 1, 0, 1, 0, 1), Duration.ofSeconds(60));
     long seq = 0;
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.producer(o.bootstrap(), Map.of("linger.ms", "20", "batch.size", "262144"))) {
@@ -357,8 +350,7 @@ final class Bench {
               "<= 16 MB extra",
               "vs. the same traffic with no snapshot open (whole-JVM heap after GC)"));
     } finally {
-      receiver.stop();
-      t.join(30_000);
+      bank.stopAll();
     }
   }
 
@@ -393,12 +385,8 @@ final class Bench {
     BankTopics topics = BankTopics.of(prefix);
     BankSetup.init(o.bootstrap(), topics, BankSetup.genesis(2, 5, 1_000_000L, 0));
     out.println("[6/6] recovery: SIGKILL of a node process, restart, first commit...");
-    BankNode other =
-        new BankNode(
-            new NodeConfig(o.bootstrap(), prefix, 1, 1000, 100, 1.0, 100, 2, Map.of()), topics);
-    Thread t = new Thread(other, "bench-rec-node");
-    t.start();
-    other.awaitReady(Duration.ofSeconds(60));
+    LocalBank bank = new LocalBank(topics);
+    bank.startAndAwait(config(prefix, 1, 1000, 100, 1.0, 2), Duration.ofSeconds(60));
     Path log = o.work().resolve("recovery-node.log");
     Process node = nodeProcess(prefix, log);
     try {
@@ -420,8 +408,7 @@ final class Bench {
     } finally {
       node.destroy();
       node.waitFor(30, TimeUnit.SECONDS);
-      other.stop();
-      t.join(30_000);
+      bank.stopAll();
     }
   }
 

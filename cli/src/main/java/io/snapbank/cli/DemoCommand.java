@@ -3,7 +3,9 @@ package io.snapbank.cli;
 import io.snapbank.auditor.app.AuditorApp;
 import io.snapbank.auditor.app.AuditorConfig;
 import io.snapbank.broker.EmbeddedKafkaBroker;
-import io.snapbank.node.app.NodeConfig;
+import io.snapbank.node.config.NodeConfig;
+import io.snapbank.node.config.WorkloadConfig;
+import io.snapbank.node.harness.LocalBank;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.schemas.AuditReport;
@@ -14,9 +16,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -110,24 +109,15 @@ final class DemoCommand implements Callable<Integer> {
         "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n",
         bootstrap, nodes, accounts, genesis.getTotal());
 
-    List<BankNode> bank = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
+    LocalBank bank = new LocalBank(topics);
     for (int i = 0; i < nodes; i++) {
-      NodeConfig c =
-          new NodeConfig(
-              bootstrap, "demo", i, rate, 500, 0.8, 100, System.nanoTime() + i, Map.of());
-      BankNode n = new BankNode(c, topics);
-      Thread t = new Thread(n, "bank-node-" + i);
-      t.start();
-      bank.add(n);
-      threads.add(t);
+      bank.start(
+          NodeConfig.of(bootstrap, "demo", i)
+              .withWorkload(
+                  new WorkloadConfig(
+                      rate, 500, 0.8, System.nanoTime() + i, WorkloadConfig.DEFAULT_MAX_BACKLOG)));
     }
-    for (BankNode n : bank) {
-      if (!n.awaitReady(Duration.ofSeconds(60))) {
-        throw new IllegalStateException(
-            "node " + n.nodeId() + " did not start: " + n.failure().orElse("timeout"));
-      }
-    }
+    bank.awaitReady(Duration.ofSeconds(60));
     int webPort = httpPort > 0 && !portFree(httpPort) ? 0 : httpPort;
     if (webPort != httpPort) {
       out.println("port " + httpPort + " is in use; the web page takes a free port instead");
@@ -176,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
     while (!stop.await(1, TimeUnit.SECONDS)) {
       long now = System.currentTimeMillis();
       long sent =
-          bank.stream()
+          bank.nodes().stream()
               .mapToLong(n -> n.stats().transfersSent() + n.stats().localTransfers())
               .sum();
       double perSecond = (sent - lastSent) * 1000.0 / Math.max(1, now - lastTick);
@@ -189,12 +179,11 @@ final class DemoCommand implements Callable<Integer> {
       } else if (++tick % 5 == 0) {
         out.println(status);
       }
-      for (BankNode n : bank) {
-        if (n.failure().isPresent()) {
-          out.println();
-          out.println("node " + n.nodeId() + " stopped: " + n.failure().get());
-          stop.countDown();
-        }
+      if (bank.failed().isPresent()) {
+        BankNode n = bank.failed().get();
+        out.println();
+        out.println("node " + n.nodeId() + " stopped: " + n.failure().orElse(""));
+        stop.countDown();
       }
       if (duration != null && now - start >= duration.toMillis()) {
         break;
@@ -204,10 +193,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
     }
     out.println("stopping...");
-    bank.forEach(BankNode::stop);
-    for (Thread t : threads) {
-      t.join(30_000);
-    }
+    bank.stopAll();
     auditor.close();
     broker.close();
     if (temp) {
@@ -222,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // already shutting down
     }
-    boolean failed = bank.stream().anyMatch(n -> n.failure().isPresent());
+    boolean failed = bank.failed().isPresent();
     return violations.get() > 0 || failed ? 1 : 0;
   }
 

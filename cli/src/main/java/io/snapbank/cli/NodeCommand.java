@@ -1,7 +1,10 @@
 package io.snapbank.cli;
 
-import io.snapbank.node.app.NodeConfig;
-import io.snapbank.node.app.NodeMain;
+import io.snapbank.node.config.NodeConfig;
+import io.snapbank.node.config.WorkloadConfig;
+import io.snapbank.node.kafka.BankNode;
+import io.snapbank.schemas.topic.BankTopics;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,16 +51,42 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return NodeMain.run(
+    NodeConfig config =
         new NodeConfig(
             kafka.bootstrap,
             kafka.prefix,
             id,
-            rate,
-            maxAmount,
-            remoteShare,
+            new WorkloadConfig(
+                rate,
+                maxAmount,
+                remoteShare,
+                System.nanoTime(),
+                WorkloadConfig.DEFAULT_MAX_BACKLOG),
             commitMs,
-            System.nanoTime(),
-            Map.of()));
+            Map.of());
+    BankNode node = new BankNode(config, BankTopics.of(config.prefix()));
+    Thread loop = new Thread(node, "bank-node-" + id);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.stop();
+                  try {
+                    loop.join(10_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    loop.start();
+    if (node.awaitReady(Duration.ofMinutes(2))) {
+      System.out.println(
+          "node " + id + " running on " + kafka.bootstrap + " (bank '" + kafka.prefix + "')");
+    }
+    loop.join();
+    if (node.failure().isPresent()) {
+      System.err.println("error: " + node.failure().get());
+      return 1;
+    }
+    return 0;
   }
 }

@@ -2,11 +2,14 @@ package io.snapbank.auditor.app;
 
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.UnreadableRange;
+import io.snapbank.node.codec.ReportCodec;
+import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.ChannelRangeReader;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.InFlightTransfer;
-import io.snapbank.schemas.kafka.ChannelRangeReader;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,17 +19,18 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * Re-reads every recorded channel range of a snapshot from the log and checks it against the
- * report. Channel i→j's in-flight transfers are the {@code Transfer} records at offsets
- * [firstOffset, markerOffset) of partition j of {@code <prefix>.transfers.<i>}, read with a plain
- * read_committed consumer (assign and seek; aborted transactions and control records are never
- * returned). Markers are skipped, and so are records the receiving node sets aside instead of
- * applying (undecodable, naming another sender or receiver, a non-positive amount).
+ * report. Channel i→j's in-flight transfers are the records at offsets [firstOffset, markerOffset)
+ * of partition j of {@code <prefix>.transfers.<i>} that the receiving node accepted, found by
+ * replaying the range through the node's own acceptance rule ({@link ChannelRangeReader}), starting
+ * from the sequence number the node reported it had accepted before the range: records the node set
+ * aside (undecodable, naming another sender or receiver, a non-positive amount, an account it does
+ * not own, a sequence number already seen) are skipped, and so are markers.
  *
  * <p>{@link #audit} fills {@code AuditReport.deepAudit}: the listed transfers, and a
  * DEEP_AUDIT_MISMATCH problem for every channel whose listed count or sum differs from the reported
  * one (which makes the report a VIOLATION). A range that cannot be read (the log no longer holds
  * it, or it is not readable within the timeout) leaves the deep audit unverified with the reason,
- * without changing the status. Each call uses its own consumer; thread-safe.
+ * without changing the status. Each call uses its own reader; thread-safe.
  */
 public final class DeepAuditor {
   /** Default time allowed to read one channel range. */
@@ -35,6 +39,7 @@ public final class DeepAuditor {
   private final String bootstrapServers;
   private final BankTopics topics;
   private final Duration readTimeout;
+  private volatile BankAccounts accounts;
 
   public DeepAuditor(String bootstrapServers, BankTopics topics) {
     this(bootstrapServers, topics, DEFAULT_READ_TIMEOUT);
@@ -53,10 +58,11 @@ public final class DeepAuditor {
     }
     List<InFlightTransfer> transfers = new ArrayList<>();
     List<UnreadableRange> unreadable = new ArrayList<>();
+    BankAccounts bank = accounts();
     try (ChannelRangeReader reader = reader("deep-audit-" + report.getSnapshotId())) {
       for (ChannelState c : report.getChannels()) {
         try {
-          transfers.addAll(read(reader, c));
+          transfers.addAll(read(reader, bank, c));
         } catch (ChannelRangeReader.RangeUnreadableException e) {
           unreadable.add(new UnreadableRange(c.getFromNode(), c.getToNode(), e.getMessage()));
         } catch (KafkaException e) {
@@ -72,19 +78,45 @@ public final class DeepAuditor {
   /** The in-flight transfers of one recorded channel, in offset order. */
   public List<InFlightTransfer> listInFlight(ChannelState channel) {
     try (ChannelRangeReader reader = reader("deep-audit")) {
-      return read(reader, channel);
+      return read(reader, accounts(), channel);
     }
+  }
+
+  /** The bank's accounts, read from its genesis once. */
+  private BankAccounts accounts() {
+    BankAccounts a = accounts;
+    if (a == null) {
+      a =
+          BankSetup.readGenesis(bootstrapServers, topics, readTimeout)
+              .map(ReportCodec::accounts)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "bank '" + topics.prefix() + "' has no genesis: nothing to audit"));
+      accounts = a;
+    }
+    return a;
   }
 
   private ChannelRangeReader reader(String clientId) {
     return new ChannelRangeReader(bootstrapServers, topics, Map.of("client.id", clientId));
   }
 
-  private List<InFlightTransfer> read(ChannelRangeReader reader, ChannelState c) {
+  private List<InFlightTransfer> read(
+      ChannelRangeReader reader, BankAccounts bank, ChannelState c) {
+    int receiver = c.getToNode();
     List<InFlightTransfer> out = new ArrayList<>();
     for (ChannelRangeReader.InFlight t :
-        reader.read(
-            c.getFromNode(), c.getToNode(), c.getFirstOffset(), c.getMarkerOffset(), readTimeout)) {
+        reader
+            .read(
+                c.getFromNode(),
+                receiver,
+                c.getFirstOffset(),
+                c.getMarkerOffset(),
+                c.getSeqBefore(),
+                a -> bank.owns(receiver, a),
+                readTimeout)
+            .transfers()) {
       out.add(new InFlightTransfer(t.from(), t.to(), t.offset(), t.transferId(), t.amount()));
     }
     return out;

@@ -143,7 +143,9 @@ public final class SnapshotFileVerifier {
               0L,
               r.getCompletedAtMs(),
               new ArrayList<>(n.getBalances()),
-              incoming.getOrDefault(n.getNodeId(), List.of())));
+              incoming.getOrDefault(n.getNodeId(), List.of()),
+              new ArrayList<>(),
+              new ArrayList<>()));
       long sum = 0;
       for (AccountBalance b : n.getBalances()) {
         sum += b.getBalance();

@@ -34,7 +34,13 @@ class AuditRulesTest {
           boolean carries = from == 0 && node == 1;
           chans.add(
               new ChannelState(
-                  from, node, 20L, carries ? 23L : 20L, carries ? 2L : 0L, carries ? 10L : 0L));
+                  from,
+                  node,
+                  20L,
+                  carries ? 23L : 20L,
+                  carries ? 2L : 0L,
+                  carries ? 10L : 0L,
+                  -1L));
         }
       }
       List<AccountBalance> balances =
@@ -43,7 +49,15 @@ class AuditRulesTest {
               : List.of(new AccountBalance("n" + node + "-a000", 100L));
       out.add(
           new LocalSnapshotReport(
-              ID, node, 1_000L + node, 1_010L, 1_020L, new ArrayList<>(balances), chans));
+              ID,
+              node,
+              1_000L + node,
+              1_010L,
+              1_020L,
+              new ArrayList<>(balances),
+              chans,
+              List.of(),
+              List.of()));
     }
     return out;
   }
@@ -163,9 +177,9 @@ class AuditRulesTest {
       when_a_node_reports_a_channel_it_does_not_receive_or_from_outside_the_bank_then_channel_unknown() {
     List<LocalSnapshotReport> reports = consistent();
     List<ChannelState> chans = new ArrayList<>(reports.get(2).getChannels());
-    chans.add(new ChannelState(0, 1, 0L, 0L, 0L, 0L)); // 0->1 is node 1's to record
-    chans.add(new ChannelState(7, 2, 0L, 0L, 0L, 0L)); // node 7 does not exist
-    chans.add(new ChannelState(2, 2, 0L, 0L, 0L, 0L)); // no channel to itself
+    chans.add(new ChannelState(0, 1, 0L, 0L, 0L, 0L, -1L)); // 0->1 is node 1's to record
+    chans.add(new ChannelState(7, 2, 0L, 0L, 0L, 0L, -1L)); // node 7 does not exist
+    chans.add(new ChannelState(2, 2, 0L, 0L, 0L, 0L, -1L)); // no channel to itself
     reports.get(2).setChannels(chans);
     List<ViolationReason> reasons =
         AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
@@ -180,28 +194,29 @@ class AuditRulesTest {
   @Test
   void when_a_range_is_impossible_then_bad_range() {
     assertEquals(
-        Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 9L, 2L, 30L)));
-    assertEquals(Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 5L, 0L, 0L)));
+        Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 9L, 2L, 30L, -1L)));
+    assertEquals(
+        Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 5L, 0L, 0L, -1L)));
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 9L, 5L, 0L, 0L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 9L, 5L, 0L, 0L, -1L)).isPresent(),
         "first > marker");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, -1L, 5L, 0L, 0L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, -1L, 5L, 0L, 0L, -1L)).isPresent(),
         "negative offset");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, -1L, 0L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, -1L, 0L, -1L)).isPresent(),
         "negative count");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 1L, -3L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 1L, -3L, -1L)).isPresent(),
         "negative sum");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 0L, 7L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 0L, 7L, -1L)).isPresent(),
         "no transfers, a sum");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 2L, 3L, 30L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 2L, 3L, 30L, -1L)).isPresent(),
         "more than offsets");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 3L, 2L)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 3L, 2L, -1L)).isPresent(),
         "below one unit each");
 
     List<LocalSnapshotReport> reports = consistent();

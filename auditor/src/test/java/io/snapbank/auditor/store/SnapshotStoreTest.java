@@ -46,7 +46,9 @@ class SnapshotStoreTest {
               List.of(new AccountBalance("n" + n + "-a000", n == 0 ? 95L : 100L)),
               List.of(
                   new ChannelState(
-                      from, n, 3L, n == 1 ? 5L : 3L, n == 1 ? 1L : 0L, n == 1 ? 5L : 0L))));
+                      from, n, 3L, n == 1 ? 5L : 3L, n == 1 ? 1L : 0L, n == 1 ? 5L : 0L, -1L)),
+              List.of(),
+              List.of()));
     }
     return AuditRules.audit(id, reports, 2, 200, 10, 20);
   }
@@ -266,7 +268,9 @@ class SnapshotStoreTest {
               11L,
               12L,
               List.of(new AccountBalance("n" + n + "-a000", 120L)),
-              List.of(new ChannelState(1 - n, n, 0L, 0L, 0L, 0L))));
+              List.of(new ChannelState(1 - n, n, 0L, 0L, 0L, 0L, -1L)),
+              List.of(),
+              List.of()));
     }
     AuditReport violation = AuditRules.audit(17, reports, 2, 200, 10, 20);
     Path file = new SnapshotStore(dir, 5).store(violation);

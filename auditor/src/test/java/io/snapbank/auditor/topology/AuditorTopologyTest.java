@@ -105,7 +105,13 @@ class AuditorTopologyTest {
         boolean carries = from == (node + 2) % 3 && inFlight > 0;
         chans.add(
             new ChannelState(
-                from, node, 10L, carries ? 12L : 10L, carries ? 1L : 0L, carries ? inFlight : 0L));
+                from,
+                node,
+                10L,
+                carries ? 12L : 10L,
+                carries ? 1L : 0L,
+                carries ? inFlight : 0L,
+                -1L));
       }
     }
     return new LocalSnapshotReport(
@@ -115,7 +121,9 @@ class AuditorTopologyTest {
         1001L,
         1002L,
         List.of(new AccountBalance("n" + node + "-a000", balance)),
-        chans);
+        chans,
+        List.of(),
+        List.of());
   }
 
   private void pipe(LocalSnapshotReport r) {

@@ -39,7 +39,9 @@ class AuditWebServerTest {
               List.of(new AccountBalance("n" + n + "-a000", n == 0 ? 70L : 100L)),
               List.of(
                   new ChannelState(
-                      1 - n, n, 0L, n == 1 ? 9L : 0L, n == 1 ? 2L : 0L, n == 1 ? 30L : 0L))));
+                      1 - n, n, 0L, n == 1 ? 9L : 0L, n == 1 ? 2L : 0L, n == 1 ? 30L : 0L, -1L)),
+              List.of(),
+              List.of()));
     }
     web.add(AuditRules.audit(41, reports, 2, 200, 10, 25));
     web.add(AuditRules.aborted(42, List.of(), 2, 200, 30, 5030));

@@ -5,13 +5,17 @@ import java.util.List;
 /**
  * Recorded state of incoming channel {@code from → to}: the transfers at offsets [{@code
  * firstOffset}, {@code markerOffset}) of the channel, {@code count} of them summing to {@code sum}.
- * {@code messages} lists them only when the engine collects messages, else is empty.
+ * {@code seqBefore} is the last sequence number the receiver had accepted on the channel when the
+ * range began, so the range can be replayed through {@link ChannelRule} exactly as the receiver
+ * judged it. {@code messages} lists the transfers only when the engine collects messages, else is
+ * empty.
  */
 public record ChannelSnapshot(
     int from,
     int to,
     long firstOffset,
     long markerOffset,
+    long seqBefore,
     long count,
     long sum,
     List<RecordedMessage> messages) {

@@ -16,15 +16,26 @@ public record EngineState(
     List<OpenSnapshotState> open,
     List<Long> finished) {
 
-  /** A snapshot recording on this node. */
+  /** A snapshot recording on this node, with the node's counters at the recording moment. */
   public record OpenSnapshotState(
       long snapshotId,
       long requestedAtMs,
       long recordedAtMs,
       SortedMap<String, Long> balances,
-      List<ChannelRecordingState> channels) {}
+      List<ChannelRecordingState> channels,
+      SortedMap<Integer, ChannelCounters> sent,
+      SortedMap<Integer, ChannelCounters> received) {}
 
-  /** One incoming channel of an open snapshot; {@code markerOffset} is -1 until closed. */
+  /**
+   * One incoming channel of an open snapshot; {@code markerOffset} is -1 until closed, {@code
+   * seqBefore} is the last sequence number accepted on the channel when recording began.
+   */
   public record ChannelRecordingState(
-      int from, boolean closed, long firstOffset, long markerOffset, long count, long sum) {}
+      int from,
+      boolean closed,
+      long firstOffset,
+      long markerOffset,
+      long seqBefore,
+      long count,
+      long sum) {}
 }

@@ -9,8 +9,7 @@ import java.util.TreeSet;
 
 /**
  * Balances of the accounts one node owns, in integer minor units. A balance never goes negative: a
- * debit larger than the balance is refused. Tracks which accounts changed since the last {@link
- * #drainChanged()}, for the balance changelog. Not thread-safe.
+ * debit larger than the balance is refused. Not thread-safe.
  */
 public final class Ledger implements SnapshotEngine.StateSource {
   /** Result of a debit. */
@@ -22,7 +21,6 @@ public final class Ledger implements SnapshotEngine.StateSource {
   }
 
   private final TreeMap<String, Long> balances;
-  private final TreeSet<String> changed = new TreeSet<>();
 
   public Ledger(Map<String, Long> opening) {
     this.balances = new TreeMap<>(opening);
@@ -70,7 +68,6 @@ public final class Ledger implements SnapshotEngine.StateSource {
       return Debit.INSUFFICIENT_FUNDS;
     }
     balances.put(account, b - amount);
-    changed.add(account);
     return Debit.DONE;
   }
 
@@ -84,21 +81,10 @@ public final class Ledger implements SnapshotEngine.StateSource {
       throw new IllegalArgumentException("unknown account " + account);
     }
     balances.put(account, Math.addExact(b, amount));
-    changed.add(account);
   }
 
   @Override
   public SortedMap<String, Long> capture() {
     return Collections.unmodifiableSortedMap(new TreeMap<>(balances));
-  }
-
-  /** Accounts changed since the last call, with their balances now; clears the set. */
-  public SortedMap<String, Long> drainChanged() {
-    TreeMap<String, Long> out = new TreeMap<>();
-    for (String a : changed) {
-      out.put(a, balances.get(a));
-    }
-    changed.clear();
-    return out;
   }
 }

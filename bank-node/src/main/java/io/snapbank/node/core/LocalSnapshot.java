@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** One node's completed part of a global snapshot: recorded balances and its incoming channels. */
+/**
+ * One node's completed part of a global snapshot: recorded balances, its incoming channels, and per
+ * channel the transfers it had sent ({@code sent}, by receiver) and accepted ({@code received}, by
+ * sender) when it recorded. For every channel i→j of a consistent cut, what i had sent minus what j
+ * had accepted is exactly j's recorded channel state.
+ */
 public record LocalSnapshot(
     long snapshotId,
     int nodeId,
@@ -13,10 +18,14 @@ public record LocalSnapshot(
     long recordedAtMs,
     long completedAtMs,
     SortedMap<String, Long> balances,
-    List<ChannelSnapshot> channels) {
+    List<ChannelSnapshot> channels,
+    SortedMap<Integer, ChannelCounters> sent,
+    SortedMap<Integer, ChannelCounters> received) {
   public LocalSnapshot {
     balances = Collections.unmodifiableSortedMap(new TreeMap<>(balances));
     channels = List.copyOf(channels);
+    sent = Collections.unmodifiableSortedMap(new TreeMap<>(sent));
+    received = Collections.unmodifiableSortedMap(new TreeMap<>(received));
   }
 
   /** Sum of recorded balances plus the money recorded in flight on the incoming channels. */

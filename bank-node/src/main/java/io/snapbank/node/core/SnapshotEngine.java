@@ -42,10 +42,11 @@ import java.util.TreeSet;
  * FINISHED   request / marker / abort      LATE               FINISHED
  * </pre>
  *
- * On STARTED the node's state is captured from {@link StateSource} and a marker is sent on every
- * outgoing channel in ascending order of destination, before anything else is sent. Finished ids
- * are remembered (the most recent {@code rememberFinished} of them) so late markers and requests
- * cannot restart a snapshot.
+ * On STARTED the node's state (balances, and the per-channel counters of transfers sent and
+ * accepted so far) is captured from {@link StateSource} and a marker is sent on every outgoing
+ * channel in ascending order of destination, before anything else is sent. Finished ids are
+ * remembered (the most recent {@code rememberFinished} of them) so late markers and requests cannot
+ * restart a snapshot.
  */
 public final class SnapshotEngine {
 
@@ -54,6 +55,16 @@ public final class SnapshotEngine {
   public interface StateSource {
     /** An immutable copy of account balances now. */
     SortedMap<String, Long> capture();
+
+    /** Per outgoing channel (by receiver), the transfers sent so far; none when not tracked. */
+    default SortedMap<Integer, ChannelCounters> sentCounters() {
+      return java.util.Collections.emptySortedMap();
+    }
+
+    /** Per incoming channel (by sender), the transfers accepted so far; none when not tracked. */
+    default SortedMap<Integer, ChannelCounters> receivedCounters() {
+      return java.util.Collections.emptySortedMap();
+    }
   }
 
   /** Where the engine's effects go. Calls happen synchronously inside the triggering event. */
@@ -141,6 +152,15 @@ public final class SnapshotEngine {
   public void setNextOffset(int from, long offset) {
     requireIncoming(from);
     inNextOffset.put(from, offset);
+  }
+
+  /**
+   * A record at {@code offset} of channel {@code from}→self was consumed without being applied (set
+   * aside): a recording that starts later begins after it.
+   */
+  public void skip(int from, long offset) {
+    requireIncoming(from);
+    inNextOffset.put(from, Math.max(inNextOffset.get(from), offset + 1));
   }
 
   /** The offset after the last record consumed on channel {@code from}→self. */
@@ -271,11 +291,17 @@ public final class SnapshotEngine {
       for (ChannelRecording c : r.channels.values()) {
         chans.add(
             new EngineState.ChannelRecordingState(
-                c.from, c.closed, c.firstOffset, c.markerOffset, c.count, c.sum));
+                c.from, c.closed, c.firstOffset, c.markerOffset, c.seqBefore, c.count, c.sum));
       }
       snaps.add(
           new EngineState.OpenSnapshotState(
-              r.snapshotId, r.requestedAtMs, r.recordedAtMs, r.balances, List.copyOf(chans)));
+              r.snapshotId,
+              r.requestedAtMs,
+              r.recordedAtMs,
+              r.balances,
+              List.copyOf(chans),
+              r.sent,
+              r.received));
     }
     return new EngineState(
         nodeId,
@@ -301,7 +327,13 @@ public final class SnapshotEngine {
     open.clear();
     for (EngineState.OpenSnapshotState s : saved.open()) {
       Recording r =
-          new Recording(s.snapshotId(), s.requestedAtMs(), s.recordedAtMs(), s.balances());
+          new Recording(
+              s.snapshotId(),
+              s.requestedAtMs(),
+              s.recordedAtMs(),
+              s.balances(),
+              s.sent(),
+              s.received());
       for (EngineState.ChannelRecordingState c : s.channels()) {
         ChannelRecording cr = r.channels.get(c.from());
         if (cr == null) {
@@ -316,6 +348,7 @@ public final class SnapshotEngine {
         cr.closed = c.closed();
         cr.firstOffset = c.firstOffset();
         cr.markerOffset = c.markerOffset();
+        cr.seqBefore = c.seqBefore();
         cr.count = c.count();
         cr.sum = c.sum();
       }
@@ -331,14 +364,11 @@ public final class SnapshotEngine {
 
   private Outcome checkSequence(int from, long seq) {
     requireIncoming(from);
-    long last = inSeq.get(from);
-    if (seq <= last) {
-      return Outcome.SEQUENCE_DUPLICATE;
-    }
-    if (seq > last + 1) {
-      return Outcome.SEQUENCE_GAP;
-    }
-    return null;
+    return switch (ChannelRule.sequence(inSeq.get(from), seq)) {
+      case NEXT -> null;
+      case DUPLICATE -> Outcome.SEQUENCE_DUPLICATE;
+      case GAP -> Outcome.SEQUENCE_GAP;
+    };
   }
 
   private void accept(int from, long seq, long offset) {
@@ -356,7 +386,14 @@ public final class SnapshotEngine {
    */
   private Recording start(
       long snapshotId, long requestedAtMs, long nowMs, int markerFrom, long markerOffset) {
-    Recording r = new Recording(snapshotId, requestedAtMs, nowMs, state.capture());
+    Recording r =
+        new Recording(
+            snapshotId,
+            requestedAtMs,
+            nowMs,
+            state.capture(),
+            state.sentCounters(),
+            state.receivedCounters());
     if (markerFrom >= 0) {
       ChannelRecording c = r.channels.get(markerFrom);
       c.firstOffset = markerOffset;
@@ -382,13 +419,22 @@ public final class SnapshotEngine {
               nodeId,
               c.firstOffset,
               c.markerOffset,
+              c.seqBefore,
               c.count,
               c.sum,
               c.messages == null ? List.of() : c.messages));
     }
     outbox.completed(
         new LocalSnapshot(
-            r.snapshotId, nodeId, r.requestedAtMs, r.recordedAtMs, nowMs, r.balances, chans));
+            r.snapshotId,
+            nodeId,
+            r.requestedAtMs,
+            r.recordedAtMs,
+            nowMs,
+            r.balances,
+            chans,
+            r.sent,
+            r.received));
     return Outcome.COMPLETED;
   }
 
@@ -427,16 +473,27 @@ public final class SnapshotEngine {
     final long requestedAtMs;
     final long recordedAtMs;
     final SortedMap<String, Long> balances;
+    final SortedMap<Integer, ChannelCounters> sent;
+    final SortedMap<Integer, ChannelCounters> received;
     final SortedMap<Integer, ChannelRecording> channels = new TreeMap<>();
 
     Recording(
-        long snapshotId, long requestedAtMs, long recordedAtMs, SortedMap<String, Long> balances) {
+        long snapshotId,
+        long requestedAtMs,
+        long recordedAtMs,
+        SortedMap<String, Long> balances,
+        SortedMap<Integer, ChannelCounters> sent,
+        SortedMap<Integer, ChannelCounters> received) {
       this.snapshotId = snapshotId;
       this.requestedAtMs = requestedAtMs;
       this.recordedAtMs = recordedAtMs;
       this.balances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(balances));
+      this.sent = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(sent));
+      this.received = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(received));
       for (int from : incoming) {
-        channels.put(from, new ChannelRecording(from, inNextOffset.get(from), collectMessages));
+        channels.put(
+            from,
+            new ChannelRecording(from, inNextOffset.get(from), inSeq.get(from), collectMessages));
       }
     }
 
@@ -455,14 +512,16 @@ public final class SnapshotEngine {
     final int from;
     long firstOffset;
     long markerOffset = -1;
+    long seqBefore;
     long count;
     long sum;
     boolean closed;
     final List<RecordedMessage> messages;
 
-    ChannelRecording(int from, long firstOffset, boolean collect) {
+    ChannelRecording(int from, long firstOffset, long seqBefore, boolean collect) {
       this.from = from;
       this.firstOffset = firstOffset;
+      this.seqBefore = seqBefore;
       this.messages = collect ? new ArrayList<>() : null;
     }
 

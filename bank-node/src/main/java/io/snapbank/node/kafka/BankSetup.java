@@ -3,6 +3,7 @@ package io.snapbank.node.kafka;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.GenesisAccount;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -158,25 +157,18 @@ public final class BankSetup {
   /** The bank's genesis, or empty when none was written (or the topic does not exist). */
   public static Optional<BankGenesis> readGenesis(
       String bootstrap, BankTopics topics, Duration timeout) {
+    return readGenesis(bootstrap, Map.of(), topics, timeout);
+  }
+
+  /** The bank's genesis (the first one written), or empty when there is none. */
+  public static Optional<BankGenesis> readGenesis(
+      String bootstrap, Map<String, String> overrides, BankTopics topics, Duration timeout) {
     TopicPartition tp = new TopicPartition(topics.genesis().name(), 0);
-    try (KafkaConsumer<byte[], byte[]> c =
-        KafkaClients.committedReader(bootstrap, null, Map.of())) {
-      if (c.partitionsFor(tp.topic(), timeout).isEmpty()) {
+    try (PartitionScanner scanner = new PartitionScanner(bootstrap, overrides)) {
+      if (!scanner.exists(tp.topic(), timeout)) {
         return Optional.empty();
       }
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp), timeout).get(tp);
-      BankGenesis first = null;
-      long deadline = System.currentTimeMillis() + timeout.toMillis();
-      while (c.position(tp) < end && first == null && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if (first == null && r.value() != null) {
-            first = topics.genesis().valueSerde().deserializer().deserialize(tp.topic(), r.value());
-          }
-        }
-      }
-      return Optional.ofNullable(first);
+      return scanner.firstValue(tp, timeout).map(topics.genesis()::decode);
     }
   }
 }

@@ -3,7 +3,9 @@ package io.snapbank.node.kafka;
 import java.util.Map;
 
 /**
- * Counters of one node since its bank began (they survive restarts through the checkpoint).
+ * What one node has done, as of its last commit: a report published to listeners after every
+ * commit. Transfers sent and credited count since the bank began (they are part of the node's
+ * protocol state); the other figures count since this process started.
  *
  * @param transfersSent remote transfers sent and committed
  * @param localTransfers transfers between two accounts of this node

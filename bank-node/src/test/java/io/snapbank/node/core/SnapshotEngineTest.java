@@ -184,10 +184,13 @@ class SnapshotEngineTest {
                               c.to(),
                               c.firstOffset(),
                               c.markerOffset(),
+                              c.seqBefore(),
                               c.count(),
                               c.sum(),
                               List.of()))
-                  .toList()));
+                  .toList(),
+              new TreeMap<>(),
+              new TreeMap<>()));
     }
     assertEquals(results.get(0), results.get(1));
     assertEquals(2, results.get(0).channels().get(0).count());

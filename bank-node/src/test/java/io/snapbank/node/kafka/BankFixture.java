@@ -1,6 +1,7 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.node.app.NodeConfig;
+import io.snapbank.node.config.NodeConfig;
+import io.snapbank.node.harness.LocalBank;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.QuarantineEnvelope;
@@ -25,8 +26,7 @@ public final class BankFixture implements AutoCloseable {
   public final String bootstrap;
   public final BankTopics topics;
   public final BankGenesis genesis;
-  private final List<BankNode> nodes = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final LocalBank bank;
 
   public BankFixture(String bootstrap, String prefix, int nodes, int accounts, long opening)
       throws InterruptedException {
@@ -34,6 +34,7 @@ public final class BankFixture implements AutoCloseable {
     this.topics = BankTopics.of(prefix);
     this.genesis =
         BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, opening, 0)).genesis();
+    this.bank = new LocalBank(topics);
   }
 
   public NodeConfig config(int node, double rate) {
@@ -41,16 +42,7 @@ public final class BankFixture implements AutoCloseable {
   }
 
   public BankNode start(NodeConfig config) throws InterruptedException {
-    BankNode node = new BankNode(config, topics);
-    Thread t = new Thread(node, "node-" + config.nodeId());
-    t.start();
-    nodes.add(node);
-    threads.add(t);
-    if (!node.awaitReady(Duration.ofSeconds(60))) {
-      throw new IllegalStateException(
-          "node " + config.nodeId() + " did not start: " + node.failure().orElse("timeout"));
-    }
-    return node;
+    return bank.startAndAwait(config, Duration.ofSeconds(60));
   }
 
   public void request(long snapshotId, List<Integer> initiators) {
@@ -124,16 +116,11 @@ public final class BankFixture implements AutoCloseable {
   }
 
   public List<BankNode> nodes() {
-    return nodes;
+    return bank.nodes();
   }
 
   public void stopAll() throws InterruptedException {
-    for (BankNode n : nodes) {
-      n.stop();
-    }
-    for (Thread t : threads) {
-      t.join(30_000);
-    }
+    bank.stopAll();
   }
 
   @Override

@@ -3,10 +3,13 @@ package io.snapbank.node.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.node.codec.ReportCodec;
+import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.invariants.BankObservation;
+import io.snapbank.node.invariants.Invariants;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.LocalSnapshotReport;
-import io.snapbank.schemas.kafka.ChannelRangeReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,7 @@ class SnapshotsUnderLoadTest {
       }
       assertEquals(snapshots, byId.size());
       long inFlightSeen = 0;
+      BankAccounts accounts = ReportCodec.accounts(bank.genesis);
       try (ChannelRangeReader reader = new ChannelRangeReader(bank.bootstrap, bank.topics)) {
         for (Map.Entry<Long, List<LocalSnapshotReport>> e : byId.entrySet()) {
           long total = 0;
@@ -72,13 +76,18 @@ class SnapshotsUnderLoadTest {
             for (ChannelState c : r.getChannels()) {
               channels.add(c.getFromNode() + ">" + c.getToNode());
               total += c.getSum();
+              int receiver = c.getToNode();
               List<ChannelRangeReader.InFlight> listed =
-                  reader.read(
-                      c.getFromNode(),
-                      c.getToNode(),
-                      c.getFirstOffset(),
-                      c.getMarkerOffset(),
-                      Duration.ofSeconds(30));
+                  reader
+                      .read(
+                          c.getFromNode(),
+                          receiver,
+                          c.getFirstOffset(),
+                          c.getMarkerOffset(),
+                          c.getSeqBefore(),
+                          a -> accounts.owns(receiver, a),
+                          Duration.ofSeconds(30))
+                      .transfers();
               assertEquals(
                   c.getCount(),
                   listed.size(),
@@ -97,6 +106,12 @@ class SnapshotsUnderLoadTest {
         }
       }
       assertTrue(inFlightSeen > 0, "under load some snapshots must record money in flight");
+      // the simulator's invariants hold on what Kafka holds
+      BankObservation history =
+          KafkaObservation.read(bank.bootstrap, bank.topics, bank.genesis, Duration.ofSeconds(60));
+      assertEquals(snapshots, history.snapshots().size());
+      Invariants.assertHold(
+          Invariants.all(), history, "bank '" + prefix + "' read back from Kafka");
     }
   }
 }

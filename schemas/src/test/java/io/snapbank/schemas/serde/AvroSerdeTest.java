@@ -11,6 +11,7 @@ import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BalanceChange;
 import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.ChannelCount;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.ChannelRecording;
 import io.snapbank.schemas.ChannelState;
@@ -53,11 +54,19 @@ class AvroSerdeTest {
     roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L)));
     roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli"));
     roundTrip(SERDES.snapshotAbort(), new SnapshotAbort(5L, "timeout", 11L));
-    ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L);
+    ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L);
     roundTrip(
         SERDES.localSnapshotReport(),
         new LocalSnapshotReport(
-            5L, 1, 10L, 11L, 12L, List.of(new AccountBalance("a", 3L)), List.of(c)));
+            5L,
+            1,
+            10L,
+            11L,
+            12L,
+            List.of(new AccountBalance("a", 3L)),
+            List.of(c),
+            List.of(),
+            List.of()));
     AuditReport audit =
         new AuditReport(
             5L,
@@ -100,10 +109,15 @@ class AvroSerdeTest {
                     1L,
                     2L,
                     List.of(new AccountBalance("a", 3L)),
-                    List.of(new ChannelRecording(0, false, 40L, -1L, 1L, 5L)))),
+                    List.of(new ChannelRecording(0, false, 40L, -1L, 1L, 5L, 4L)),
+                    List.of(),
+                    List.of())),
             List.of(1L, 2L),
             Map.of("sent", 9L),
-            13L));
+            13L,
+            List.of(new ChannelCount(0, 3L, 90L)),
+            List.of(new ChannelCount(0, 2L, 40L)),
+            12L));
     roundTrip(
         SERDES.quarantineEnvelope(),
         new QuarantineEnvelope(

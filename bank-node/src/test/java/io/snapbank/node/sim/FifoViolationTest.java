@@ -1,24 +1,23 @@
-package io.snapbank.node.core;
+package io.snapbank.node.sim;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.snapbank.node.core.sim.Simulation;
 import org.junit.jupiter.api.Test;
 
 /** What goes wrong without FIFO channels, and that the sequence check catches it. */
 class FifoViolationTest {
   private static Simulation.Options reorder(boolean sequenceNumbers) {
-    return new Simulation.Options(4, true, 300, 0.0, Simulation.REORDER, sequenceNumbers);
+    return Simulation.Options.of(4, true, 300, 0.0)
+        .with(Simulation.FaultFilter.REORDER, sequenceNumbers);
   }
 
   @Test
   void when_channels_reorder_then_the_engine_reports_a_sequence_gap() {
     Simulation sim = new Simulation(7, reorder(true)).run();
-    assertFalse(sim.fifoViolations().isEmpty(), "reordering must be detected");
-    assertTrue(
-        sim.fifoViolations().contains(Outcome.SEQUENCE_GAP), sim.fifoViolations().toString());
+    assertFalse(sim.halts().isEmpty(), "reordering must be detected");
+    assertTrue(sim.halts().get(0).contains("FIFO violation"), sim.halts().toString());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.snapbank.node.app;
+package io.snapbank.node.config;
 
 import java.util.Map;
 
@@ -8,22 +8,16 @@ import java.util.Map;
  * @param bootstrapServers Kafka bootstrap address
  * @param prefix topic prefix of the bank
  * @param nodeId this node's id, 0 ≤ id &lt; number of nodes in the genesis
- * @param transfersPerSecond workload rate of outgoing transfers (0 = none)
- * @param maxAmount largest amount of one generated transfer, in minor units
- * @param remoteShare fraction of generated transfers that go to another node's account
+ * @param workload how the node generates transfers
  * @param commitIntervalMs how long one transaction collects work before it commits
- * @param seed seed of the workload generator
  * @param clientOverrides extra Kafka client properties, applied to producer and consumers
  */
 public record NodeConfig(
     String bootstrapServers,
     String prefix,
     int nodeId,
-    double transfersPerSecond,
-    long maxAmount,
-    double remoteShare,
+    WorkloadConfig workload,
     long commitIntervalMs,
-    long seed,
     Map<String, String> clientOverrides) {
 
   public NodeConfig {
@@ -33,14 +27,8 @@ public record NodeConfig(
     if (nodeId < 0) {
       throw new IllegalArgumentException("node id must be >= 0, got " + nodeId);
     }
-    if (transfersPerSecond < 0) {
-      throw new IllegalArgumentException("transfer rate must be >= 0, got " + transfersPerSecond);
-    }
-    if (maxAmount < 1) {
-      throw new IllegalArgumentException("max amount must be >= 1, got " + maxAmount);
-    }
-    if (remoteShare < 0 || remoteShare > 1) {
-      throw new IllegalArgumentException("remote share must be within [0, 1], got " + remoteShare);
+    if (workload == null) {
+      throw new IllegalArgumentException("a workload is required");
     }
     if (commitIntervalMs < 1) {
       throw new IllegalArgumentException(
@@ -52,52 +40,40 @@ public record NodeConfig(
   /** Defaults: 100 transfers/s, amounts up to 100, 80 % remote, 100 ms transactions. */
   public static NodeConfig of(String bootstrapServers, String prefix, int nodeId) {
     return new NodeConfig(
-        bootstrapServers, prefix, nodeId, 100, 100, 0.8, 100, nodeId * 7919L + 1, Map.of());
-  }
-
-  public NodeConfig withRate(double transfersPerSecond) {
-    return new NodeConfig(
         bootstrapServers,
         prefix,
         nodeId,
-        transfersPerSecond,
-        maxAmount,
-        remoteShare,
-        commitIntervalMs,
-        seed,
-        clientOverrides);
+        new WorkloadConfig(100, 100, 0.8, nodeId * 7919L + 1, WorkloadConfig.DEFAULT_MAX_BACKLOG),
+        100,
+        Map.of());
+  }
+
+  public NodeConfig withWorkload(WorkloadConfig w) {
+    return new NodeConfig(bootstrapServers, prefix, nodeId, w, commitIntervalMs, clientOverrides);
+  }
+
+  /** The same workload at {@code transfersPerSecond}. */
+  public NodeConfig withRate(double transfersPerSecond) {
+    WorkloadConfig w = workload;
+    return withWorkload(
+        new WorkloadConfig(
+            transfersPerSecond, w.maxAmount(), w.remoteShare(), w.seed(), w.maxBacklog()));
   }
 
   public NodeConfig withCommitInterval(long ms) {
-    return new NodeConfig(
-        bootstrapServers,
-        prefix,
-        nodeId,
-        transfersPerSecond,
-        maxAmount,
-        remoteShare,
-        ms,
-        seed,
-        clientOverrides);
+    return new NodeConfig(bootstrapServers, prefix, nodeId, workload, ms, clientOverrides);
   }
 
   public NodeConfig withClientOverrides(Map<String, String> overrides) {
-    return new NodeConfig(
-        bootstrapServers,
-        prefix,
-        nodeId,
-        transfersPerSecond,
-        maxAmount,
-        remoteShare,
-        commitIntervalMs,
-        seed,
-        overrides);
+    return new NodeConfig(bootstrapServers, prefix, nodeId, workload, commitIntervalMs, overrides);
   }
 
+  /** The transactional id every instance of this node shares, so a new one fences the old. */
   public String transactionalId() {
     return prefix + "-node-" + nodeId;
   }
 
+  /** The consumer group whose offsets record the node's consumed positions. */
   public String groupId() {
     return prefix + "-node-" + nodeId;
   }

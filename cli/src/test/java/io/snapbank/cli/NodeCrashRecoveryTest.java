@@ -1,11 +1,19 @@
-package io.snapbank.node.kafka;
+package io.snapbank.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.node.codec.CheckpointCodec;
+import io.snapbank.node.core.NodeState;
+import io.snapbank.node.invariants.Invariants;
+import io.snapbank.node.kafka.BankFixture;
+import io.snapbank.node.kafka.BankNode;
+import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.KafkaCheckpointStore;
+import io.snapbank.node.kafka.KafkaObservation;
+import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.LocalSnapshotReport;
-import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.Transfer;
 import io.snapbank.schemas.kafka.KafkaClients;
 import java.nio.file.Files;
@@ -28,7 +36,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CrashRecoveryTest {
+class NodeCrashRecoveryTest {
   private static final int NODES = 3;
   private static final int KILLED = 1;
 
@@ -41,12 +49,13 @@ class CrashRecoveryTest {
             "-Xmx256m",
             "-cp",
             System.getProperty("java.class.path"),
-            "io.snapbank.node.app.NodeMain",
+            "io.snapbank.cli.Main",
+            "node",
             "--bootstrap",
             bootstrap,
             "--prefix",
             prefix,
-            "--node",
+            "--id",
             Integer.toString(KILLED),
             "--rate",
             "300",
@@ -168,11 +177,13 @@ class CrashRecoveryTest {
       long creditsCounted = 0;
       long sentCounted = 0;
       for (int j = 0; j < NODES; j++) {
-        NodeCheckpoint c =
-            NodeStateStore.latest(bootstrap, bank.topics, j, Duration.ofSeconds(30)).orElseThrow();
-        balances += c.getBalances().stream().mapToLong(b -> b.getBalance()).sum();
-        creditsCounted += c.getCounters().getOrDefault("credits", 0L);
-        sentCounted += c.getCounters().getOrDefault("sent", 0L);
+        NodeState c =
+            CheckpointCodec.decode(
+                KafkaCheckpointStore.latest(bootstrap, bank.topics, j, Duration.ofSeconds(30))
+                    .orElseThrow());
+        balances += c.total();
+        creditsCounted += c.received().values().stream().mapToLong(x -> x.count()).sum();
+        sentCounted += c.sent().values().stream().mapToLong(x -> x.count()).sum();
       }
       assertTrue(committedTransfers > 500, "transfers ran: " + committedTransfers);
       assertEquals(
@@ -180,6 +191,11 @@ class CrashRecoveryTest {
       assertEquals(credited, creditsCounted, "every consumed transfer credited exactly once");
       assertEquals(
           bank.genesis.getTotal(), balances + inFlight, "balances + unconsumed transfers = total");
+      // and the simulator's invariants hold on what Kafka holds
+      Invariants.assertHold(
+          Invariants.all(),
+          KafkaObservation.read(bootstrap, bank.topics, bank.genesis, Duration.ofSeconds(60)),
+          "bank '" + prefix + "' after " + 4 + " kills, read back from Kafka");
     }
   }
 

@@ -1,0 +1,159 @@
+package io.snapbank.node.codec;
+
+import io.snapbank.node.core.ChannelCounters;
+import io.snapbank.node.core.EngineState;
+import io.snapbank.node.core.NodeState;
+import io.snapbank.schemas.AccountBalance;
+import io.snapbank.schemas.ChannelCount;
+import io.snapbank.schemas.ChannelRecording;
+import io.snapbank.schemas.NodeCheckpoint;
+import io.snapbank.schemas.OpenSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Maps a node's {@link NodeState} to its {@link NodeCheckpoint} record and back, losslessly. Pure.
+ * Checkpoints written before channel counters existed decode with zero counters, and their transfer
+ * id counter is read from the old {@code counters} map.
+ */
+public final class CheckpointCodec {
+  private static final String OLD_TRANSFER_COUNTER = "transferId";
+
+  private CheckpointCodec() {}
+
+  /** The checkpoint of {@code state} as of committed transaction number {@code transaction}. */
+  public static NodeCheckpoint encode(NodeState state, long transaction, long nowMs) {
+    EngineState engine = state.engine();
+    List<OpenSnapshot> open = new ArrayList<>();
+    for (EngineState.OpenSnapshotState s : engine.open()) {
+      List<ChannelRecording> chans = new ArrayList<>();
+      for (EngineState.ChannelRecordingState c : s.channels()) {
+        chans.add(
+            new ChannelRecording(
+                c.from(),
+                c.closed(),
+                c.firstOffset(),
+                c.markerOffset(),
+                c.count(),
+                c.sum(),
+                c.seqBefore()));
+      }
+      open.add(
+          new OpenSnapshot(
+              s.snapshotId(),
+              s.requestedAtMs(),
+              s.recordedAtMs(),
+              balances(s.balances()),
+              chans,
+              counts(s.sent()),
+              counts(s.received())));
+    }
+    return new NodeCheckpoint(
+        state.nodeId(),
+        transaction,
+        balances(state.balances()),
+        keysToString(engine.outSeq()),
+        keysToString(engine.inSeq()),
+        keysToString(engine.inNextOffset()),
+        open,
+        new ArrayList<>(engine.finished()),
+        new HashMap<>(),
+        nowMs,
+        counts(state.sent()),
+        counts(state.received()),
+        state.lastTransferId());
+  }
+
+  /** The state a checkpoint holds. */
+  public static NodeState decode(NodeCheckpoint c) {
+    List<EngineState.OpenSnapshotState> open = new ArrayList<>();
+    for (OpenSnapshot s : c.getOpenSnapshots()) {
+      List<EngineState.ChannelRecordingState> chans = new ArrayList<>();
+      for (ChannelRecording r : s.getChannels()) {
+        chans.add(
+            new EngineState.ChannelRecordingState(
+                r.getFromNode(),
+                r.getClosed(),
+                r.getFirstOffset(),
+                r.getMarkerOffset(),
+                r.getSeqBefore(),
+                r.getCount(),
+                r.getSum()));
+      }
+      open.add(
+          new EngineState.OpenSnapshotState(
+              s.getSnapshotId(),
+              s.getRequestedAtMs(),
+              s.getRecordedAtMs(),
+              balanceMap(s.getBalances()),
+              chans,
+              counterMap(s.getSent()),
+              counterMap(s.getReceived())));
+    }
+    EngineState engine =
+        new EngineState(
+            c.getNodeId(),
+            keysToInt(c.getOutSeq()),
+            keysToInt(c.getInSeq()),
+            keysToInt(c.getInNextOffset()),
+            open,
+            new ArrayList<>(c.getFinishedSnapshots()));
+    long lastTransferId =
+        c.getLastTransferId() >= 0
+            ? c.getLastTransferId()
+            : c.getCounters().getOrDefault(OLD_TRANSFER_COUNTER, 0L);
+    return new NodeState(
+        c.getNodeId(),
+        balanceMap(c.getBalances()),
+        engine,
+        counterMap(c.getSent()),
+        counterMap(c.getReceived()),
+        lastTransferId);
+  }
+
+  public static SortedMap<String, Long> balanceMap(List<AccountBalance> list) {
+    SortedMap<String, Long> m = new TreeMap<>();
+    for (AccountBalance b : list) {
+      m.put(b.getAccount(), b.getBalance());
+    }
+    return m;
+  }
+
+  public static List<AccountBalance> balances(Map<String, Long> m) {
+    List<AccountBalance> out = new ArrayList<>();
+    for (Map.Entry<String, Long> e : new TreeMap<>(m).entrySet()) {
+      out.add(new AccountBalance(e.getKey(), e.getValue()));
+    }
+    return out;
+  }
+
+  static List<ChannelCount> counts(Map<Integer, ChannelCounters> m) {
+    List<ChannelCount> out = new ArrayList<>();
+    m.forEach((peer, c) -> out.add(new ChannelCount(peer, c.count(), c.sum())));
+    return out;
+  }
+
+  static SortedMap<Integer, ChannelCounters> counterMap(List<ChannelCount> list) {
+    SortedMap<Integer, ChannelCounters> m = new TreeMap<>();
+    for (ChannelCount c : list) {
+      m.put(c.getPeer(), new ChannelCounters(c.getCount(), c.getSum()));
+    }
+    return m;
+  }
+
+  private static Map<String, Long> keysToString(Map<Integer, Long> m) {
+    Map<String, Long> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(Integer.toString(k), v));
+    return out;
+  }
+
+  private static SortedMap<Integer, Long> keysToInt(Map<String, Long> m) {
+    SortedMap<Integer, Long> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(Integer.parseInt(k), v));
+    return out;
+  }
+}

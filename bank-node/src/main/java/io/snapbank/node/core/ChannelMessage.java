@@ -1,0 +1,35 @@
+package io.snapbank.node.core;
+
+/**
+ * A record on channel {@code sender}→{@code receiver}, as the core sees it: decoded, but not yet
+ * judged. {@code seq} numbers the channel's records 1, 2, 3… (transfers and markers alike).
+ */
+public record ChannelMessage(int sender, int receiver, long seq, Body body) {
+  public ChannelMessage {
+    if (body == null) {
+      throw new IllegalArgumentException("a channel message needs a body");
+    }
+  }
+
+  /** What a channel record carries. */
+  public sealed interface Body permits Transfer, Marker {}
+
+  /**
+   * Money moving from {@code fromAccount} (at the sender) to {@code toAccount} (at the receiver).
+   */
+  public record Transfer(
+      String transferId, String fromAccount, String toAccount, long amount, long sentAtMs)
+      implements Body {}
+
+  /** The sender recorded snapshot {@code snapshotId} before it wrote this. */
+  public record Marker(long snapshotId) implements Body {}
+
+  public boolean isMarker() {
+    return body instanceof Marker;
+  }
+
+  /** One line for logs and quarantine details. */
+  public String describe() {
+    return "sender=" + sender + " receiver=" + receiver + " seq=" + seq + " body=" + body;
+  }
+}

@@ -1,0 +1,88 @@
+package io.snapbank.node.core;
+
+import java.util.function.Predicate;
+
+/**
+ * The one rule that decides whether a record on channel {@code from}→{@code to} is an accepted
+ * transfer or marker. The receiving node applies it to every record it consumes, and the deep audit
+ * and the restore replay apply it to a recorded range, so all three agree on what was in flight.
+ * Pure.
+ *
+ * <p>In order: the record must name the channel's own sender ({@link
+ * QuarantineReason#WRONG_SENDER}) and receiver ({@link QuarantineReason#WRONG_RECEIVER}); a
+ * transfer must move a positive amount ({@link QuarantineReason#NON_POSITIVE_AMOUNT}) into an
+ * account the receiver owns ({@link QuarantineReason#UNKNOWN_ACCOUNT}); then its sequence number
+ * must be the next one: a number already seen is a {@link QuarantineReason#DUPLICATE_SEQUENCE}, one
+ * that skips ahead is a {@link QuarantineReason#SEQUENCE_GAP} and halts the receiver, since the
+ * FIFO assumption the snapshot algorithm rests on no longer holds.
+ */
+public final class ChannelRule {
+  private ChannelRule() {}
+
+  /** Where a sequence number stands against the last accepted one. */
+  public enum Sequence {
+    NEXT,
+    DUPLICATE,
+    GAP
+  }
+
+  /** {@code seq} against {@code lastAccepted}: the next one, already seen, or skipping ahead. */
+  public static Sequence sequence(long lastAccepted, long seq) {
+    if (seq <= lastAccepted) {
+      return Sequence.DUPLICATE;
+    }
+    return seq == lastAccepted + 1 ? Sequence.NEXT : Sequence.GAP;
+  }
+
+  /**
+   * Judges {@code m}, read at {@code offset} of channel {@code from}→{@code to}, whose last
+   * accepted sequence number is {@code lastSeq}; {@code receiverOwns} tells the receiver's
+   * accounts.
+   */
+  public static Verdict judge(
+      int from,
+      int to,
+      long offset,
+      ChannelMessage m,
+      long lastSeq,
+      Predicate<String> receiverOwns) {
+    if (m.sender() != from) {
+      return Verdict.quarantine(QuarantineReason.WRONG_SENDER, m.describe());
+    }
+    if (m.receiver() != to) {
+      return Verdict.quarantine(QuarantineReason.WRONG_RECEIVER, m.describe());
+    }
+    if (m.body() instanceof ChannelMessage.Transfer t) {
+      if (t.amount() <= 0) {
+        return Verdict.quarantine(QuarantineReason.NON_POSITIVE_AMOUNT, m.describe());
+      }
+      if (!receiverOwns.test(t.toAccount())) {
+        return Verdict.quarantine(QuarantineReason.UNKNOWN_ACCOUNT, m.describe());
+      }
+    }
+    return switch (sequence(lastSeq, m.seq())) {
+      case NEXT -> Verdict.ACCEPTED;
+      case DUPLICATE ->
+          Verdict.quarantine(
+              QuarantineReason.DUPLICATE_SEQUENCE,
+              "seq " + m.seq() + " already received (last " + lastSeq + "): " + m.describe());
+      case GAP ->
+          new Verdict(
+              Verdict.Kind.HALT,
+              QuarantineReason.SEQUENCE_GAP,
+              "FIFO violation on channel "
+                  + from
+                  + "->"
+                  + to
+                  + " at offset "
+                  + offset
+                  + ": expected seq "
+                  + (lastSeq + 1)
+                  + ", got "
+                  + m.seq()
+                  + "; node "
+                  + to
+                  + " stops rather than continue on a broken channel (record quarantined)");
+    };
+  }
+}

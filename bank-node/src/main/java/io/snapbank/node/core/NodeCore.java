@@ -1,0 +1,272 @@
+package io.snapbank.node.core;
+
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A bank node's whole protocol: what it does with every input, as one pure, deterministic state
+ * machine. No Kafka, threads, clocks or randomness: inputs come in through one method each, time as
+ * an argument, effects go out through the {@link NodeOutput} port, and {@link #state()} is the
+ * value a checkpoint stores. A driver polls the world and feeds it; the simulator does the same
+ * with a seeded network. Not thread-safe: drive it from one thread.
+ *
+ * <pre>
+ * input                          effects                                   result
+ * channel record, acceptable     credit (balanceChanged) / marker handling  CREDITED, MARKER_*
+ *   (see {@link ChannelRule})    via {@link SnapshotEngine} (send, snapshotCompleted)
+ * channel record, bad content    quarantine(reason)                        QUARANTINED
+ *   or repeated sequence number
+ * channel record, sequence gap   quarantine(SEQUENCE_GAP), halt            HALTED (not consumed)
+ * unreadable record              quarantine(UNDECODABLE)                   QUARANTINED
+ * snapshot request naming this   record state, send markers                REQUEST_APPLIED
+ *   node (or all nodes)
+ * other snapshot request         -                                         REQUEST_IGNORED
+ * abort of a recording snapshot  drop it                                   ABORT_APPLIED
+ * transfer order                 debit, send transfer (or local credit)    {@link TransferResult}
+ * </pre>
+ *
+ * After a halt the core takes no more input.
+ */
+public final class NodeCore {
+  /**
+   * Finished snapshot ids remembered (they travel in every checkpoint; a marker or request can only
+   * come late by a few snapshots).
+   */
+  public static final int REMEMBER_FINISHED = 1_024;
+
+  private final NodeTopology topology;
+  private final NodeOutput out;
+  private final Ledger ledger;
+  private final SnapshotEngine engine;
+  private final TreeMap<Integer, ChannelCounters> sent;
+  private final TreeMap<Integer, ChannelCounters> received;
+  private long lastTransferId;
+  private boolean halted;
+
+  /** A core that continues from {@code state}. */
+  public NodeCore(NodeTopology topology, NodeState state, NodeOutput out) {
+    if (state.nodeId() != topology.nodeId()) {
+      throw new IllegalArgumentException(
+          "state of node " + state.nodeId() + " given to node " + topology.nodeId());
+    }
+    this.topology = topology;
+    this.out = out;
+    this.ledger = new Ledger(state.balances());
+    this.engine =
+        new SnapshotEngine(
+            topology.nodeId(),
+            topology.incoming(),
+            topology.outgoing(),
+            new RecordedState(),
+            new EngineEffects(),
+            false,
+            REMEMBER_FINISHED);
+    engine.restore(state.engine());
+    this.sent = new TreeMap<>(state.sent());
+    this.received = new TreeMap<>(state.received());
+    this.lastTransferId = state.lastTransferId();
+  }
+
+  public int nodeId() {
+    return topology.nodeId();
+  }
+
+  public NodeTopology topology() {
+    return topology;
+  }
+
+  /** The current state, to checkpoint. */
+  public NodeState state() {
+    return new NodeState(
+        topology.nodeId(), ledger.capture(), engine.save(), sent, received, lastTransferId);
+  }
+
+  /** Whether this node owns {@code account}. */
+  public boolean owns(String account) {
+    return ledger.owns(account);
+  }
+
+  /** Balance of an own account. */
+  public long balance(String account) {
+    return ledger.balance(account);
+  }
+
+  /** Sum of this node's balances now. */
+  public long total() {
+    return ledger.total();
+  }
+
+  /** Ids of the snapshots this node is recording, ascending. */
+  public java.util.SortedSet<Long> openSnapshots() {
+    return engine.openSnapshots();
+  }
+
+  /** The last sequence number accepted on channel {@code from}→self. */
+  public long lastReceivedSeq(int from) {
+    return engine.lastReceivedSeq(from);
+  }
+
+  /** Whether the node stopped on a broken channel. */
+  public boolean halted() {
+    return halted;
+  }
+
+  // --- inputs ---
+
+  /** A decoded record at {@code offset} of channel {@code from}→self. */
+  public Handled onChannelRecord(int from, long offset, ChannelMessage m, long nowMs) {
+    requireRunning();
+    Verdict v =
+        ChannelRule.judge(from, nodeId(), offset, m, engine.lastReceivedSeq(from), ledger::owns);
+    switch (v.kind()) {
+      case QUARANTINE -> {
+        engine.skip(from, offset);
+        out.quarantine(v.reason(), v.detail());
+        return Handled.QUARANTINED;
+      }
+      case HALT -> {
+        halted = true;
+        out.quarantine(v.reason(), v.detail());
+        out.halt(v.detail());
+        return Handled.HALTED;
+      }
+      case ACCEPT -> {
+        return accept(from, offset, m, nowMs);
+      }
+      default -> throw new IllegalStateException("unexpected verdict " + v.kind());
+    }
+  }
+
+  /** A record at {@code offset} of channel {@code from}→self that is not a channel record. */
+  public Handled onUnreadableChannelRecord(int from, long offset, String detail) {
+    requireRunning();
+    engine.skip(from, offset);
+    out.quarantine(QuarantineReason.UNDECODABLE, detail);
+    return Handled.QUARANTINED;
+  }
+
+  /** A snapshot request, or a snapshot abort, that cannot be read. */
+  public Handled onUnreadableControlRecord(String detail) {
+    requireRunning();
+    out.quarantine(QuarantineReason.UNDECODABLE, detail);
+    return Handled.QUARANTINED;
+  }
+
+  /**
+   * Snapshot {@code snapshotId} is requested with {@code initiators} (empty: every node initiates).
+   */
+  public Handled onSnapshotRequest(
+      long snapshotId, List<Integer> initiators, long requestedAtMs, long nowMs) {
+    requireRunning();
+    if (!initiators.isEmpty() && !initiators.contains(nodeId())) {
+      return Handled.REQUEST_IGNORED;
+    }
+    Outcome o = engine.onRequest(snapshotId, requestedAtMs, nowMs);
+    return o == Outcome.LATE ? Handled.REQUEST_IGNORED : Handled.REQUEST_APPLIED;
+  }
+
+  /** Every node is told to drop snapshot {@code snapshotId}. */
+  public Handled onSnapshotAbort(long snapshotId) {
+    requireRunning();
+    return engine.onAbort(snapshotId) == Outcome.ABORTED
+        ? Handled.ABORT_APPLIED
+        : Handled.ABORT_IGNORED;
+  }
+
+  /** Makes the transfer {@code order} asks for, at {@code nowMs}. */
+  public TransferResult transfer(TransferOrder order, long nowMs) {
+    requireRunning();
+    boolean local = order.toNode() == nodeId();
+    if ((local && (order.fromAccount().equals(order.toAccount()) || !owns(order.toAccount())))
+        || (!local && !topology.outgoing().contains(order.toNode()))) {
+      return TransferResult.INVALID;
+    }
+    switch (ledger.debit(order.fromAccount(), order.amount())) {
+      case DONE -> out.balanceChanged(order.fromAccount(), ledger.balance(order.fromAccount()));
+      case INSUFFICIENT_FUNDS -> {
+        return TransferResult.INSUFFICIENT_FUNDS;
+      }
+      default -> {
+        return TransferResult.INVALID;
+      }
+    }
+    if (local) {
+      credit(order.toAccount(), order.amount());
+      return TransferResult.LOCAL;
+    }
+    String id = nodeId() + "-" + (++lastTransferId);
+    long seq = engine.nextTransferSeq(order.toNode());
+    out.send(
+        order.toNode(),
+        new ChannelMessage(
+            nodeId(),
+            order.toNode(),
+            seq,
+            new ChannelMessage.Transfer(
+                id, order.fromAccount(), order.toAccount(), order.amount(), nowMs)));
+    sent.merge(order.toNode(), ChannelCounters.ZERO.plus(order.amount()), NodeCore::add);
+    return TransferResult.SENT;
+  }
+
+  // --- internals ---
+
+  private Handled accept(int from, long offset, ChannelMessage m, long nowMs) {
+    if (m.body() instanceof ChannelMessage.Marker marker) {
+      Outcome o = engine.onMarker(from, m.seq(), offset, marker.snapshotId(), nowMs);
+      return o == Outcome.LATE || o == Outcome.DUPLICATE_MARKER
+          ? Handled.MARKER_IGNORED
+          : Handled.MARKER_APPLIED;
+    }
+    ChannelMessage.Transfer t = (ChannelMessage.Transfer) m.body();
+    engine.onTransfer(from, m.seq(), offset, t.amount());
+    credit(t.toAccount(), t.amount());
+    received.merge(from, ChannelCounters.ZERO.plus(t.amount()), NodeCore::add);
+    return Handled.CREDITED;
+  }
+
+  private void credit(String account, long amount) {
+    ledger.credit(account, amount);
+    out.balanceChanged(account, ledger.balance(account));
+  }
+
+  private static ChannelCounters add(ChannelCounters a, ChannelCounters b) {
+    return new ChannelCounters(a.count() + b.count(), Math.addExact(a.sum(), b.sum()));
+  }
+
+  private void requireRunning() {
+    if (halted) {
+      throw new IllegalStateException("node " + nodeId() + " halted; it takes no more input");
+    }
+  }
+
+  /** What a recording captures: balances and the channel counters. */
+  private final class RecordedState implements SnapshotEngine.StateSource {
+    @Override
+    public java.util.SortedMap<String, Long> capture() {
+      return ledger.capture();
+    }
+
+    @Override
+    public java.util.SortedMap<Integer, ChannelCounters> sentCounters() {
+      return sent;
+    }
+
+    @Override
+    public java.util.SortedMap<Integer, ChannelCounters> receivedCounters() {
+      return received;
+    }
+  }
+
+  /** The engine's effects, passed on through the node's port. */
+  private final class EngineEffects implements SnapshotEngine.Outbox {
+    @Override
+    public void sendMarker(int to, long seq, long snapshotId) {
+      out.send(to, new ChannelMessage(nodeId(), to, seq, new ChannelMessage.Marker(snapshotId)));
+    }
+
+    @Override
+    public void completed(LocalSnapshot snapshot) {
+      out.snapshotCompleted(snapshot);
+    }
+  }
+}

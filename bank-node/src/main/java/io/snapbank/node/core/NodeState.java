@@ -1,0 +1,71 @@
+package io.snapbank.node.core;
+
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Everything a node's protocol decides from, as one immutable value: what its checkpoint holds and
+ * what a restarted node resumes from. Metrics are not part of it.
+ *
+ * @param nodeId the node
+ * @param balances its accounts' balances, minor units
+ * @param engine channel sequencing, consumed positions, open snapshots and remembered finished ids
+ * @param sent per outgoing channel (by receiver), the transfers sent on it
+ * @param received per incoming channel (by sender), the transfers accepted from it
+ * @param lastTransferId the number in the id of the last transfer this node sent ({@code
+ *     <node>-<number>})
+ */
+public record NodeState(
+    int nodeId,
+    SortedMap<String, Long> balances,
+    EngineState engine,
+    SortedMap<Integer, ChannelCounters> sent,
+    SortedMap<Integer, ChannelCounters> received,
+    long lastTransferId) {
+  public NodeState {
+    if (engine.nodeId() != nodeId) {
+      throw new IllegalArgumentException(
+          "engine state of node " + engine.nodeId() + " in the state of node " + nodeId);
+    }
+    balances = Collections.unmodifiableSortedMap(new TreeMap<>(balances));
+    sent = Collections.unmodifiableSortedMap(new TreeMap<>(sent));
+    received = Collections.unmodifiableSortedMap(new TreeMap<>(received));
+  }
+
+  /** A node that has not done anything yet: its opening balances, no channel used. */
+  public static NodeState initial(NodeTopology topology, SortedMap<String, Long> opening) {
+    TreeMap<Integer, Long> out = new TreeMap<>();
+    TreeMap<Integer, Long> in = new TreeMap<>();
+    topology.outgoing().forEach(j -> out.put(j, 0L));
+    topology.incoming().forEach(i -> in.put(i, 0L));
+    EngineState engine =
+        new EngineState(
+            topology.nodeId(),
+            out,
+            in,
+            new TreeMap<>(in),
+            java.util.List.of(),
+            java.util.List.of());
+    return new NodeState(topology.nodeId(), opening, engine, new TreeMap<>(), new TreeMap<>(), 0);
+  }
+
+  /** Sum of the balances. */
+  public long total() {
+    long t = 0;
+    for (long b : balances.values()) {
+      t = Math.addExact(t, b);
+    }
+    return t;
+  }
+
+  /** Transfers sent to {@code receiver} so far. */
+  public ChannelCounters sentTo(int receiver) {
+    return sent.getOrDefault(receiver, ChannelCounters.ZERO);
+  }
+
+  /** Transfers accepted from {@code sender} so far. */
+  public ChannelCounters receivedFrom(int sender) {
+    return received.getOrDefault(sender, ChannelCounters.ZERO);
+  }
+}

@@ -1,0 +1,30 @@
+package io.snapbank.node.core;
+
+/**
+ * What {@link ChannelRule} decides about one channel record.
+ *
+ * @param kind accept, set aside, or stop
+ * @param reason why it is set aside or stops the node (null when accepted)
+ * @param detail one line for the quarantine record and the operator (empty when accepted)
+ */
+public record Verdict(Kind kind, QuarantineReason reason, String detail) {
+  /** The three possible decisions. */
+  public enum Kind {
+    /** Apply it: credit a transfer, or act on a marker. */
+    ACCEPT,
+    /** Set it aside with a reason; the channel goes on. */
+    QUARANTINE,
+    /** The channel is broken (records were lost or reordered): set it aside and stop. */
+    HALT
+  }
+
+  static final Verdict ACCEPTED = new Verdict(Kind.ACCEPT, null, "");
+
+  static Verdict quarantine(QuarantineReason reason, String detail) {
+    return new Verdict(Kind.QUARANTINE, reason, detail);
+  }
+
+  public boolean accepted() {
+    return kind == Kind.ACCEPT;
+  }
+}

@@ -1,0 +1,171 @@
+package io.snapbank.node.invariants;
+
+import io.snapbank.node.core.ChannelCounters;
+import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.ChannelSnapshot;
+import io.snapbank.node.core.LocalSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeSet;
+
+/**
+ * Every completed snapshot (one local snapshot from every node) is a consistent cut that conserves
+ * money:
+ *
+ * <ul>
+ *   <li>recorded balances plus recorded in-flight money equal the expected total;
+ *   <li>every channel is recorded exactly once, by its receiver;
+ *   <li>each channel i→j's recorded state is exactly what i had sent when it recorded minus what j
+ *       had accepted when it recorded (count and sum);
+ *   <li>re-read from the log through the receiver's rule, each recorded range holds exactly the
+ *       recorded transfers, and ends at i's marker of the snapshot (checked when {@code withLogs});
+ *   <li>where an outside observer saw the recording moment, each node recorded what it really held.
+ * </ul>
+ */
+public final class ConsistentCut implements Invariant {
+  private final boolean withLogs;
+
+  /**
+   * @param withLogs also re-read the recorded ranges from the logs (FIFO logs only)
+   */
+  public ConsistentCut(boolean withLogs) {
+    this.withLogs = withLogs;
+  }
+
+  @Override
+  public String name() {
+    return "consistent cut";
+  }
+
+  @Override
+  public List<String> violations(BankObservation o) {
+    List<String> out = new ArrayList<>();
+    TreeSet<Channel> channels = o.channels();
+    for (Map.Entry<Long, SortedMap<Integer, LocalSnapshot>> e : o.snapshots().entrySet()) {
+      SortedMap<Integer, LocalSnapshot> parts = e.getValue();
+      if (!parts.keySet().equals(o.nodes().keySet())) {
+        continue; // not complete: nothing to check yet
+      }
+      check(o, e.getKey(), parts, channels, out);
+    }
+    return out;
+  }
+
+  private void check(
+      BankObservation o,
+      long id,
+      SortedMap<Integer, LocalSnapshot> parts,
+      TreeSet<Channel> channels,
+      List<String> out) {
+    String s = "snapshot " + id + ": ";
+    long total = 0;
+    TreeSet<Channel> recorded = new TreeSet<>();
+    for (LocalSnapshot part : parts.values()) {
+      for (long b : part.balances().values()) {
+        total += b;
+      }
+      BankObservation.Truth truth = o.truths().getOrDefault(id, Map.of()).get(part.nodeId());
+      if (truth != null
+          && (!truth.balances().equals(part.balances())
+              || !truth.sent().equals(part.sent())
+              || !truth.received().equals(part.received()))) {
+        out.add(
+            s
+                + "node "
+                + part.nodeId()
+                + " recorded "
+                + part.balances()
+                + " sent "
+                + part.sent()
+                + " received "
+                + part.received()
+                + " but held "
+                + truth);
+      }
+      for (ChannelSnapshot c : part.channels()) {
+        Channel ch = new Channel(c.from(), c.to());
+        total += c.sum();
+        if (c.to() != part.nodeId() || !recorded.add(ch)) {
+          out.add(s + "channel " + ch + " recorded twice or by node " + part.nodeId());
+          continue;
+        }
+        LocalSnapshot sender = parts.get(c.from());
+        ChannelCounters sent =
+            sender == null
+                ? ChannelCounters.ZERO
+                : sender.sent().getOrDefault(c.to(), ChannelCounters.ZERO);
+        ChannelCounters got = part.received().getOrDefault(c.from(), ChannelCounters.ZERO);
+        if (c.count() != sent.count() - got.count() || c.sum() != sent.sum() - got.sum()) {
+          out.add(
+              s
+                  + "not a consistent cut on channel "
+                  + ch
+                  + ": recorded "
+                  + c.count()
+                  + " transfers summing "
+                  + c.sum()
+                  + ", but the sender had sent "
+                  + sent
+                  + " and the receiver had accepted "
+                  + got);
+        }
+        if (withLogs) {
+          checkRange(o, id, ch, c, out);
+        }
+      }
+    }
+    if (!recorded.equals(channels)) {
+      TreeSet<Channel> missing = new TreeSet<>(channels);
+      missing.removeAll(recorded);
+      out.add(s + "channels " + missing + " not recorded");
+    }
+    if (total != o.expectedTotal()) {
+      out.add(
+          s + "recorded total " + total + " != " + o.expectedTotal() + " (not a consistent cut)");
+    }
+  }
+
+  private static void checkRange(
+      BankObservation o, long id, Channel ch, ChannelSnapshot c, List<String> out) {
+    String s = "snapshot " + id + " channel " + ch + ": ";
+    LogEntry marker = null;
+    for (LogEntry e : o.log(ch)) {
+      if (e.message() != null
+          && e.message().sender() == ch.from()
+          && e.message().body() instanceof ChannelMessage.Marker m
+          && m.snapshotId() == id) {
+        marker = e;
+        break;
+      }
+    }
+    if (marker == null || marker.offset() != c.markerOffset()) {
+      out.add(
+          s
+              + "recorded marker offset "
+              + c.markerOffset()
+              + ", the log has the marker at "
+              + (marker == null ? "no offset" : marker.offset()));
+      return;
+    }
+    LogReplay r = LogReplay.of(o, ch, c.firstOffset(), c.markerOffset(), c.seqBefore());
+    if (r.count() != c.count() || r.sum() != c.sum()) {
+      out.add(
+          s
+              + "recorded "
+              + c.count()
+              + " transfers summing "
+              + c.sum()
+              + ", the log holds "
+              + r.count()
+              + " summing "
+              + r.sum()
+              + " in ["
+              + c.firstOffset()
+              + ", "
+              + c.markerOffset()
+              + ")");
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package io.snapbank.node.sim;
+
+import io.snapbank.node.codec.ChannelCodec;
+import io.snapbank.node.codec.CheckpointCodec;
+import io.snapbank.node.codec.RecordFeeder;
+import io.snapbank.node.codec.ReportCodec;
+import io.snapbank.node.config.WorkloadConfig;
+import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.EngineState;
+import io.snapbank.node.core.Handled;
+import io.snapbank.node.core.LocalSnapshot;
+import io.snapbank.node.core.NodeCore;
+import io.snapbank.node.core.NodeOutput;
+import io.snapbank.node.core.NodeState;
+import io.snapbank.node.core.NodeTopology;
+import io.snapbank.node.core.QuarantineReason;
+import io.snapbank.node.invariants.BankObservation;
+import io.snapbank.node.workload.Workload;
+import io.snapbank.schemas.serde.SnapbankSerdes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One simulated bank node: the real {@link NodeCore}, fed through the real decode path ({@link
+ * RecordFeeder}), with the Kafka driver's transaction semantics: effects stay pending until a
+ * commit makes them visible together with the checkpoint (encoded through the real {@link
+ * CheckpointCodec} and Avro serde) and the consumed positions; a crash drops what is pending and
+ * resumes from the last checkpoint's bytes and the committed positions.
+ */
+final class SimNode {
+  /** Where an input record comes from. */
+  record Input(int sender) {
+    static final Input REQUESTS = new Input(-1);
+    static final Input ABORTS = new Input(-2);
+
+    boolean isChannel() {
+      return sender >= 0;
+    }
+  }
+
+  /** A record set aside, as committed. */
+  record Quarantined(Input input, long offset, QuarantineReason reason) {}
+
+  private final int id;
+  private final NodeTopology topology;
+  private final SnapbankSerdes serdes;
+  private final RecordFeeder feeder;
+  private final Workload workload;
+  private final boolean sequenceNumbers;
+  private final Map<Input, Long> positions = new LinkedHashMap<>();
+  private final Map<Input, Long> committedPositions = new LinkedHashMap<>();
+  private final Pending pending = new Pending();
+  private final List<Quarantined> quarantined = new ArrayList<>();
+  private NodeCore core;
+  private byte[] checkpoint;
+  private NodeState committedState;
+  private TreeSet<Long> known = new TreeSet<>();
+  private String halted;
+  private long transaction;
+
+  SimNode(
+      int id,
+      NodeTopology topology,
+      BankAccounts accounts,
+      SnapbankSerdes serdes,
+      WorkloadConfig workload,
+      boolean sequenceNumbers) {
+    this.id = id;
+    this.topology = topology;
+    this.serdes = serdes;
+    this.feeder = new RecordFeeder(serdes);
+    this.workload = new Workload(workload, id, accounts);
+    this.sequenceNumbers = sequenceNumbers;
+    for (int i : topology.incoming()) {
+      positions.put(new Input(i), 0L);
+    }
+    positions.put(Input.REQUESTS, 0L);
+    positions.put(Input.ABORTS, 0L);
+    committedPositions.putAll(positions);
+    committedState = NodeState.initial(topology, accounts.openingOf(id));
+    checkpoint = serdes.nodeCheckpoint().encode(CheckpointCodec.encode(committedState, 0, 0));
+    core = new NodeCore(topology, committedState, pending);
+  }
+
+  int id() {
+    return id;
+  }
+
+  NodeTopology topology() {
+    return topology;
+  }
+
+  NodeState committedState() {
+    return committedState;
+  }
+
+  String halted() {
+    return halted;
+  }
+
+  List<Quarantined> quarantined() {
+    return quarantined;
+  }
+
+  /** Inputs with records waiting, given the logs. */
+  List<Input> ready(Map<Input, SimLog> logs) {
+    List<Input> out = new ArrayList<>();
+    positions.forEach(
+        (in, pos) -> {
+          if (logs.get(in).at(pos) != null) {
+            out.add(in);
+          }
+        });
+    return out;
+  }
+
+  /** Records waiting on every input. */
+  long backlog(Map<Input, SimLog> logs) {
+    long n = 0;
+    for (Map.Entry<Input, Long> e : positions.entrySet()) {
+      n += logs.get(e.getKey()).remaining(e.getValue());
+    }
+    return n;
+  }
+
+  /** Consumes the next record of {@code in}; false when the node halted on it. */
+  boolean consume(Input in, SimLog log, long nowMs) {
+    SimLog.Entry e = log.at(positions.get(in));
+    Handled h;
+    if (in == Input.REQUESTS) {
+      h = feeder.request(core, e.value(), nowMs);
+    } else if (in == Input.ABORTS) {
+      h = feeder.abort(core, e.value());
+    } else if (sequenceNumbers) {
+      h = feeder.channel(core, in.sender(), e.offset(), e.value(), nowMs).handled();
+    } else {
+      // a node that does not check order: every record is taken as the next one
+      ChannelMessage m = feeder.message(e.value());
+      h =
+          m == null
+              ? core.onUnreadableChannelRecord(in.sender(), e.offset(), "undecodable")
+              : core.onChannelRecord(
+                  in.sender(),
+                  e.offset(),
+                  new ChannelMessage(
+                      m.sender(), m.receiver(), core.lastReceivedSeq(in.sender()) + 1, m.body()),
+                  nowMs);
+    }
+    if (h == Handled.QUARANTINED) {
+      pending.quarantined.add(new Quarantined(in, e.offset(), pending.lastReason));
+    }
+    if (!h.consumed()) {
+      halted = pending.halt;
+      return false;
+    }
+    positions.put(in, e.offset() + 1);
+    noteRecordings();
+    return true;
+  }
+
+  /** The workload's orders due at {@code nowMs}. */
+  void generate(long nowMs, long backlog) {
+    workload.due(nowMs, backlog, order -> core.transfer(order, nowMs));
+  }
+
+  /**
+   * Commits: the pending channel records go to {@code out} (receiver → encoded records), the
+   * reports and truths become committed, and the checkpoint and positions are saved.
+   */
+  Committed commit() {
+    NodeState state = core.state();
+    transaction++;
+    checkpoint =
+        serdes.nodeCheckpoint().encode(CheckpointCodec.encode(state, transaction, transaction));
+    committedState = CheckpointCodec.decode(serdes.nodeCheckpoint().decode(checkpoint));
+    committedPositions.clear();
+    committedPositions.putAll(positions);
+    quarantined.addAll(pending.quarantined);
+    Map<Integer, List<byte[]>> sends = new TreeMap<>();
+    pending.sends.forEach(
+        (to, msgs) -> {
+          List<byte[]> bytes = new ArrayList<>();
+          msgs.forEach(m -> bytes.add(serdes.channelRecord().encode(ChannelCodec.toRecord(m))));
+          sends.put(to, bytes);
+        });
+    List<LocalSnapshot> reports = new ArrayList<>();
+    for (LocalSnapshot s : pending.reports) {
+      byte[] report = serdes.localSnapshotReport().encode(ReportCodec.report(s));
+      reports.add(ReportCodec.snapshot(serdes.localSnapshotReport().decode(report)));
+    }
+    Committed c = new Committed(sends, reports, new HashMap<>(pending.truths));
+    pending.clear();
+    return c;
+  }
+
+  /** What one commit made visible. */
+  record Committed(
+      Map<Integer, List<byte[]>> sends,
+      List<LocalSnapshot> reports,
+      Map<Long, BankObservation.Truth> truths) {}
+
+  /** Loses everything since the last commit and resumes from the checkpoint's bytes. */
+  void crash() {
+    pending.clear();
+    NodeState state = CheckpointCodec.decode(serdes.nodeCheckpoint().decode(checkpoint));
+    core = new NodeCore(topology, state, pending);
+    positions.clear();
+    positions.putAll(committedPositions);
+    known = knownIn(state);
+  }
+
+  /** Whether the node has work that a commit would make visible. */
+  boolean dirty() {
+    return !pending.sends.isEmpty()
+        || !pending.reports.isEmpty()
+        || !pending.quarantined.isEmpty()
+        || !positions.equals(committedPositions)
+        || pending.balancesChanged;
+  }
+
+  /** Ids the node recorded or finished. */
+  private static TreeSet<Long> knownIn(NodeState state) {
+    TreeSet<Long> ids = new TreeSet<>(state.engine().finished());
+    for (EngineState.OpenSnapshotState s : state.engine().open()) {
+      ids.add(s.snapshotId());
+    }
+    return ids;
+  }
+
+  /** An observer outside the node notes what it holds whenever it starts a recording. */
+  private void noteRecordings() {
+    TreeSet<Long> now = new TreeSet<>(core.openSnapshots());
+    pending.reports.forEach(r -> now.add(r.snapshotId()));
+    for (long sid : now) {
+      if (known.add(sid)) {
+        NodeState s = core.state();
+        pending.truths.put(sid, new BankObservation.Truth(s.balances(), s.sent(), s.received()));
+      }
+    }
+  }
+
+  /** Effects of the open transaction. */
+  private static final class Pending implements NodeOutput {
+    final SortedMap<Integer, List<ChannelMessage>> sends = new TreeMap<>();
+    final List<LocalSnapshot> reports = new ArrayList<>();
+    final List<Quarantined> quarantined = new ArrayList<>();
+    final Map<Long, BankObservation.Truth> truths = new HashMap<>();
+    QuarantineReason lastReason;
+    String halt;
+    boolean balancesChanged;
+
+    @Override
+    public void send(int to, ChannelMessage message) {
+      sends.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
+    }
+
+    @Override
+    public void snapshotCompleted(LocalSnapshot snapshot) {
+      reports.add(snapshot);
+    }
+
+    @Override
+    public void balanceChanged(String account, long balance) {
+      balancesChanged = true;
+    }
+
+    @Override
+    public void quarantine(QuarantineReason reason, String detail) {
+      lastReason = reason;
+    }
+
+    @Override
+    public void halt(String reason) {
+      halt = reason;
+    }
+
+    void clear() {
+      sends.clear();
+      reports.clear();
+      quarantined.clear();
+      truths.clear();
+      balancesChanged = false;
+    }
+  }
+}

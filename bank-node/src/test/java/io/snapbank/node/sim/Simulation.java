@@ -1,0 +1,517 @@
+package io.snapbank.node.sim;
+
+import io.snapbank.node.codec.ChannelCodec;
+import io.snapbank.node.config.WorkloadConfig;
+import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.LocalSnapshot;
+import io.snapbank.node.core.NodeState;
+import io.snapbank.node.core.NodeTopology;
+import io.snapbank.node.core.QuarantineReason;
+import io.snapbank.node.invariants.BankObservation;
+import io.snapbank.node.invariants.Channel;
+import io.snapbank.node.invariants.Invariant;
+import io.snapbank.node.invariants.Invariants;
+import io.snapbank.node.invariants.LogEntry;
+import io.snapbank.schemas.ChannelRecord;
+import io.snapbank.schemas.SnapshotAbort;
+import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.Transfer;
+import io.snapbank.schemas.serde.SnapbankSerdes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Deterministic simulation of a bank of real node cores ({@link SimNode}) over a simulated Kafka:
+ * one seeded random schedule of workload turns, polls, commits, snapshot requests and aborts, node
+ * crashes, and forged or malformed records written onto the channels. After every event the
+ * committed history is checked against the named {@link Invariant}s; at the end the schedule is
+ * drained and every snapshot that was not aborted must have completed. Failures throw {@link
+ * AssertionError} naming the seed and how to rerun it.
+ */
+public final class Simulation {
+  /** How a committed transaction's records land in a channel's log. */
+  public enum FaultFilter {
+    /** In the order they were sent: the channel is FIFO. */
+    FIFO,
+    /** Shuffled, and some held back until a later commit: the channel reorders. */
+    REORDER
+  }
+
+  /** Kinds of records a forger writes onto a channel. */
+  public enum Forgery {
+    GARBAGE(QuarantineReason.UNDECODABLE),
+    WRONG_SENDER(QuarantineReason.WRONG_SENDER),
+    WRONG_RECEIVER(QuarantineReason.WRONG_RECEIVER),
+    NON_POSITIVE_AMOUNT(QuarantineReason.NON_POSITIVE_AMOUNT),
+    UNKNOWN_ACCOUNT(QuarantineReason.UNKNOWN_ACCOUNT),
+    REPLAYED(QuarantineReason.DUPLICATE_SEQUENCE),
+    SKIPPED_SEQUENCE(QuarantineReason.SEQUENCE_GAP);
+
+    final QuarantineReason expected;
+
+    Forgery(QuarantineReason expected) {
+      this.expected = expected;
+    }
+  }
+
+  /**
+   * Options of one run.
+   *
+   * @param nodes bank size
+   * @param complete every node sends to every other; otherwise a random strongly connected graph
+   * @param steps events before the drain
+   * @param crashRate chance of a crash per event
+   * @param filter FIFO or reordering channels
+   * @param sequenceNumbers whether nodes check sequence numbers (a node that does not is unsafe on
+   *     reordering channels: that is what the option shows)
+   * @param forgeryRate chance per event of a forged record on a channel
+   * @param forgeries the kinds a forger writes
+   */
+  public record Options(
+      int nodes,
+      boolean complete,
+      int steps,
+      double crashRate,
+      FaultFilter filter,
+      boolean sequenceNumbers,
+      double forgeryRate,
+      List<Forgery> forgeries) {
+    /** FIFO channels, checked sequence numbers, forgeries that never break a channel. */
+    public static Options of(int nodes, boolean complete, int steps, double crashRate) {
+      return new Options(
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          FaultFilter.FIFO,
+          true,
+          0.02,
+          List.of(
+              Forgery.GARBAGE,
+              Forgery.WRONG_SENDER,
+              Forgery.WRONG_RECEIVER,
+              Forgery.NON_POSITIVE_AMOUNT,
+              Forgery.UNKNOWN_ACCOUNT,
+              Forgery.REPLAYED));
+    }
+
+    public Options with(FaultFilter f, boolean checkSequence) {
+      return new Options(
+          nodes, complete, steps, crashRate, f, checkSequence, forgeryRate, forgeries);
+    }
+
+    public Options withForgeries(double rate, List<Forgery> kinds) {
+      return new Options(
+          nodes, complete, steps, crashRate, filter, sequenceNumbers, rate, List.copyOf(kinds));
+    }
+  }
+
+  private static final int ACCOUNTS = 3;
+  private final long seed;
+  private final Options options;
+  private final SplittableRandom random;
+  private final SnapbankSerdes serdes = SnapbankSerdes.create();
+  private final BankAccounts accounts;
+  private final long expectedTotal;
+  private final List<SimNode> nodes = new ArrayList<>();
+  private final TreeMap<Channel, SimLog> channelLogs = new TreeMap<>();
+  private final TreeMap<Channel, List<byte[]>> heldBack = new TreeMap<>();
+  private final SimLog requests = new SimLog();
+  private final SimLog aborts = new SimLog();
+  private final List<Invariant> invariants;
+  private final TreeMap<Long, SortedMap<Integer, LocalSnapshot>> snapshots = new TreeMap<>();
+  private final Map<Long, Map<Integer, BankObservation.Truth>> truths = new HashMap<>();
+  private final TreeSet<Long> checkedCuts = new TreeSet<>();
+  private final TreeSet<Long> aborted = new TreeSet<>();
+  private final List<Forged> forged = new ArrayList<>();
+  private final List<String> halts = new ArrayList<>();
+  private long now;
+  private long events;
+  private long nextSnapshotId = 1;
+  private int crashes;
+  private boolean changed = true;
+
+  private record Forged(Channel channel, long offset, Forgery kind) {}
+
+  public Simulation(long seed, Options options) {
+    this.seed = seed;
+    this.options = options;
+    this.random = new SplittableRandom(seed);
+    int n = options.nodes();
+    boolean[][] edge = new boolean[n][n];
+    for (int i = 0; i < n; i++) {
+      edge[i][(i + 1) % n] = n > 1;
+      for (int j = 0; j < n; j++) {
+        if (i != j && (options.complete() || random.nextInt(4) == 0)) {
+          edge[i][j] = true;
+        }
+      }
+    }
+    TreeMap<Integer, SortedMap<String, Long>> opening = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      TreeMap<String, Long> own = new TreeMap<>();
+      for (int a = 0; a < ACCOUNTS; a++) {
+        own.put("n" + i + "-a" + a, 50L + random.nextInt(100));
+      }
+      opening.put(i, own);
+    }
+    accounts = new BankAccounts(opening);
+    expectedTotal = accounts.total();
+    for (int i = 0; i < n; i++) {
+      TreeSet<Integer> in = new TreeSet<>();
+      TreeSet<Integer> out = new TreeSet<>();
+      for (int j = 0; j < n; j++) {
+        if (edge[j][i]) {
+          in.add(j);
+          channelLogs.put(new Channel(j, i), new SimLog());
+        }
+        if (edge[i][j]) {
+          out.add(j);
+        }
+      }
+      // workload: about one order per turn, a backlog bound small enough to be reached
+      WorkloadConfig w = new WorkloadConfig(400, 60, 0.9, random.nextLong(), 12);
+      nodes.add(
+          new SimNode(
+              i, new NodeTopology(i, in, out), accounts, serdes, w, options.sequenceNumbers()));
+    }
+    // a log with a forged gap or reordered records is not FIFO: only conservation can hold then
+    invariants =
+        options.filter() == FaultFilter.FIFO
+                && options.sequenceNumbers()
+                && !options.forgeries().contains(Forgery.SKIPPED_SEQUENCE)
+            ? List.of(
+                Invariants.CONSERVATION,
+                Invariants.CREDITED_EXACTLY_ONCE,
+                Invariants.FIFO_PER_CHANNEL)
+            : List.of(Invariants.CONSERVATION);
+  }
+
+  /** Runs the schedule, drains it, and checks every snapshot. */
+  public Simulation run() {
+    for (int s = 0; s < options.steps() && halts.isEmpty(); s++) {
+      now += 1 + random.nextInt(5);
+      step();
+    }
+    drain();
+    if (halts.isEmpty()) {
+      checkFinal();
+    }
+    return this;
+  }
+
+  /** Why nodes stopped on a broken channel. */
+  public List<String> halts() {
+    return halts;
+  }
+
+  public int snapshots() {
+    int complete = 0;
+    for (SortedMap<Integer, LocalSnapshot> parts : snapshots.values()) {
+      complete += parts.size() == nodes.size() ? 1 : 0;
+    }
+    return complete;
+  }
+
+  public int crashes() {
+    return crashes;
+  }
+
+  /** Forged records that receivers set aside with the expected reason. */
+  public int forgeriesQuarantined() {
+    int n = 0;
+    for (Forged f : forged) {
+      for (SimNode.Quarantined q : nodes.get(f.channel().to()).quarantined()) {
+        if (q.input().sender() == f.channel().from()
+            && q.offset() == f.offset()
+            && q.reason() == f.kind().expected) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private void step() {
+    SimNode node = nodes.get(random.nextInt(nodes.size()));
+    int roll = random.nextInt(100);
+    if (roll < 35) {
+      node.generate(now, node.backlog(inputs(node)));
+    } else if (roll < 75) {
+      int records = 1 + random.nextInt(3);
+      for (int r = 0; r < records && poll(node); r++) {
+        // each poll consumes one record
+      }
+    } else if (roll < 87) {
+      commit(node);
+    } else if (roll < 94) {
+      request();
+    } else if (roll < 95) {
+      abort();
+    } else if (random.nextDouble() < options.crashRate() * 20) {
+      node.crash();
+      crashes++;
+    } else if (random.nextDouble() < options.forgeryRate() * 20 && !options.forgeries().isEmpty()) {
+      forge();
+    }
+    events++;
+    check();
+  }
+
+  /** One record consumed by {@code node} from a random ready input; false when none or halted. */
+  private boolean poll(SimNode node) {
+    if (node.halted() != null) {
+      return false;
+    }
+    Map<SimNode.Input, SimLog> logs = inputs(node);
+    List<SimNode.Input> ready = node.ready(logs);
+    if (ready.isEmpty()) {
+      return false;
+    }
+    SimNode.Input in = ready.get(random.nextInt(ready.size()));
+    if (!node.consume(in, logs.get(in), now)) {
+      halts.add(node.halted());
+      commit(node); // a halting node makes what it did before durable, then stops
+      return false;
+    }
+    return true;
+  }
+
+  private Map<SimNode.Input, SimLog> inputs(SimNode node) {
+    Map<SimNode.Input, SimLog> m = new HashMap<>();
+    for (int i : node.topology().incoming()) {
+      m.put(new SimNode.Input(i), channelLogs.get(new Channel(i, node.id())));
+    }
+    m.put(SimNode.Input.REQUESTS, requests);
+    m.put(SimNode.Input.ABORTS, aborts);
+    return m;
+  }
+
+  private void commit(SimNode node) {
+    SimNode.Committed c = node.commit();
+    c.sends()
+        .forEach(
+            (to, records) -> {
+              Channel ch = new Channel(node.id(), to);
+              List<byte[]> order = new ArrayList<>(heldBack.getOrDefault(ch, List.of()));
+              heldBack.remove(ch);
+              order.addAll(records);
+              if (options.filter() == FaultFilter.REORDER) {
+                Collections.shuffle(order, new java.util.Random(random.nextLong()));
+                if (order.size() > 1 && random.nextInt(3) == 0) {
+                  heldBack.put(ch, new ArrayList<>(List.of(order.remove(order.size() - 1))));
+                }
+              }
+              SimLog log = channelLogs.get(ch);
+              for (byte[] r : order) {
+                log.append(r, decodeChannel(r));
+              }
+              log.controlRecord();
+            });
+    for (LocalSnapshot s : c.reports()) {
+      SortedMap<Integer, LocalSnapshot> parts =
+          snapshots.computeIfAbsent(s.snapshotId(), k -> new TreeMap<>());
+      check(
+          parts.put(node.id(), s) == null,
+          "snapshot " + s.snapshotId() + " reported twice by " + node.id());
+    }
+    c.truths()
+        .forEach((sid, t) -> truths.computeIfAbsent(sid, k -> new TreeMap<>()).put(node.id(), t));
+    changed = true;
+  }
+
+  private ChannelMessage decodeChannel(byte[] value) {
+    try {
+      return ChannelCodec.toMessage(serdes.channelRecord().decode(value));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void request() {
+    long id = nextSnapshotId++;
+    List<Integer> initiators =
+        switch (random.nextInt(3)) {
+          case 0 -> List.of();
+          case 1 -> List.of(random.nextInt(nodes.size()));
+          default -> List.of(random.nextInt(nodes.size()), random.nextInt(nodes.size()));
+        };
+    requests.append(
+        serdes.snapshotRequest().encode(new SnapshotRequest(id, initiators, now, "sim")), id);
+  }
+
+  private void abort() {
+    if (nextSnapshotId == 1) {
+      return;
+    }
+    long id = 1 + random.nextInt((int) (nextSnapshotId - 1));
+    aborted.add(id);
+    aborts.append(serdes.snapshotAbort().encode(new SnapshotAbort(id, "sim", now)), id);
+  }
+
+  /** A forged or malformed record on a random channel, written outside any node. */
+  private void forge() {
+    List<Channel> chans = new ArrayList<>(channelLogs.keySet());
+    Channel ch = chans.get(random.nextInt(chans.size()));
+    Forgery kind = options.forgeries().get(random.nextInt(options.forgeries().size()));
+    SimLog log = channelLogs.get(ch);
+    NodeState sender = nodes.get(ch.from()).committedState();
+    long nextSeq = sender.engine().outSeq().getOrDefault(ch.to(), 0L) + 1;
+    String to = "n" + ch.to() + "-a0";
+    byte[] value =
+        switch (kind) {
+          case GARBAGE -> new byte[] {1, 2, 3, 4, 5};
+          case WRONG_SENDER -> transfer(ch.from() == 0 ? 1 : 0, ch.to(), nextSeq, to, 5);
+          case WRONG_RECEIVER -> transfer(ch.from(), ch.to() == 0 ? 1 : 0, nextSeq, to, 5);
+          case NON_POSITIVE_AMOUNT -> transfer(ch.from(), ch.to(), nextSeq, to, -3);
+          case UNKNOWN_ACCOUNT -> transfer(ch.from(), ch.to(), nextSeq, "nobody", 5);
+          case SKIPPED_SEQUENCE -> transfer(ch.from(), ch.to(), nextSeq + 3, to, 5);
+          case REPLAYED -> replayable(ch, log);
+        };
+    if (value == null) {
+      return;
+    }
+    long offset = log.append(value, decodeChannel(value));
+    forged.add(new Forged(ch, offset, kind));
+    changed = true;
+  }
+
+  private byte[] transfer(int sender, int receiver, long seq, String to, long amount) {
+    return serdes
+        .channelRecord()
+        .encode(
+            new ChannelRecord(
+                sender, receiver, seq, new Transfer("forged-" + events, "x", to, amount, now)));
+  }
+
+  /** The bytes of a transfer or marker the sender committed on the log, to write again. */
+  private byte[] replayable(Channel ch, SimLog log) {
+    TreeSet<Long> fakes = new TreeSet<>();
+    forged.stream().filter(f -> f.channel().equals(ch)).forEach(f -> fakes.add(f.offset()));
+    for (int i = log.entries().size() - 1; i >= 0; i--) {
+      SimLog.Entry e = log.entries().get(i);
+      if (!fakes.contains(e.offset()) && e.decoded() instanceof ChannelMessage) {
+        return e.value();
+      }
+    }
+    return null;
+  }
+
+  /** Polls and commits every node until nothing is left to consume, then checks. */
+  private void drain() {
+    for (int round = 0; round < 10_000 && halts.isEmpty(); round++) {
+      heldBack.forEach(
+          (ch, records) -> {
+            SimLog log = channelLogs.get(ch);
+            records.forEach(r -> log.append(r, decodeChannel(r)));
+            log.controlRecord();
+          });
+      heldBack.clear();
+      boolean progress = false;
+      for (SimNode node : nodes) {
+        now++;
+        while (poll(node)) {
+          progress = true;
+        }
+        if (node.dirty() && halts.isEmpty()) {
+          commit(node);
+          progress = true;
+        }
+        events++;
+        check();
+      }
+      if (!progress) {
+        return;
+      }
+    }
+  }
+
+  private void check() {
+    if (!changed || !halts.isEmpty()) {
+      return;
+    }
+    changed = false;
+    BankObservation o = observation(snapshots);
+    Invariants.assertHold(invariants, o, where());
+    TreeMap<Long, SortedMap<Integer, LocalSnapshot>> fresh = new TreeMap<>();
+    snapshots.forEach(
+        (sid, parts) -> {
+          if (parts.size() == nodes.size() && checkedCuts.add(sid)) {
+            fresh.put(sid, parts);
+          }
+        });
+    if (!fresh.isEmpty()) {
+      Invariant cut =
+          options.filter() == FaultFilter.FIFO
+              ? Invariants.CONSISTENT_CUT
+              : Invariants.CONSISTENT_CUT_WITHOUT_LOGS;
+      Invariants.assertHold(List.of(cut), observation(fresh), where());
+    }
+  }
+
+  private void checkFinal() {
+    for (long id = 1; id < nextSnapshotId; id++) {
+      if (aborted.contains(id)) {
+        continue;
+      }
+      SortedMap<Integer, LocalSnapshot> parts = snapshots.getOrDefault(id, new TreeMap<>());
+      check(
+          parts.size() == nodes.size(),
+          "snapshot " + id + " completed on " + parts.keySet() + " of " + nodes.size() + " nodes");
+    }
+    for (Forged f : forged) {
+      SimNode receiver = nodes.get(f.channel().to());
+      boolean set =
+          receiver.quarantined().stream()
+              .anyMatch(
+                  q ->
+                      q.input().sender() == f.channel().from()
+                          && q.offset() == f.offset()
+                          && q.reason() == f.kind().expected);
+      check(set, "forged " + f.kind() + " at " + f.channel() + "@" + f.offset() + " not set aside");
+    }
+  }
+
+  private BankObservation observation(SortedMap<Long, SortedMap<Integer, LocalSnapshot>> snaps) {
+    TreeMap<Integer, NodeState> states = new TreeMap<>();
+    nodes.forEach(n -> states.put(n.id(), n.committedState()));
+    TreeMap<Channel, List<LogEntry>> logs = new TreeMap<>();
+    channelLogs.forEach(
+        (ch, log) -> {
+          List<LogEntry> entries = new ArrayList<>(log.entries().size());
+          for (SimLog.Entry e : log.entries()) {
+            entries.add(new LogEntry(e.offset(), (ChannelMessage) e.decoded()));
+          }
+          logs.put(ch, entries);
+        });
+    return new BankObservation(expectedTotal, accounts, states, logs, snaps, truths);
+  }
+
+  private String where() {
+    return "seed="
+        + seed
+        + " event#"
+        + events
+        + " t="
+        + now
+        + " nodes="
+        + nodes.size()
+        + " (rerun with -Dsim.seed="
+        + seed
+        + ")";
+  }
+
+  private void check(boolean ok, String what) {
+    if (!ok) {
+      throw new AssertionError(where() + ": " + what);
+    }
+  }
+}
