@@ -2,8 +2,6 @@ package io.snapbank.node.core;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -88,13 +86,12 @@ public final class SnapshotEngine {
   private final StateSource state;
   private final Outbox outbox;
   private final boolean collectMessages;
-  private final int rememberFinished;
 
   private final SortedMap<Integer, Long> outSeq = new TreeMap<>();
   private final SortedMap<Integer, Long> inSeq = new TreeMap<>();
   private final SortedMap<Integer, Long> inNextOffset = new TreeMap<>();
   private final SortedMap<Long, Recording> open = new TreeMap<>();
-  private final LinkedHashSet<Long> finished = new LinkedHashSet<>();
+  private final FinishedIds finished;
 
   /**
    * @param incoming ids of the nodes with a channel into this node
@@ -126,7 +123,7 @@ public final class SnapshotEngine {
     this.state = state;
     this.outbox = outbox;
     this.collectMessages = collectMessages;
-    this.rememberFinished = Math.max(1, rememberFinished);
+    this.finished = new FinishedIds(rememberFinished);
     for (int c : this.incoming) {
       inSeq.put(c, 0L);
       inNextOffset.put(c, 0L);
@@ -138,14 +135,6 @@ public final class SnapshotEngine {
 
   public int nodeId() {
     return nodeId;
-  }
-
-  public SortedSet<Integer> incoming() {
-    return java.util.Collections.unmodifiableSortedSet(incoming);
-  }
-
-  public SortedSet<Integer> outgoing() {
-    return java.util.Collections.unmodifiableSortedSet(outgoing);
   }
 
   /** Sets where consumption of channel {@code from}→self starts (the committed position). */
@@ -163,22 +152,10 @@ public final class SnapshotEngine {
     inNextOffset.put(from, Math.max(inNextOffset.get(from), offset + 1));
   }
 
-  /** The offset after the last record consumed on channel {@code from}→self. */
-  public long nextOffset(int from) {
-    requireIncoming(from);
-    return inNextOffset.get(from);
-  }
-
   /** Last sequence number accepted on channel {@code from}→self. */
   public long lastReceivedSeq(int from) {
     requireIncoming(from);
     return inSeq.get(from);
-  }
-
-  /** Last sequence number sent on channel self→{@code to}. */
-  public long lastSentSeq(int to) {
-    requireOutgoing(to);
-    return outSeq.get(to);
   }
 
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
@@ -210,7 +187,7 @@ public final class SnapshotEngine {
     if (open.containsKey(snapshotId)) {
       return Outcome.ALREADY_ACTIVE;
     }
-    Recording r = start(snapshotId, requestedAtMs, nowMs);
+    Recording r = start(snapshotId, requestedAtMs, nowMs, -1, -1);
     return r.allClosed() ? complete(r, nowMs) : Outcome.STARTED;
   }
 
@@ -226,15 +203,7 @@ public final class SnapshotEngine {
     accept(from, seq, offset);
     boolean recorded = false;
     for (Recording r : open.values()) {
-      ChannelRecording c = r.channels.get(from);
-      if (!c.closed) {
-        c.count++;
-        c.sum += amount;
-        if (c.messages != null) {
-          c.messages.add(new RecordedMessage(from, seq, offset, amount));
-        }
-        recorded = true;
-      }
+      recorded |= r.record(from, seq, offset, amount);
     }
     return recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
   }
@@ -260,12 +229,8 @@ public final class SnapshotEngine {
       // stands in.
       r = start(snapshotId, nowMs, nowMs, from, offset);
       started = true;
-    } else {
-      ChannelRecording c = r.channels.get(from);
-      if (c.closed) {
-        return Outcome.DUPLICATE_MARKER;
-      }
-      c.close(offset);
+    } else if (!r.close(from, offset)) {
+      return Outcome.DUPLICATE_MARKER;
     }
     if (r.allClosed()) {
       return complete(r, nowMs);
@@ -279,7 +244,7 @@ public final class SnapshotEngine {
       return Outcome.LATE;
     }
     Recording r = open.remove(snapshotId);
-    remember(snapshotId);
+    finished.add(snapshotId);
     return r == null ? Outcome.UNKNOWN : Outcome.ABORTED;
   }
 
@@ -287,21 +252,7 @@ public final class SnapshotEngine {
   public EngineState save() {
     List<EngineState.OpenSnapshotState> snaps = new ArrayList<>();
     for (Recording r : open.values()) {
-      List<EngineState.ChannelRecordingState> chans = new ArrayList<>();
-      for (ChannelRecording c : r.channels.values()) {
-        chans.add(
-            new EngineState.ChannelRecordingState(
-                c.from, c.closed, c.firstOffset, c.markerOffset, c.seqBefore, c.count, c.sum));
-      }
-      snaps.add(
-          new EngineState.OpenSnapshotState(
-              r.snapshotId,
-              r.requestedAtMs,
-              r.recordedAtMs,
-              r.balances,
-              List.copyOf(chans),
-              r.sent,
-              r.received));
+      snaps.add(r.save());
     }
     return new EngineState(
         nodeId,
@@ -309,7 +260,7 @@ public final class SnapshotEngine {
         new TreeMap<>(inSeq),
         new TreeMap<>(inNextOffset),
         List.copyOf(snaps),
-        List.copyOf(finished));
+        finished.list());
   }
 
   /**
@@ -326,38 +277,9 @@ public final class SnapshotEngine {
     copyKnown(saved.inNextOffset(), inNextOffset);
     open.clear();
     for (EngineState.OpenSnapshotState s : saved.open()) {
-      Recording r =
-          new Recording(
-              s.snapshotId(),
-              s.requestedAtMs(),
-              s.recordedAtMs(),
-              s.balances(),
-              s.sent(),
-              s.received());
-      for (EngineState.ChannelRecordingState c : s.channels()) {
-        ChannelRecording cr = r.channels.get(c.from());
-        if (cr == null) {
-          throw new IllegalArgumentException(
-              "saved snapshot "
-                  + s.snapshotId()
-                  + " has channel from "
-                  + c.from()
-                  + " unknown to node "
-                  + nodeId);
-        }
-        cr.closed = c.closed();
-        cr.firstOffset = c.firstOffset();
-        cr.markerOffset = c.markerOffset();
-        cr.seqBefore = c.seqBefore();
-        cr.count = c.count();
-        cr.sum = c.sum();
-      }
-      open.put(r.snapshotId, r);
+      open.put(s.snapshotId(), Recording.restore(s, inNextOffset, inSeq, nodeId));
     }
-    finished.clear();
-    for (long id : saved.finished()) {
-      remember(id);
-    }
+    finished.replace(saved.finished());
   }
 
   // --- internals ---
@@ -376,10 +298,6 @@ public final class SnapshotEngine {
     inNextOffset.put(from, offset + 1);
   }
 
-  private Recording start(long snapshotId, long requestedAtMs, long nowMs) {
-    return start(snapshotId, requestedAtMs, nowMs, -1, -1);
-  }
-
   /**
    * Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends
    * markers.
@@ -393,11 +311,12 @@ public final class SnapshotEngine {
             nowMs,
             state.capture(),
             state.sentCounters(),
-            state.receivedCounters());
+            state.receivedCounters(),
+            inNextOffset,
+            inSeq,
+            collectMessages);
     if (markerFrom >= 0) {
-      ChannelRecording c = r.channels.get(markerFrom);
-      c.firstOffset = markerOffset;
-      c.close(markerOffset);
+      r.closeEmpty(markerFrom, markerOffset);
     }
     open.put(snapshotId, r);
     for (int to : outgoing) {
@@ -410,41 +329,9 @@ public final class SnapshotEngine {
 
   private Outcome complete(Recording r, long nowMs) {
     open.remove(r.snapshotId);
-    remember(r.snapshotId);
-    List<ChannelSnapshot> chans = new ArrayList<>();
-    for (ChannelRecording c : r.channels.values()) {
-      chans.add(
-          new ChannelSnapshot(
-              c.from,
-              nodeId,
-              c.firstOffset,
-              c.markerOffset,
-              c.seqBefore,
-              c.count,
-              c.sum,
-              c.messages == null ? List.of() : c.messages));
-    }
-    outbox.completed(
-        new LocalSnapshot(
-            r.snapshotId,
-            nodeId,
-            r.requestedAtMs,
-            r.recordedAtMs,
-            nowMs,
-            r.balances,
-            chans,
-            r.sent,
-            r.received));
+    finished.add(r.snapshotId);
+    outbox.completed(r.complete(nodeId, nowMs));
     return Outcome.COMPLETED;
-  }
-
-  private void remember(long snapshotId) {
-    finished.add(snapshotId);
-    if (finished.size() > rememberFinished) {
-      Iterator<Long> oldest = finished.iterator();
-      oldest.next();
-      oldest.remove();
-    }
   }
 
   private void requireIncoming(int from) {
@@ -464,70 +351,6 @@ public final class SnapshotEngine {
       if (into.containsKey(e.getKey())) {
         into.put(e.getKey(), e.getValue());
       }
-    }
-  }
-
-  /** A snapshot recording on this node. */
-  private final class Recording {
-    final long snapshotId;
-    final long requestedAtMs;
-    final long recordedAtMs;
-    final SortedMap<String, Long> balances;
-    final SortedMap<Integer, ChannelCounters> sent;
-    final SortedMap<Integer, ChannelCounters> received;
-    final SortedMap<Integer, ChannelRecording> channels = new TreeMap<>();
-
-    Recording(
-        long snapshotId,
-        long requestedAtMs,
-        long recordedAtMs,
-        SortedMap<String, Long> balances,
-        SortedMap<Integer, ChannelCounters> sent,
-        SortedMap<Integer, ChannelCounters> received) {
-      this.snapshotId = snapshotId;
-      this.requestedAtMs = requestedAtMs;
-      this.recordedAtMs = recordedAtMs;
-      this.balances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(balances));
-      this.sent = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(sent));
-      this.received = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(received));
-      for (int from : incoming) {
-        channels.put(
-            from,
-            new ChannelRecording(from, inNextOffset.get(from), inSeq.get(from), collectMessages));
-      }
-    }
-
-    boolean allClosed() {
-      for (ChannelRecording c : channels.values()) {
-        if (!c.closed) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /** Running state of one incoming channel within one snapshot. */
-  private static final class ChannelRecording {
-    final int from;
-    long firstOffset;
-    long markerOffset = -1;
-    long seqBefore;
-    long count;
-    long sum;
-    boolean closed;
-    final List<RecordedMessage> messages;
-
-    ChannelRecording(int from, long firstOffset, long seqBefore, boolean collect) {
-      this.from = from;
-      this.firstOffset = firstOffset;
-      this.seqBefore = seqBefore;
-      this.messages = collect ? new ArrayList<>() : null;
-    }
-
-    void close(long offset) {
-      closed = true;
-      markerOffset = offset;
     }
   }
 }
