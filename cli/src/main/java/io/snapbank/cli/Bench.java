@@ -135,7 +135,8 @@ final class Bench {
                     1,
                     123456L,
                     new Transfer(
-                        "0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis())))
+                        "0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis()),
+                    0L))
             .length;
     String topic = "bench-ceiling-" + run;
     try (Admin admin = BankSetup.admin(o.bootstrap())) {
@@ -361,7 +362,7 @@ final class Bench {
     for (long i = 0; i < count; i++) {
       seq++;
       ChannelRecord r =
-          new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now));
+          new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now), 0L);
       p.send(new ProducerRecord<>(topic, 1, null, topics.transfers(0).encode(r)));
     }
     p.flush();

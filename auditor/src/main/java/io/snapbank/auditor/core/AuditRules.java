@@ -87,7 +87,9 @@ public final class AuditRules {
         requested,
         completedAtMs,
         latency(requested, completedAtMs),
-        null);
+        null,
+        0L,
+        "");
   }
 
   /** The problems of a set of reports, CONSERVATION first, then in node and channel order. */
@@ -141,7 +143,9 @@ public final class AuditRules {
         requested,
         abortedAtMs,
         latency(requested, abortedAtMs),
-        null);
+        null,
+        0L,
+        "");
   }
 
   /**

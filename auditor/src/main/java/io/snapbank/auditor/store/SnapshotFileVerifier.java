@@ -145,7 +145,9 @@ public final class SnapshotFileVerifier {
               new ArrayList<>(n.getBalances()),
               incoming.getOrDefault(n.getNodeId(), List.of()),
               new ArrayList<>(),
-              new ArrayList<>()));
+              new ArrayList<>(),
+              0L,
+              0L));
       long sum = 0;
       for (AccountBalance b : n.getBalances()) {
         sum += b.getBalance();

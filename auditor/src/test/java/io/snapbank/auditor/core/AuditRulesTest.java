@@ -57,7 +57,9 @@ class AuditRulesTest {
               new ArrayList<>(balances),
               chans,
               List.of(),
-              List.of()));
+              List.of(),
+              0L,
+              0L));
     }
     return out;
   }
@@ -67,7 +69,7 @@ class AuditRulesTest {
     for (int n = 0; n < 3; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
-    return new BankGenesis(3, 300L, accounts, 0L);
+    return new BankGenesis(3, 300L, accounts, 0L, "");
   }
 
   private static ChannelState channel(List<LocalSnapshotReport> reports, int from, int to) {

@@ -48,7 +48,9 @@ class SnapshotStoreTest {
                   new ChannelState(
                       from, n, 3L, n == 1 ? 5L : 3L, n == 1 ? 1L : 0L, n == 1 ? 5L : 0L, -1L)),
               List.of(),
-              List.of()));
+              List.of(),
+              0L,
+              0L));
     }
     return AuditRules.audit(id, reports, 2, 200, 10, 20);
   }
@@ -270,7 +272,9 @@ class SnapshotStoreTest {
               List.of(new AccountBalance("n" + n + "-a000", 120L)),
               List.of(new ChannelState(1 - n, n, 0L, 0L, 0L, 0L, -1L)),
               List.of(),
-              List.of()));
+              List.of(),
+              0L,
+              0L));
     }
     AuditReport violation = AuditRules.audit(17, reports, 2, 200, 10, 20);
     Path file = new SnapshotStore(dir, 5).store(violation);

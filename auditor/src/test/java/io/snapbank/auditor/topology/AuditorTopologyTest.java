@@ -91,7 +91,8 @@ class AuditorTopologyTest {
     for (int n = 0; n < 3; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
-    genesis.pipeInput("genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L)));
+    genesis.pipeInput(
+        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L, "")));
   }
 
   /**
@@ -123,7 +124,9 @@ class AuditorTopologyTest {
         List.of(new AccountBalance("n" + node + "-a000", balance)),
         chans,
         List.of(),
-        List.of());
+        List.of(),
+        0L,
+        0L);
   }
 
   private void pipe(LocalSnapshotReport r) {
@@ -330,7 +333,7 @@ class AuditorTopologyTest {
   void when_a_different_genesis_arrives_then_it_is_quarantined_and_the_first_stands() {
     genesis3();
     genesis.pipeInput(
-        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L)));
+        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L, "")));
     assertEquals(
         "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();

@@ -41,7 +41,9 @@ class AuditWebServerTest {
                   new ChannelState(
                       1 - n, n, 0L, n == 1 ? 9L : 0L, n == 1 ? 2L : 0L, n == 1 ? 30L : 0L, -1L)),
               List.of(),
-              List.of()));
+              List.of(),
+              0L,
+              0L));
     }
     web.add(AuditRules.audit(41, reports, 2, 200, 10, 25));
     web.add(AuditRules.aborted(42, List.of(), 2, 200, 30, 5030));

@@ -24,7 +24,7 @@ public final class ChannelCodec {
     } else {
       throw new IllegalArgumentException("a channel record without a body: " + r);
     }
-    return new ChannelMessage(r.getSender(), r.getReceiver(), r.getSeq(), body);
+    return new ChannelMessage(r.getSender(), r.getReceiver(), r.getSeq(), body, r.getEpoch());
   }
 
   public static ChannelRecord toRecord(ChannelMessage m) {
@@ -35,6 +35,6 @@ public final class ChannelCodec {
       ChannelMessage.Transfer t = (ChannelMessage.Transfer) m.body();
       body = new Transfer(t.transferId(), t.fromAccount(), t.toAccount(), t.amount(), t.sentAtMs());
     }
-    return new ChannelRecord(m.sender(), m.receiver(), m.seq(), body);
+    return new ChannelRecord(m.sender(), m.receiver(), m.seq(), body, m.epoch());
   }
 }

@@ -65,7 +65,9 @@ public final class CheckpointCodec {
         nowMs,
         counts(state.sent()),
         counts(state.received()),
-        state.lastTransferId());
+        state.lastTransferId(),
+        state.epoch(),
+        state.incarnation());
   }
 
   /** The state a checkpoint holds. */
@@ -112,7 +114,9 @@ public final class CheckpointCodec {
         engine,
         counterMap(c.getSent()),
         counterMap(c.getReceived()),
-        lastTransferId);
+        lastTransferId,
+        c.getEpoch(),
+        c.getIncarnation());
   }
 
   public static SortedMap<String, Long> balanceMap(List<AccountBalance> list) {

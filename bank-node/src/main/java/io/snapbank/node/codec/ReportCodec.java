@@ -39,7 +39,9 @@ public final class ReportCodec {
         CheckpointCodec.balances(s.balances()),
         chans,
         CheckpointCodec.counts(s.sent()),
-        CheckpointCodec.counts(s.received()));
+        CheckpointCodec.counts(s.received()),
+        s.epoch(),
+        s.incarnation());
   }
 
   /** The local snapshot a report carries. */
@@ -66,7 +68,9 @@ public final class ReportCodec {
         CheckpointCodec.balanceMap(r.getBalances()),
         chans,
         CheckpointCodec.counterMap(r.getSent()),
-        CheckpointCodec.counterMap(r.getReceived()));
+        CheckpointCodec.counterMap(r.getReceived()),
+        r.getEpoch(),
+        r.getIncarnation());
   }
 
   /** The accounts a genesis opens. */

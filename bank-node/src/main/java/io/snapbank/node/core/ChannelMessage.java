@@ -2,13 +2,19 @@ package io.snapbank.node.core;
 
 /**
  * A record on channel {@code sender}→{@code receiver}, as the core sees it: decoded, but not yet
- * judged. {@code seq} numbers the channel's records 1, 2, 3… (transfers and markers alike).
+ * judged. {@code seq} numbers the channel's records 1, 2, 3… (transfers and markers alike) within
+ * an incarnation; {@code epoch} is the sender's epoch when it wrote the record.
  */
-public record ChannelMessage(int sender, int receiver, long seq, Body body) {
+public record ChannelMessage(int sender, int receiver, long seq, Body body, long epoch) {
   public ChannelMessage {
     if (body == null) {
       throw new IllegalArgumentException("a channel message needs a body");
     }
+  }
+
+  /** A message of epoch 0. */
+  public ChannelMessage(int sender, int receiver, long seq, Body body) {
+    this(sender, receiver, seq, body, 0);
   }
 
   /** What a channel record carries. */
@@ -30,6 +36,15 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body) {
 
   /** One line for logs and quarantine details. */
   public String describe() {
-    return "sender=" + sender + " receiver=" + receiver + " seq=" + seq + " body=" + body;
+    return "sender="
+        + sender
+        + " receiver="
+        + receiver
+        + " seq="
+        + seq
+        + " epoch="
+        + epoch
+        + " body="
+        + body;
   }
 }

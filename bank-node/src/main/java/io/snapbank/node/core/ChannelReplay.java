@@ -23,6 +23,7 @@ public final class ChannelReplay {
   private final int from;
   private final int to;
   private final Predicate<String> receiverOwns;
+  private final ChannelRule.Epochs at;
   private final Consumer<Accepted> sink;
   private final List<String> problems = new ArrayList<>();
   private long lastSeq;
@@ -30,11 +31,13 @@ public final class ChannelReplay {
   private long count;
   private long sum;
   private long set;
+  private long superseded;
 
   /**
    * @param lastSeqBefore the receiver's last accepted sequence number before the range, or a
    *     negative number when unknown
    * @param receiverOwns the receiver's accounts
+   * @param at the receiver's epoch and incarnation when it recorded the range
    * @param sink called with each accepted transfer, in order
    */
   public ChannelReplay(
@@ -42,10 +45,12 @@ public final class ChannelReplay {
       int to,
       long lastSeqBefore,
       Predicate<String> receiverOwns,
+      ChannelRule.Epochs at,
       Consumer<Accepted> sink) {
     this.from = from;
     this.to = to;
     this.receiverOwns = receiverOwns;
+    this.at = at;
     this.sink = sink;
     this.lastSeq = Math.max(0, lastSeqBefore);
     this.baselineKnown = lastSeqBefore >= 0;
@@ -53,11 +58,15 @@ public final class ChannelReplay {
 
   /** The next record of the range. */
   public Verdict offer(long offset, ChannelMessage m) {
-    if (!baselineKnown && m.sender() == from && m.receiver() == to) {
+    if (!baselineKnown
+        && m.sender() == from
+        && m.receiver() == to
+        && m.epoch() >= at.incarnation()
+        && m.epoch() <= at.epoch()) {
       lastSeq = m.seq() - 1;
       baselineKnown = true;
     }
-    Verdict v = ChannelRule.judge(from, to, offset, m, lastSeq, receiverOwns);
+    Verdict v = ChannelRule.judge(from, to, offset, m, lastSeq, receiverOwns, at);
     switch (v.kind()) {
       case ACCEPT -> {
         lastSeq = m.seq();
@@ -72,6 +81,8 @@ public final class ChannelReplay {
         set++;
         problems.add(v.detail());
       }
+      case SUPERSEDED -> superseded++;
+      case WAIT -> set++; // the receiver sets a record of an epoch the log lacks aside
       default -> throw new IllegalStateException("unexpected verdict " + v.kind());
     }
     return v;
@@ -95,6 +106,11 @@ public final class ChannelReplay {
   /** Records set aside (undecodable, quarantined, or past a gap). */
   public long setAside() {
     return set;
+  }
+
+  /** Records of an abandoned timeline (before the receiver's last restore), skipped. */
+  public long superseded() {
+    return superseded;
   }
 
   /** Sequence gaps met: a range the receiver really recorded never holds one. */

@@ -9,12 +9,15 @@ import java.util.function.Predicate;
  * Pure.
  *
  * <p>In order: the record must name the channel's own sender ({@link
- * QuarantineReason#WRONG_SENDER}) and receiver ({@link QuarantineReason#WRONG_RECEIVER}); a
- * transfer must move a positive amount ({@link QuarantineReason#NON_POSITIVE_AMOUNT}) into an
- * account the receiver owns ({@link QuarantineReason#UNKNOWN_ACCOUNT}); then its sequence number
- * must be the next one: a number already seen is a {@link QuarantineReason#DUPLICATE_SEQUENCE}, one
- * that skips ahead is a {@link QuarantineReason#SEQUENCE_GAP} and halts the receiver, since the
- * FIFO assumption the snapshot algorithm rests on no longer holds.
+ * QuarantineReason#WRONG_SENDER}) and receiver ({@link QuarantineReason#WRONG_RECEIVER}); a record
+ * written in an epoch before the receiver's incarnation (its last restore) belongs to an abandoned
+ * timeline and is {@link Verdict.Kind#SUPERSEDED}, one written in a later epoch than the receiver's
+ * must {@link Verdict.Kind#WAIT} until the receiver has caught up; a transfer must move a positive
+ * amount ({@link QuarantineReason#NON_POSITIVE_AMOUNT}) into an account the receiver owns ({@link
+ * QuarantineReason#UNKNOWN_ACCOUNT}); then its sequence number must be the next one: a number
+ * already seen is a {@link QuarantineReason#DUPLICATE_SEQUENCE}, one that skips ahead is a {@link
+ * QuarantineReason#SEQUENCE_GAP} and halts the receiver, since the FIFO assumption the snapshot
+ * algorithm rests on no longer holds.
  */
 public final class ChannelRule {
   private ChannelRule() {}
@@ -24,6 +27,11 @@ public final class ChannelRule {
     NEXT,
     DUPLICATE,
     GAP
+  }
+
+  /** Where the receiver stands in the bank's epoch log: its epoch, and that of its last restore. */
+  public record Epochs(long incarnation, long epoch) {
+    public static final Epochs GENESIS = new Epochs(0, 0);
   }
 
   /** {@code seq} against {@code lastAccepted}: the next one, already seen, or skipping ahead. */
@@ -36,8 +44,8 @@ public final class ChannelRule {
 
   /**
    * Judges {@code m}, read at {@code offset} of channel {@code from}→{@code to}, whose last
-   * accepted sequence number is {@code lastSeq}; {@code receiverOwns} tells the receiver's
-   * accounts.
+   * accepted sequence number is {@code lastSeq}; {@code receiverOwns} tells the receiver's accounts
+   * and {@code at} where it stands in the epoch log.
    */
   public static Verdict judge(
       int from,
@@ -45,12 +53,19 @@ public final class ChannelRule {
       long offset,
       ChannelMessage m,
       long lastSeq,
-      Predicate<String> receiverOwns) {
+      Predicate<String> receiverOwns,
+      Epochs at) {
     if (m.sender() != from) {
       return Verdict.quarantine(QuarantineReason.WRONG_SENDER, m.describe());
     }
     if (m.receiver() != to) {
       return Verdict.quarantine(QuarantineReason.WRONG_RECEIVER, m.describe());
+    }
+    if (m.epoch() < at.incarnation()) {
+      return Verdict.SUPERSEDED_RECORD;
+    }
+    if (m.epoch() > at.epoch()) {
+      return Verdict.WAIT_FOR_EPOCH;
     }
     if (m.body() instanceof ChannelMessage.Transfer t) {
       if (t.amount() <= 0) {

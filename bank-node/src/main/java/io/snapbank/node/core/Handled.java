@@ -18,11 +18,15 @@ public enum Handled {
   ABORT_IGNORED,
   /** The input was set aside ({@link NodeOutput#quarantine}). */
   QUARANTINED,
+  /** A record of an abandoned timeline (before the node's last restore): consumed, not applied. */
+  SUPERSEDED,
+  /** A record of an epoch the node has not reached yet: not consumed; offer it again later. */
+  WAITING,
   /** The node stopped on this input ({@link NodeOutput#halt}); it is not consumed. */
   HALTED;
 
   /** Whether the input's position may advance past it. */
   public boolean consumed() {
-    return this != HALTED;
+    return this != HALTED && this != WAITING;
   }
 }

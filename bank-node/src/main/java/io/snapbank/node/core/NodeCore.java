@@ -1,14 +1,17 @@
 package io.snapbank.node.core;
 
 import java.util.List;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
  * A bank node's whole protocol: what it does with every input, as one pure, deterministic state
  * machine. No Kafka, threads, clocks or randomness: inputs come in through one method each, time as
- * an argument, effects go out through the {@link NodeOutput} port, and {@link #state()} is the
- * value a checkpoint stores. A driver polls the world and feeds it; the simulator does the same
- * with a seeded network. Not thread-safe: drive it from one thread.
+ * an argument, effects go out through the {@link NodeOutput} port, recorded channel ranges are read
+ * through the {@link RangeSource} port, and {@link #state()} is the value a checkpoint stores. A
+ * driver polls the world and feeds it; the simulator does the same with a seeded network. Not
+ * thread-safe: drive it from one thread.
  *
  * <pre>
  * input                          effects                                   result
@@ -17,15 +20,20 @@ import java.util.TreeMap;
  * channel record, bad content    quarantine(reason)                        QUARANTINED
  *   or repeated sequence number
  * channel record, sequence gap   quarantine(SEQUENCE_GAP), halt            HALTED (not consumed)
+ * channel record, older epoch    -                                         SUPERSEDED
+ *   than the last restore
+ * channel record, later epoch    -                                         WAITING (not consumed)
+ * record of an unknown epoch     quarantine(UNKNOWN_EPOCH)                 QUARANTINED
  * unreadable record              quarantine(UNDECODABLE)                   QUARANTINED
  * snapshot request naming this   record state, send markers                REQUEST_APPLIED
  *   node (or all nodes)
  * other snapshot request         -                                         REQUEST_IGNORED
  * abort of a recording snapshot  drop it                                   ABORT_APPLIED
  * transfer order                 debit, send transfer (or local credit)    {@link TransferResult}
+ * restore to a verified cut      balances := cut + replayed in-flight      {@link RestoreResult}
  * </pre>
  *
- * After a halt the core takes no more input.
+ * Everything a node sends carries its epoch. After a halt the core takes no more input.
  */
 public final class NodeCore {
   /**
@@ -36,11 +44,12 @@ public final class NodeCore {
 
   private final NodeTopology topology;
   private final NodeOutput out;
-  private final Ledger ledger;
-  private final SnapshotEngine engine;
-  private final TreeMap<Integer, ChannelCounters> sent;
-  private final TreeMap<Integer, ChannelCounters> received;
+  private Ledger ledger;
+  private SnapshotEngine engine;
+  private TreeMap<Integer, ChannelCounters> sent;
+  private TreeMap<Integer, ChannelCounters> received;
   private long lastTransferId;
+  private ChannelRule.Epochs epochs;
   private boolean halted;
 
   /** A core that continues from {@code state}. */
@@ -51,6 +60,10 @@ public final class NodeCore {
     }
     this.topology = topology;
     this.out = out;
+    load(state);
+  }
+
+  private void load(NodeState state) {
     this.ledger = new Ledger(state.balances());
     this.engine =
         new SnapshotEngine(
@@ -65,6 +78,7 @@ public final class NodeCore {
     this.sent = new TreeMap<>(state.sent());
     this.received = new TreeMap<>(state.received());
     this.lastTransferId = state.lastTransferId();
+    this.epochs = state.epochs();
   }
 
   public int nodeId() {
@@ -78,7 +92,19 @@ public final class NodeCore {
   /** The current state, to checkpoint. */
   public NodeState state() {
     return new NodeState(
-        topology.nodeId(), ledger.capture(), engine.save(), sent, received, lastTransferId);
+        topology.nodeId(),
+        ledger.capture(),
+        engine.save(),
+        sent,
+        received,
+        lastTransferId,
+        epochs.epoch(),
+        epochs.incarnation());
+  }
+
+  /** Where the node stands in the bank's epoch log. */
+  public ChannelRule.Epochs epochs() {
+    return epochs;
   }
 
   /** Whether this node owns {@code account}. */
@@ -97,7 +123,7 @@ public final class NodeCore {
   }
 
   /** Ids of the snapshots this node is recording, ascending. */
-  public java.util.SortedSet<Long> openSnapshots() {
+  public SortedSet<Long> openSnapshots() {
     return engine.openSnapshots();
   }
 
@@ -117,7 +143,8 @@ public final class NodeCore {
   public Handled onChannelRecord(int from, long offset, ChannelMessage m, long nowMs) {
     requireRunning();
     Verdict v =
-        ChannelRule.judge(from, nodeId(), offset, m, engine.lastReceivedSeq(from), ledger::owns);
+        ChannelRule.judge(
+            from, nodeId(), offset, m, engine.lastReceivedSeq(from), ledger::owns, epochs);
     switch (v.kind()) {
       case QUARANTINE -> {
         engine.skip(from, offset);
@@ -130,11 +157,36 @@ public final class NodeCore {
         out.halt(v.detail());
         return Handled.HALTED;
       }
+      case SUPERSEDED -> {
+        engine.skip(from, offset);
+        return Handled.SUPERSEDED;
+      }
+      case WAIT -> {
+        return Handled.WAITING;
+      }
       case ACCEPT -> {
         return accept(from, offset, m, nowMs);
       }
       default -> throw new IllegalStateException("unexpected verdict " + v.kind());
     }
+  }
+
+  /**
+   * A record that {@link Handled#WAITING waited} for an epoch the bank's epoch log, read to its
+   * end, does not hold: it is set aside.
+   */
+  public Handled onRecordOfUnknownEpoch(int from, long offset, ChannelMessage m) {
+    requireRunning();
+    engine.skip(from, offset);
+    out.quarantine(
+        QuarantineReason.UNKNOWN_EPOCH,
+        "epoch "
+            + m.epoch()
+            + " is not in the epoch log (last "
+            + epochs.epoch()
+            + "): "
+            + m.describe());
+    return Handled.QUARANTINED;
   }
 
   /** A record at {@code offset} of channel {@code from}→self that is not a channel record. */
@@ -145,7 +197,7 @@ public final class NodeCore {
     return Handled.QUARANTINED;
   }
 
-  /** A snapshot request, or a snapshot abort, that cannot be read. */
+  /** A snapshot request, a snapshot abort or an epoch record that cannot be read. */
   public Handled onUnreadableControlRecord(String detail) {
     requireRunning();
     out.quarantine(QuarantineReason.UNDECODABLE, detail);
@@ -171,6 +223,102 @@ public final class NodeCore {
     return engine.onAbort(snapshotId) == Outcome.ABORTED
         ? Handled.ABORT_APPLIED
         : Handled.ABORT_IGNORED;
+  }
+
+  /**
+   * The bank rolls back to a verified cut: the node's balances become its recorded ones plus the
+   * transfers recorded in flight towards it, read from {@code ranges} and replayed through {@link
+   * ChannelRule}; their count and sum per channel must equal the recorded ones, else nothing
+   * changes. Applied, the node is in the plan's epoch with it as its incarnation: no snapshot open,
+   * sequence numbers and channel counters from zero, consumed positions and transfer ids kept, and
+   * records of earlier epochs superseded from then on.
+   */
+  public RestoreResult onRestore(RestorePlan plan, RangeSource ranges) {
+    requireRunning();
+    if (plan.epoch() <= epochs.epoch()) {
+      return new RestoreResult(RestoreResult.Outcome.ALREADY_APPLIED, "", 0, 0);
+    }
+    if (!plan.balances().keySet().equals(ledger.accounts())) {
+      return RestoreResult.refused(
+          "the cut records accounts "
+              + plan.balances().keySet()
+              + ", node "
+              + nodeId()
+              + " holds "
+              + ledger.accounts());
+    }
+    Ledger next = new Ledger(plan.balances());
+    long count = 0;
+    long sum = 0;
+    for (int from : topology.incoming()) {
+      ChannelRange range =
+          plan.incoming().stream()
+              .filter(r -> r.from() == from && r.to() == nodeId())
+              .findFirst()
+              .orElse(null);
+      if (range == null) {
+        return RestoreResult.refused("the cut has no state for channel " + from + "->" + nodeId());
+      }
+      ChannelReplay replay =
+          new ChannelReplay(
+              from,
+              nodeId(),
+              range.seqBefore(),
+              next::owns,
+              plan.cut(),
+              a -> next.credit(a.transfer().toAccount(), a.transfer().amount()));
+      String where = "channel " + from + "->" + nodeId() + ": ";
+      var unread =
+          ranges.read(
+              range,
+              new RangeSource.Sink() {
+                @Override
+                public void record(long offset, ChannelMessage message) {
+                  replay.offer(offset, message);
+                }
+
+                @Override
+                public void undecodable(long offset) {
+                  replay.undecodable();
+                }
+              });
+      if (unread.isPresent()) {
+        return RestoreResult.refused(where + unread.get());
+      }
+      if (replay.count() != range.count() || replay.sum() != range.sum()) {
+        return RestoreResult.refused(
+            where
+                + "replayed "
+                + replay.count()
+                + " transfers summing "
+                + replay.sum()
+                + ", the cut recorded "
+                + range.count()
+                + " summing "
+                + range.sum());
+      }
+      count += replay.count();
+      sum += replay.sum();
+    }
+    EngineState now = engine.save();
+    TreeMap<Integer, Long> zeroOut = new TreeMap<>();
+    TreeMap<Integer, Long> zeroIn = new TreeMap<>();
+    topology.outgoing().forEach(j -> zeroOut.put(j, 0L));
+    topology.incoming().forEach(i -> zeroIn.put(i, 0L));
+    EngineState fresh =
+        new EngineState(nodeId(), zeroOut, zeroIn, now.inNextOffset(), List.of(), now.finished());
+    load(
+        new NodeState(
+            nodeId(),
+            next.capture(),
+            fresh,
+            new TreeMap<>(),
+            new TreeMap<>(),
+            lastTransferId,
+            plan.epoch(),
+            plan.epoch()));
+    next.capture().forEach(out::balanceChanged);
+    return new RestoreResult(RestoreResult.Outcome.APPLIED, "", count, sum);
   }
 
   /** Makes the transfer {@code order} asks for, at {@code nowMs}. */
@@ -203,7 +351,8 @@ public final class NodeCore {
             order.toNode(),
             seq,
             new ChannelMessage.Transfer(
-                id, order.fromAccount(), order.toAccount(), order.amount(), nowMs)));
+                id, order.fromAccount(), order.toAccount(), order.amount(), nowMs),
+            epochs.epoch()));
     sent.merge(order.toNode(), ChannelCounters.ZERO.plus(order.amount()), NodeCore::add);
     return TransferResult.SENT;
   }
@@ -242,31 +391,34 @@ public final class NodeCore {
   /** What a recording captures: balances and the channel counters. */
   private final class RecordedState implements SnapshotEngine.StateSource {
     @Override
-    public java.util.SortedMap<String, Long> capture() {
+    public SortedMap<String, Long> capture() {
       return ledger.capture();
     }
 
     @Override
-    public java.util.SortedMap<Integer, ChannelCounters> sentCounters() {
+    public SortedMap<Integer, ChannelCounters> sentCounters() {
       return sent;
     }
 
     @Override
-    public java.util.SortedMap<Integer, ChannelCounters> receivedCounters() {
+    public SortedMap<Integer, ChannelCounters> receivedCounters() {
       return received;
     }
   }
 
-  /** The engine's effects, passed on through the node's port. */
+  /** The engine's effects, passed on through the node's port, stamped with the node's epoch. */
   private final class EngineEffects implements SnapshotEngine.Outbox {
     @Override
     public void sendMarker(int to, long seq, long snapshotId) {
-      out.send(to, new ChannelMessage(nodeId(), to, seq, new ChannelMessage.Marker(snapshotId)));
+      out.send(
+          to,
+          new ChannelMessage(
+              nodeId(), to, seq, new ChannelMessage.Marker(snapshotId), epochs.epoch()));
     }
 
     @Override
     public void completed(LocalSnapshot snapshot) {
-      out.snapshotCompleted(snapshot);
+      out.snapshotCompleted(snapshot.at(epochs));
     }
   }
 }

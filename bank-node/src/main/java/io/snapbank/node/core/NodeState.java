@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * @param sent per outgoing channel (by receiver), the transfers sent on it
  * @param received per incoming channel (by sender), the transfers accepted from it
  * @param lastTransferId the number in the id of the last transfer this node sent ({@code
- *     <node>-<number>})
+ *     <node>-<number>}); it only grows, across restores too
+ * @param epoch the last epoch of the bank's epoch log the node applied
+ * @param incarnation the epoch of the last restore it applied (0 for none)
  */
 public record NodeState(
     int nodeId,
@@ -22,7 +24,9 @@ public record NodeState(
     EngineState engine,
     SortedMap<Integer, ChannelCounters> sent,
     SortedMap<Integer, ChannelCounters> received,
-    long lastTransferId) {
+    long lastTransferId,
+    long epoch,
+    long incarnation) {
   public NodeState {
     if (engine.nodeId() != nodeId) {
       throw new IllegalArgumentException(
@@ -47,7 +51,13 @@ public record NodeState(
             new TreeMap<>(in),
             java.util.List.of(),
             java.util.List.of());
-    return new NodeState(topology.nodeId(), opening, engine, new TreeMap<>(), new TreeMap<>(), 0);
+    return new NodeState(
+        topology.nodeId(), opening, engine, new TreeMap<>(), new TreeMap<>(), 0, 0, 0);
+  }
+
+  /** Where the node stands in the epoch log. */
+  public ChannelRule.Epochs epochs() {
+    return new ChannelRule.Epochs(incarnation, epoch);
   }
 
   /** Sum of the balances. */

@@ -15,5 +15,9 @@ public enum QuarantineReason {
   /** A sequence number already seen on the channel. */
   DUPLICATE_SEQUENCE,
   /** A sequence number that skips ahead: the FIFO assumption is broken and the node stops. */
-  SEQUENCE_GAP
+  SEQUENCE_GAP,
+  /**
+   * A record claiming an epoch the bank's epoch log does not hold (after reading it to its end).
+   */
+  UNKNOWN_EPOCH
 }

@@ -161,7 +161,9 @@ final class Recording {
         balances,
         chans,
         sent,
-        received);
+        received,
+        0,
+        0);
   }
 
   /** Running state of one incoming channel. */

@@ -15,8 +15,18 @@ public record Verdict(Kind kind, QuarantineReason reason, String detail) {
     /** Set it aside with a reason; the channel goes on. */
     QUARANTINE,
     /** The channel is broken (records were lost or reordered): set it aside and stop. */
-    HALT
+    HALT,
+    /**
+     * Written in an abandoned timeline (an epoch before the receiver's last restore): consumed and
+     * never applied.
+     */
+    SUPERSEDED,
+    /** Written in an epoch the receiver has not reached yet: not consumed until it has. */
+    WAIT
   }
+
+  static final Verdict SUPERSEDED_RECORD = new Verdict(Kind.SUPERSEDED, null, "");
+  static final Verdict WAIT_FOR_EPOCH = new Verdict(Kind.WAIT, null, "");
 
   static final Verdict ACCEPTED = new Verdict(Kind.ACCEPT, null, "");
 

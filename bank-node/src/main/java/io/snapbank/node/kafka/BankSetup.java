@@ -57,7 +57,7 @@ public final class BankSetup {
         total = Math.addExact(total, opening);
       }
     }
-    return new BankGenesis(nodes, total, accounts, nowMs);
+    return new BankGenesis(nodes, total, accounts, nowMs, "");
   }
 
   public static String accountName(int node, int index) {
@@ -65,10 +65,16 @@ public final class BankSetup {
   }
 
   public static Admin admin(String bootstrap) {
+    return admin(bootstrap, Map.of());
+  }
+
+  /** An admin client with {@code overrides} (security settings, for one) applied. */
+  public static Admin admin(String bootstrap, Map<String, String> overrides) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.putAll(overrides);
     return Admin.create(p);
   }
 
@@ -78,30 +84,7 @@ public final class BankSetup {
    */
   public static InitResult init(String bootstrap, BankTopics topics, BankGenesis genesis)
       throws InterruptedException {
-    List<String> created = new ArrayList<>();
-    try (Admin admin = admin(bootstrap)) {
-      try {
-        admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        admin.close(Duration.ZERO); // do not wait for calls that cannot complete
-        throw new IllegalStateException(
-            "cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
-      }
-      for (NewTopic t : topicsOf(topics, genesis.getNodes())) {
-        try {
-          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-          created.add(t.name());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
-          }
-        } catch (TimeoutException e) {
-          throw new IllegalStateException(
-              "timed out creating topic " + t.name() + " at " + bootstrap, e);
-        }
-      }
-    }
+    List<String> created = createTopics(bootstrap, Map.of(), topics, genesis.getNodes());
     Optional<BankGenesis> existing = readGenesis(bootstrap, topics, Duration.ofSeconds(30));
     if (existing.isPresent()) {
       if (existing.get().getNodes() != genesis.getNodes()) {
@@ -130,6 +113,40 @@ public final class BankSetup {
     return new InitResult(genesis, true, created);
   }
 
+  /**
+   * Creates the topics of a bank of {@code nodes} nodes that do not exist yet; returns the names of
+   * those it created. Fails with one clear line when Kafka cannot be reached.
+   */
+  public static List<String> createTopics(
+      String bootstrap, Map<String, String> overrides, BankTopics topics, int nodes)
+      throws InterruptedException {
+    List<String> created = new ArrayList<>();
+    try (Admin admin = admin(bootstrap, overrides)) {
+      try {
+        admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        admin.close(Duration.ZERO); // do not wait for calls that cannot complete
+        throw new IllegalStateException(
+            "cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
+      }
+      for (NewTopic t : topicsOf(topics, nodes)) {
+        try {
+          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+          created.add(t.name());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
+          }
+        } catch (TimeoutException e) {
+          throw new IllegalStateException(
+              "timed out creating topic " + t.name() + " at " + bootstrap, e);
+        }
+      }
+    }
+    return created;
+  }
+
   /** The topics of a bank of {@code nodes} nodes. */
   public static List<NewTopic> topicsOf(BankTopics topics, int nodes) {
     Map<String, String> compact =
@@ -146,6 +163,7 @@ public final class BankSetup {
     out.add(topic(topics.balances().name(), 1, compact));
     out.add(topic(topics.nodeState().name(), nodes, compact));
     out.add(topic(topics.genesis().name(), 1, compact));
+    out.add(topic(topics.epochs().name(), 1, compact));
     out.add(topic(topics.quarantine().name(), 1, keep));
     return out;
   }

@@ -1,7 +1,10 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.codec.ChannelCodec;
+import io.snapbank.node.core.ChannelRange;
 import io.snapbank.node.core.ChannelReplay;
+import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.RangeSource;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.serde.RecordDecodingException;
@@ -11,21 +14,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Lists the transfers of a recorded channel state by re-reading its offset range from the log
- * (read_committed) and replaying it through the receiver's own acceptance rule ({@link
- * ChannelReplay}): the channel state is kept as a range, and the log keeps the messages. Records
- * the receiver set aside (undecodable, wrong sender or receiver, non-positive amount, an account it
- * does not own, a repeated sequence number) are skipped, as are markers. Not thread-safe; close it
- * after use.
+ * Reads recorded channel ranges back from the log (read_committed): the channel state is kept as a
+ * range, and the log keeps the messages. As a {@link RangeSource} it hands a node's core the raw
+ * records of a range (a restore replays them); {@link #read(int, int, long, long, long, Predicate,
+ * ChannelRule.Epochs, Duration)} lists the transfers the receiver accepted, replaying the range
+ * through the receiver's own rule ({@link ChannelReplay}), for the deep audit. Not thread-safe;
+ * close it after use.
  */
-public final class ChannelRangeReader implements AutoCloseable {
+public final class ChannelRangeReader implements RangeSource, AutoCloseable {
   /** One transfer found in a range. */
-  public record InFlight(int from, int to, long offset, long seq, String transferId, long amount) {}
+  public record InFlight(
+      int from,
+      int to,
+      long offset,
+      long seq,
+      String transferId,
+      String fromAccount,
+      String toAccount,
+      long amount,
+      long sentAtMs) {}
 
   /** What a range holds: its accepted transfers and what the replay found wrong. */
   public record Range(List<InFlight> transfers, long count, long sum, List<String> problems) {
@@ -44,24 +57,45 @@ public final class ChannelRangeReader implements AutoCloseable {
     }
   }
 
+  /** Default time allowed to read one range. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
   private final BankTopics topics;
   private final PartitionScanner scanner;
+  private final Duration timeout;
 
   public ChannelRangeReader(String bootstrap, BankTopics topics) {
     this(bootstrap, topics, Map.of());
   }
 
   public ChannelRangeReader(String bootstrap, BankTopics topics, Map<String, String> overrides) {
+    this(bootstrap, topics, overrides, DEFAULT_TIMEOUT);
+  }
+
+  public ChannelRangeReader(
+      String bootstrap, BankTopics topics, Map<String, String> overrides, Duration timeout) {
     this.topics = topics;
     this.scanner = new PartitionScanner(bootstrap, overrides);
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Optional<String> read(ChannelRange range, Sink sink) {
+    try {
+      scan(range.from(), range.to(), range.firstOffset(), range.markerOffset(), timeout, sink);
+      return Optional.empty();
+    } catch (RangeUnreadableException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /**
    * The accepted transfers of channel {@code from}→{@code to} at offsets [{@code first}, {@code
    * end}), in order, judged as the receiver judged them: {@code seqBefore} is the receiver's last
-   * accepted sequence number before {@code first} (negative when unknown) and {@code receiverOwns}
-   * tells its accounts. Throws {@link RangeUnreadableException} when the range is no longer in the
-   * log or cannot be read within {@code timeout}.
+   * accepted sequence number before {@code first} (negative when unknown), {@code receiverOwns}
+   * tells its accounts and {@code at} where it stood in the epoch log. Throws {@link
+   * RangeUnreadableException} when the range is no longer in the log or cannot be read within
+   * {@code timeout}.
    */
   public Range read(
       int from,
@@ -70,6 +104,7 @@ public final class ChannelRangeReader implements AutoCloseable {
       long end,
       long seqBefore,
       Predicate<String> receiverOwns,
+      ChannelRule.Epochs at,
       Duration timeout) {
     List<InFlight> out = new ArrayList<>();
     ChannelReplay replay =
@@ -78,6 +113,7 @@ public final class ChannelRangeReader implements AutoCloseable {
             to,
             seqBefore,
             receiverOwns,
+            at,
             a ->
                 out.add(
                     new InFlight(
@@ -86,18 +122,42 @@ public final class ChannelRangeReader implements AutoCloseable {
                         a.offset(),
                         a.seq(),
                         a.transfer().transferId(),
-                        a.transfer().amount())));
+                        a.transfer().fromAccount(),
+                        a.transfer().toAccount(),
+                        a.transfer().amount(),
+                        a.transfer().sentAtMs())));
+    scan(
+        from,
+        to,
+        first,
+        end,
+        timeout,
+        new Sink() {
+          @Override
+          public void record(long offset, io.snapbank.node.core.ChannelMessage message) {
+            replay.offer(offset, message);
+          }
+
+          @Override
+          public void undecodable(long offset) {
+            replay.undecodable();
+          }
+        });
+    return new Range(out, replay.count(), replay.sum(), replay.problems());
+  }
+
+  private void scan(int from, int to, long first, long end, Duration timeout, Sink sink) {
     if (first < 0 || first >= end) {
-      return new Range(out, 0, 0, List.of());
+      return;
     }
-    String range = "[" + first + ", " + end + ")";
+    String range = "range [" + first + ", " + end + ") of channel " + from + "->" + to;
     TopicPartition tp = new TopicPartition(topics.transfers(from).name(), to);
     Topic<String, ChannelRecord> topic = topics.transfers(from);
     try {
       long logStart = scanner.start(tp, timeout);
       if (logStart > first) {
         throw new RangeUnreadableException(
-            "range " + range + " is gone: the log now starts at offset " + logStart);
+            range + " is gone: the log now starts at offset " + logStart);
       }
       scanner.scan(
           tp,
@@ -112,17 +172,16 @@ public final class ChannelRangeReader implements AutoCloseable {
               rec = null;
             }
             if (rec == null) {
-              replay.undecodable();
+              sink.undecodable(r.offset());
             } else {
-              replay.offer(r.offset(), ChannelCodec.toMessage(rec));
+              sink.record(r.offset(), ChannelCodec.toMessage(rec));
             }
           });
     } catch (PartitionScanner.ScanIncompleteException e) {
-      throw new RangeUnreadableException("range " + range + " not readable: " + e.getMessage());
+      throw new RangeUnreadableException(range + " not readable: " + e.getMessage());
     } catch (KafkaException e) {
-      throw new RangeUnreadableException("range " + range + " cannot be read: " + e.getMessage());
+      throw new RangeUnreadableException(range + " cannot be read: " + e.getMessage());
     }
-    return new Range(out, replay.count(), replay.sum(), replay.problems());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.codec.CheckpointCodec;
+import io.snapbank.node.codec.EpochCodec;
 import io.snapbank.node.codec.RecordFeeder;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.NodeConfig;
@@ -10,9 +11,13 @@ import io.snapbank.node.core.Handled;
 import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.core.NodeTopology;
+import io.snapbank.node.core.RestoreResult;
 import io.snapbank.node.workload.Workload;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,10 +33,8 @@ import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -41,14 +44,25 @@ import org.apache.kafka.common.errors.WakeupException;
  * and the consumed offsets. It decides nothing about the bank: every rule is in the core.
  *
  * <p>Inputs: partition {@code self} of every other node's transfers topic (the incoming channels),
- * the snapshot requests and the snapshot aborts, all read_committed with {@code assign()}. Errors
- * are classified once ({@link KafkaErrors}): fatal ones stop the node; any other aborts the
- * transaction and rewinds the core and the positions to the last commit. A commit whose outcome is
- * unknown (timeout) is retried, never guessed.
+ * the snapshot requests, the snapshot aborts and the bank's epoch log, all read_committed with
+ * {@code assign()}. A restore in the epoch log is applied at once, in a transaction of its own:
+ * uncommitted work is abandoned, the producer is renewed (fencing every earlier instance), the core
+ * replays the cut's in-flight ranges, and the switch commits. Errors are classified once ({@link
+ * KafkaErrors}): fatal ones stop the node; any other aborts the transaction and rewinds the core
+ * and the positions to the last commit.
  */
 final class NodeLoop implements AutoCloseable {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
-  private static final int COMMIT_RETRIES_WHEN_STOPPING = 3;
+
+  /** What became of one polled record. */
+  private enum Fed {
+    /** Go on with the batch. */
+    NEXT,
+    /** Positions were rewound: drop the rest of the batch, it is polled again. */
+    REPOLL,
+    /** The core halted on it. */
+    HALT
+  }
 
   private final NodeConfig config;
   private final BankTopics topics;
@@ -60,16 +74,17 @@ final class NodeLoop implements AutoCloseable {
   private final RecordFeeder feeder;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
-  private KafkaProducer<byte[], byte[]> producer;
+  private TopicPartition epochInput;
+  private ProducerSession session;
   private KafkaConsumer<byte[], byte[]> consumer;
-  private CheckpointStore checkpoints;
-  private TransactionOutput output;
+  private EpochGate gate;
   private NodeTopology topology;
   private Workload workload;
   private NodeCore core;
   private NodeState committedState;
   private long transaction;
   private boolean dirty;
+  private String halt;
 
   NodeLoop(
       NodeConfig config,
@@ -107,18 +122,10 @@ final class NodeLoop implements AutoCloseable {
     BankAccounts accounts = ReportCodec.accounts(genesis);
     topology = NodeTopology.complete(self, n);
     workload = new Workload(config.workload(), self, accounts);
-
-    producer =
-        KafkaClients.transactionalProducer(
-            config.bootstrapServers(), config.transactionalId(), config.clientOverrides());
-    producer.initTransactions(); // fences an older instance and aborts its open transaction
+    session = new ProducerSession(config, topics, clock, metrics);
     consumer =
         KafkaClients.committedReader(
             config.bootstrapServers(), config.groupId(), config.clientOverrides());
-    checkpoints =
-        new KafkaCheckpointStore(
-            config.bootstrapServers(), config.clientOverrides(), topics, self, producer);
-    output = new TransactionOutput(producer, topics, self, clock, metrics);
 
     List<TopicPartition> inputs = new ArrayList<>();
     for (int j : topology.incoming()) {
@@ -128,14 +135,26 @@ final class NodeLoop implements AutoCloseable {
     }
     inputs.add(new TopicPartition(topics.snapshotRequests().name(), 0));
     inputs.add(new TopicPartition(topics.snapshotAborts().name(), 0));
+    epochInput = new TopicPartition(topics.epochs().name(), 0);
+    inputs.add(epochInput);
+    if (consumer.partitionsFor(epochInput.topic(), SETUP_TIMEOUT).isEmpty()) {
+      throw new FatalNodeError(
+          "bank '"
+              + topics.prefix()
+              + "' has no epoch log ("
+              + epochInput.topic()
+              + "); run 'snapbank init' to create the topics this release needs");
+    }
     consumer.assign(inputs);
+    gate = new EpochGate(consumer, epochInput);
     Map<TopicPartition, OffsetAndMetadata> offsets =
         consumer.committed(new HashSet<>(inputs), SETUP_TIMEOUT);
     for (TopicPartition tp : inputs) {
       OffsetAndMetadata o = offsets.get(tp);
       committedPositions.put(tp, o == null ? 0L : o.offset());
     }
-    Optional<NodeState> saved = checkpoints.latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
+    Optional<NodeState> saved =
+        session.checkpoints().latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
     committedState = saved.orElseGet(() -> NodeState.initial(topology, accounts.openingOf(self)));
     transaction = 0;
     rewind();
@@ -149,10 +168,14 @@ final class NodeLoop implements AutoCloseable {
         long now = clock.millis();
         long wait = Math.max(1, Math.min(20, config.commitIntervalMs() - (now - txStart)));
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
-          if (!feed(r)) {
-            String why = output.halted();
+          Fed fed = feed(r);
+          if (fed == Fed.HALT) {
             commit(false);
-            throw new FatalNodeError(why);
+            throw new FatalNodeError(halt);
+          }
+          if (fed == Fed.REPOLL) {
+            txStart = clock.millis();
+            break;
           }
         }
         generate(clock.millis());
@@ -186,9 +209,15 @@ final class NodeLoop implements AutoCloseable {
     }
   }
 
-  /** Feeds one record to the core; false when the core halted on it (it is not consumed). */
-  private boolean feed(ConsumerRecord<byte[], byte[]> r) {
-    output.handling(r);
+  private Fed feed(ConsumerRecord<byte[], byte[]> r) {
+    if (r.topic().equals(epochInput.topic())) {
+      return epoch(r);
+    }
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    if (gate.holds(tp)) {
+      return Fed.NEXT; // held back at an earlier record of its channel: it comes again
+    }
+    session.output().handling(r);
     Handled h;
     Integer sender = senders.get(r.topic());
     long now = clock.millis();
@@ -200,21 +229,89 @@ final class NodeLoop implements AutoCloseable {
       h = feeder.abort(core, r.value());
     }
     metrics.handled(h);
-    dirty = true;
-    if (!h.consumed()) {
-      return false;
+    if (h == Handled.HALTED) {
+      halt = session.output().halted();
+      dirty = true;
+      return Fed.HALT;
     }
-    positions.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-    return true;
+    if (h == Handled.WAITING) {
+      gate.hold(tp, r.offset());
+      return Fed.NEXT;
+    }
+    consumed(r);
+    return Fed.NEXT;
   }
 
   private Handled channelRecord(int sender, ConsumerRecord<byte[], byte[]> r, long now) {
     RecordFeeder.Fed fed = feeder.channel(core, sender, r.offset(), r.value(), now);
+    if (fed.handled() == Handled.WAITING && gate.epochLogCaughtUp(now)) {
+      return core.onRecordOfUnknownEpoch(sender, r.offset(), fed.message());
+    }
     if (fed.handled() == Handled.CREDITED) {
       long sentAt = ((ChannelMessage.Transfer) fed.message().body()).sentAtMs();
       creditLatency.accept(Math.max(0, now - sentAt));
     }
     return fed.handled();
+  }
+
+  /** An entry of the epoch log: a restore switches the node at once, in its own transaction. */
+  private Fed epoch(ConsumerRecord<byte[], byte[]> r) {
+    BankEpoch e;
+    try {
+      e = r.value() == null ? null : topics.epochs().decode(r.value());
+    } catch (RecordDecodingException ex) {
+      e = null;
+    }
+    if (e == null || e.getEpoch() <= core.epochs().epoch()) {
+      if (e == null) {
+        session.output().handling(r);
+        core.onUnreadableControlRecord("not an epoch record");
+      }
+      consumed(r);
+      return Fed.NEXT;
+    }
+    if (e.getKind() != EpochKind.RESTORE || e.getRestore() == null) {
+      throw new FatalNodeError(
+          "node "
+              + config.nodeId()
+              + " cannot apply epoch "
+              + e.getEpoch()
+              + " ("
+              + e.getKind()
+              + "): this release applies restores only");
+    }
+    // the work since the last commit belongs to the abandoned timeline
+    session.abort();
+    session.renew();
+    rewind();
+    session.output().handling(r);
+    RestoreResult result;
+    try (ChannelRangeReader ranges =
+        new ChannelRangeReader(config.bootstrapServers(), topics, config.clientOverrides())) {
+      result = core.onRestore(EpochCodec.restorePlan(e, config.nodeId()), ranges);
+    }
+    if (result.outcome() == RestoreResult.Outcome.REFUSED) {
+      throw new FatalNodeError(
+          "node "
+              + config.nodeId()
+              + " cannot restore snapshot "
+              + e.getRestore().getSnapshotId()
+              + " (epoch "
+              + e.getEpoch()
+              + "): "
+              + result.detail());
+    }
+    positions.put(epochInput, r.offset() + 1);
+    dirty = true;
+    commit(true);
+    consumer.seek(epochInput, r.offset() + 1);
+    gate.releaseAll();
+    return Fed.REPOLL;
+  }
+
+  private void consumed(ConsumerRecord<byte[], byte[]> r) {
+    positions.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+    dirty = true;
   }
 
   private void generate(long now) {
@@ -233,25 +330,14 @@ final class NodeLoop implements AutoCloseable {
 
   /** Commits the open work: balance changes, checkpoint and offsets, in one transaction. */
   private void commit(boolean running) {
+    TransactionOutput output = session.output();
     output.begin();
     output.flushBalances();
     NodeState state = core.state();
-    checkpoints.append(CheckpointCodec.encode(state, transaction + 1, clock.millis()));
+    session.checkpoints().append(CheckpointCodec.encode(state, transaction + 1, clock.millis()));
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
-    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.commitTransaction();
-        break;
-      } catch (TimeoutException e) {
-        // the outcome is unknown: retry the same commit, never guess
-        if (!running && attempt >= COMMIT_RETRIES_WHEN_STOPPING) {
-          throw e;
-        }
-      }
-    }
-    output.closed();
+    session.commit(offsets, consumer.groupMetadata(), running);
     transaction++;
     metrics.committed();
     committedState = state;
@@ -267,25 +353,24 @@ final class NodeLoop implements AutoCloseable {
       throw new FatalNodeError("node " + config.nodeId() + " stopped: " + fatal.get());
     }
     metrics.aborted();
-    if (output.isOpen()) {
-      try {
-        producer.abortTransaction();
-      } catch (KafkaException abortFailed) {
-        KafkaErrors.fatal(abortFailed)
-            .ifPresent(
-                why -> {
-                  throw new FatalNodeError("node " + config.nodeId() + " stopped: " + why);
-                });
-        return; // still open: the next round fails again and retries the abort
-      }
+    try {
+      session.abort();
+    } catch (KafkaException abortFailed) {
+      KafkaErrors.fatal(abortFailed)
+          .ifPresent(
+              why -> {
+                throw new FatalNodeError("node " + config.nodeId() + " stopped: " + why);
+              });
+      return; // still open: the next round fails again and retries the abort
     }
     rewind();
   }
 
   /** Replaces the core with the last committed state and seeks back to the committed positions. */
   private void rewind() {
-    output.closed();
-    core = new NodeCore(topology, committedState, output);
+    session.output().closed();
+    core = new NodeCore(topology, committedState, session.output());
+    gate.reset();
     positions.clear();
     positions.putAll(committedPositions);
     committedPositions.forEach(consumer::seek);
@@ -295,12 +380,8 @@ final class NodeLoop implements AutoCloseable {
 
   @Override
   public void close() {
-    if (producer != null) {
-      try {
-        producer.close(Duration.ofSeconds(5));
-      } catch (RuntimeException ignored) {
-        // closing after a fatal error
-      }
+    if (session != null) {
+      session.close();
     }
     if (consumer != null) {
       try {

@@ -15,7 +15,8 @@ class ChannelReplayTest {
   }
 
   private static ChannelReplay replay(long seqBefore, List<ChannelReplay.Accepted> into) {
-    return new ChannelReplay(0, 1, seqBefore, a -> a.startsWith("n1-"), into::add);
+    return new ChannelReplay(
+        0, 1, seqBefore, a -> a.startsWith("n1-"), ChannelRule.Epochs.GENESIS, into::add);
   }
 
   @Test

@@ -190,7 +190,9 @@ class SnapshotEngineTest {
                               List.of()))
                   .toList(),
               new TreeMap<>(),
-              new TreeMap<>()));
+              new TreeMap<>(),
+              0,
+              0));
     }
     assertEquals(results.get(0), results.get(1));
     assertEquals(2, results.get(0).channels().get(0).count());

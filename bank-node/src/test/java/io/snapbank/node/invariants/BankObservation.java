@@ -43,6 +43,11 @@ public record BankObservation(
     return out;
   }
 
+  /** Whether every node applied the same epochs (no switch is half done). */
+  public boolean settled() {
+    return nodes.values().stream().map(NodeState::epochs).distinct().count() <= 1;
+  }
+
   /** The log of a channel (empty when nothing was written on it). */
   public List<LogEntry> log(Channel c) {
     return logs.getOrDefault(c, List.of());

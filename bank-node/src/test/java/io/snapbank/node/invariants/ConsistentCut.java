@@ -2,6 +2,7 @@ package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.ChannelRule;
 import io.snapbank.node.core.ChannelSnapshot;
 import io.snapbank.node.core.LocalSnapshot;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ public final class ConsistentCut implements Invariant {
       SortedMap<Integer, LocalSnapshot> parts = e.getValue();
       if (!parts.keySet().equals(o.nodes().keySet())) {
         continue; // not complete: nothing to check yet
+      }
+      if (parts.values().stream().map(LocalSnapshot::epochs).distinct().count() > 1) {
+        continue; // recorded across a restore: superseded, never a global snapshot
       }
       check(o, e.getKey(), parts, channels, out);
     }
@@ -112,7 +116,7 @@ public final class ConsistentCut implements Invariant {
                   + got);
         }
         if (withLogs) {
-          checkRange(o, id, ch, c, out);
+          checkRange(o, id, ch, c, part.epochs(), out);
         }
       }
     }
@@ -128,12 +132,18 @@ public final class ConsistentCut implements Invariant {
   }
 
   private static void checkRange(
-      BankObservation o, long id, Channel ch, ChannelSnapshot c, List<String> out) {
+      BankObservation o,
+      long id,
+      Channel ch,
+      ChannelSnapshot c,
+      ChannelRule.Epochs epochs,
+      List<String> out) {
     String s = "snapshot " + id + " channel " + ch + ": ";
     LogEntry marker = null;
     for (LogEntry e : o.log(ch)) {
       if (e.message() != null
           && e.message().sender() == ch.from()
+          && e.message().epoch() == epochs.epoch()
           && e.message().body() instanceof ChannelMessage.Marker m
           && m.snapshotId() == id) {
         marker = e;
@@ -149,7 +159,7 @@ public final class ConsistentCut implements Invariant {
               + (marker == null ? "no offset" : marker.offset()));
       return;
     }
-    LogReplay r = LogReplay.of(o, ch, c.firstOffset(), c.markerOffset(), c.seqBefore());
+    LogReplay r = LogReplay.of(o, ch, c.firstOffset(), c.markerOffset(), c.seqBefore(), epochs);
     if (r.count() != c.count() || r.sum() != c.sum()) {
       out.add(
           s

@@ -1,6 +1,7 @@
 package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.ChannelReplay;
+import io.snapbank.node.core.ChannelRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,15 +11,19 @@ final class LogReplay {
   final ChannelReplay replay;
   long lastSeq;
 
-  private LogReplay(BankObservation o, Channel c, long seqBefore) {
+  private LogReplay(BankObservation o, Channel c, long seqBefore, ChannelRule.Epochs at) {
     this.replay =
         new ChannelReplay(
-            c.from(), c.to(), seqBefore, a -> o.accounts().owns(c.to(), a), accepted::add);
+            c.from(), c.to(), seqBefore, a -> o.accounts().owns(c.to(), a), at, accepted::add);
   }
 
-  /** The records of {@code c} at offsets [{@code from}, {@code to}), after {@code seqBefore}. */
-  static LogReplay of(BankObservation o, Channel c, long from, long to, long seqBefore) {
-    LogReplay r = new LogReplay(o, c, seqBefore);
+  /**
+   * The records of {@code c} at offsets [{@code from}, {@code to}), after {@code seqBefore}, as a
+   * receiver at {@code at} judges them.
+   */
+  static LogReplay of(
+      BankObservation o, Channel c, long from, long to, long seqBefore, ChannelRule.Epochs at) {
+    LogReplay r = new LogReplay(o, c, seqBefore, at);
     r.lastSeq = seqBefore;
     for (LogEntry e : o.log(c)) {
       if (e.offset() < from || e.offset() >= to) {
@@ -33,9 +38,9 @@ final class LogReplay {
     return r;
   }
 
-  /** The whole log. */
+  /** The whole log, as the receiver judges it now. */
   static LogReplay all(BankObservation o, Channel c) {
-    return of(o, c, 0, Long.MAX_VALUE, 0);
+    return of(o, c, 0, Long.MAX_VALUE, 0, o.nodes().get(c.to()).epochs());
   }
 
   long count() {

@@ -20,7 +20,11 @@ class BadInputTest {
   private static ChannelRecord transfer(
       int sender, int receiver, long seq, String to, long amount) {
     return new ChannelRecord(
-        sender, receiver, seq, new Transfer("t-" + seq + "-" + amount, "n0-a000", to, amount, 0L));
+        sender,
+        receiver,
+        seq,
+        new Transfer("t-" + seq + "-" + amount, "n0-a000", to, amount, 0L),
+        0L);
   }
 
   @Test

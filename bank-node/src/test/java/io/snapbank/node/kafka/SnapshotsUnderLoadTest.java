@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.ChannelRule;
 import io.snapbank.node.invariants.BankObservation;
 import io.snapbank.node.invariants.Invariants;
 import io.snapbank.schemas.AccountBalance;
@@ -86,6 +87,7 @@ class SnapshotsUnderLoadTest {
                           c.getMarkerOffset(),
                           c.getSeqBefore(),
                           a -> accounts.owns(receiver, a),
+                          new ChannelRule.Epochs(r.getIncarnation(), r.getEpoch()),
                           Duration.ofSeconds(30))
                       .transfers();
               assertEquals(

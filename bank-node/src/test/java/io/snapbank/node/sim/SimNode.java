@@ -2,11 +2,13 @@ package io.snapbank.node.sim;
 
 import io.snapbank.node.codec.ChannelCodec;
 import io.snapbank.node.codec.CheckpointCodec;
+import io.snapbank.node.codec.EpochCodec;
 import io.snapbank.node.codec.RecordFeeder;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.ChannelRange;
 import io.snapbank.node.core.EngineState;
 import io.snapbank.node.core.Handled;
 import io.snapbank.node.core.LocalSnapshot;
@@ -15,14 +17,18 @@ import io.snapbank.node.core.NodeOutput;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.core.NodeTopology;
 import io.snapbank.node.core.QuarantineReason;
+import io.snapbank.node.core.RangeSource;
+import io.snapbank.node.core.RestoreResult;
 import io.snapbank.node.invariants.BankObservation;
 import io.snapbank.node.workload.Workload;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.serde.SnapbankSerdes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,6 +45,7 @@ final class SimNode {
   record Input(int sender) {
     static final Input REQUESTS = new Input(-1);
     static final Input ABORTS = new Input(-2);
+    static final Input EPOCHS = new Input(-3);
 
     boolean isChannel() {
       return sender >= 0;
@@ -62,6 +69,7 @@ final class SimNode {
   private byte[] checkpoint;
   private NodeState committedState;
   private TreeSet<Long> known = new TreeSet<>();
+  private final java.util.Set<Input> waiting = new java.util.HashSet<>();
   private String halted;
   private long transaction;
 
@@ -83,6 +91,7 @@ final class SimNode {
     }
     positions.put(Input.REQUESTS, 0L);
     positions.put(Input.ABORTS, 0L);
+    positions.put(Input.EPOCHS, 0L);
     committedPositions.putAll(positions);
     committedState = NodeState.initial(topology, accounts.openingOf(id));
     checkpoint = serdes.nodeCheckpoint().encode(CheckpointCodec.encode(committedState, 0, 0));
@@ -114,7 +123,7 @@ final class SimNode {
     List<Input> out = new ArrayList<>();
     positions.forEach(
         (in, pos) -> {
-          if (logs.get(in).at(pos) != null) {
+          if (!waiting.contains(in) && logs.get(in).at(pos) != null) {
             out.add(in);
           }
         });
@@ -130,9 +139,25 @@ final class SimNode {
     return n;
   }
 
-  /** Consumes the next record of {@code in}; false when the node halted on it. */
-  boolean consume(Input in, SimLog log, long nowMs) {
+  /** What consuming one record did. */
+  enum Consumed {
+    /** Consumed (or held back until the node reaches the record's epoch). */
+    DONE,
+    /** A restore was applied: the caller commits it at once. */
+    RESTORED,
+    /** The node halted on it. */
+    HALTED
+  }
+
+  /**
+   * Consumes the next record of {@code in}; channel ranges a restore replays are read from {@code
+   * channels}.
+   */
+  Consumed consume(Input in, SimLog log, Map<Input, SimLog> channels, long nowMs) {
     SimLog.Entry e = log.at(positions.get(in));
+    if (in == Input.EPOCHS) {
+      return epoch(e, channels);
+    }
     Handled h;
     if (in == Input.REQUESTS) {
       h = feeder.request(core, e.value(), nowMs);
@@ -156,13 +181,81 @@ final class SimNode {
     if (h == Handled.QUARANTINED) {
       pending.quarantined.add(new Quarantined(in, e.offset(), pending.lastReason));
     }
+    if (h == Handled.WAITING) {
+      waiting.add(in);
+      return Consumed.DONE;
+    }
     if (!h.consumed()) {
       halted = pending.halt;
-      return false;
+      return Consumed.HALTED;
     }
     positions.put(in, e.offset() + 1);
     noteRecordings();
+    return Consumed.DONE;
+  }
+
+  /**
+   * The epoch log has been read to its end and inputs still wait for a later epoch: their records
+   * claim an epoch that does not exist, and are set aside. True when there were such inputs.
+   */
+  boolean rejectWaiting(Map<Input, SimLog> logs, long epochLogEnd) {
+    if (waiting.isEmpty() || positions.get(Input.EPOCHS) < epochLogEnd) {
+      return false;
+    }
+    for (Input in : List.copyOf(waiting)) {
+      SimLog.Entry e = logs.get(in).at(positions.get(in));
+      Handled h =
+          core.onRecordOfUnknownEpoch(in.sender(), e.offset(), (ChannelMessage) e.decoded());
+      pending.quarantined.add(new Quarantined(in, e.offset(), pending.lastReason));
+      positions.put(in, e.offset() + 1);
+      if (h != Handled.QUARANTINED) {
+        throw new IllegalStateException("a record of an unknown epoch was " + h);
+      }
+    }
+    waiting.clear();
     return true;
+  }
+
+  /**
+   * An epoch record: a restore abandons what is pending and applies the cut, as the driver does.
+   */
+  private Consumed epoch(SimLog.Entry e, Map<Input, SimLog> channels) {
+    BankEpoch epoch = serdes.bankEpoch().decode(e.value());
+    if (epoch.getEpoch() <= core.epochs().epoch()) {
+      positions.put(Input.EPOCHS, e.offset() + 1);
+      return Consumed.DONE;
+    }
+    crash(); // the driver aborts its open transaction and rewinds
+    RestoreResult r =
+        core.onRestore(EpochCodec.restorePlan(epoch, id), new LogRanges(channels, serdes));
+    if (r.outcome() != RestoreResult.Outcome.APPLIED) {
+      halted = "restore refused: " + r.detail();
+      return Consumed.HALTED;
+    }
+    positions.put(Input.EPOCHS, e.offset() + 1);
+    pending.balancesChanged = true;
+    waiting.clear();
+    known = knownIn(core.state()); // open recordings were dropped: they may start again
+    return Consumed.RESTORED;
+  }
+
+  /** Channel ranges read from the simulated logs. */
+  private record LogRanges(Map<Input, SimLog> channels, SnapbankSerdes serdes)
+      implements RangeSource {
+    @Override
+    public Optional<String> read(ChannelRange range, Sink sink) {
+      SimLog log = channels.get(new Input(range.from()));
+      for (SimLog.Entry e : log.entries()) {
+        if (e.offset() >= range.firstOffset() && e.offset() < range.markerOffset()) {
+          if (e.decoded() instanceof ChannelMessage m) {
+            sink.record(e.offset(), m);
+          } else {
+            sink.undecodable(e.offset());
+          }
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** The workload's orders due at {@code nowMs}. */
@@ -214,6 +307,7 @@ final class SimNode {
     positions.clear();
     positions.putAll(committedPositions);
     known = knownIn(state);
+    waiting.clear();
   }
 
   /** Whether the node has work that a commit would make visible. */

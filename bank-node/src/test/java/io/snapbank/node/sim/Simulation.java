@@ -1,6 +1,7 @@
 package io.snapbank.node.sim;
 
 import io.snapbank.node.codec.ChannelCodec;
+import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
@@ -13,7 +14,14 @@ import io.snapbank.node.invariants.Channel;
 import io.snapbank.node.invariants.Invariant;
 import io.snapbank.node.invariants.Invariants;
 import io.snapbank.node.invariants.LogEntry;
+import io.snapbank.node.restore.RestorePlanner;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.ChannelRecord;
+import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.LocalSnapshotReport;
+import io.snapbank.schemas.NodeFigure;
 import io.snapbank.schemas.SnapshotAbort;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.Transfer;
@@ -53,6 +61,7 @@ public final class Simulation {
     NON_POSITIVE_AMOUNT(QuarantineReason.NON_POSITIVE_AMOUNT),
     UNKNOWN_ACCOUNT(QuarantineReason.UNKNOWN_ACCOUNT),
     REPLAYED(QuarantineReason.DUPLICATE_SEQUENCE),
+    FUTURE_EPOCH(QuarantineReason.UNKNOWN_EPOCH),
     SKIPPED_SEQUENCE(QuarantineReason.SEQUENCE_GAP);
 
     final QuarantineReason expected;
@@ -74,6 +83,7 @@ public final class Simulation {
    *     reordering channels: that is what the option shows)
    * @param forgeryRate chance per event of a forged record on a channel
    * @param forgeries the kinds a forger writes
+   * @param restoreRate chance per event that an operator restores a verified cut
    */
   public record Options(
       int nodes,
@@ -83,7 +93,8 @@ public final class Simulation {
       FaultFilter filter,
       boolean sequenceNumbers,
       double forgeryRate,
-      List<Forgery> forgeries) {
+      List<Forgery> forgeries,
+      double restoreRate) {
     /** FIFO channels, checked sequence numbers, forgeries that never break a channel. */
     public static Options of(int nodes, boolean complete, int steps, double crashRate) {
       return new Options(
@@ -100,17 +111,32 @@ public final class Simulation {
               Forgery.WRONG_RECEIVER,
               Forgery.NON_POSITIVE_AMOUNT,
               Forgery.UNKNOWN_ACCOUNT,
-              Forgery.REPLAYED));
+              Forgery.REPLAYED,
+              Forgery.FUTURE_EPOCH),
+          0.0);
     }
 
     public Options with(FaultFilter f, boolean checkSequence) {
       return new Options(
-          nodes, complete, steps, crashRate, f, checkSequence, forgeryRate, forgeries);
+          nodes, complete, steps, crashRate, f, checkSequence, forgeryRate, forgeries, restoreRate);
     }
 
     public Options withForgeries(double rate, List<Forgery> kinds) {
       return new Options(
-          nodes, complete, steps, crashRate, filter, sequenceNumbers, rate, List.copyOf(kinds));
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          filter,
+          sequenceNumbers,
+          rate,
+          List.copyOf(kinds),
+          restoreRate);
+    }
+
+    public Options withRestores(double rate) {
+      return new Options(
+          nodes, complete, steps, crashRate, filter, sequenceNumbers, forgeryRate, forgeries, rate);
     }
   }
 
@@ -126,6 +152,9 @@ public final class Simulation {
   private final TreeMap<Channel, List<byte[]>> heldBack = new TreeMap<>();
   private final SimLog requests = new SimLog();
   private final SimLog aborts = new SimLog();
+  private final SimLog epochs = new SimLog();
+  private final Map<Long, Map<Integer, Long>> restoredTotals = new HashMap<>();
+  private int restores;
   private final List<Invariant> invariants;
   private final TreeMap<Long, SortedMap<Integer, LocalSnapshot>> snapshots = new TreeMap<>();
   private final Map<Long, Map<Integer, BankObservation.Truth>> truths = new HashMap<>();
@@ -137,9 +166,10 @@ public final class Simulation {
   private long events;
   private long nextSnapshotId = 1;
   private int crashes;
+  private long forgedEpoch;
   private boolean changed = true;
 
-  private record Forged(Channel channel, long offset, Forgery kind) {}
+  private record Forged(Channel channel, long offset, Forgery kind, long epoch) {}
 
   public Simulation(long seed, Options options) {
     this.seed = seed;
@@ -225,6 +255,11 @@ public final class Simulation {
     return crashes;
   }
 
+  /** Restores written (each is applied by every node before the run ends). */
+  public int restores() {
+    return restores;
+  }
+
   /** Forged records that receivers set aside with the expected reason. */
   public int forgeriesQuarantined() {
     int n = 0;
@@ -256,6 +291,8 @@ public final class Simulation {
       request();
     } else if (roll < 95) {
       abort();
+    } else if (roll < 97 && random.nextDouble() < options.restoreRate() * 50) {
+      restore();
     } else if (random.nextDouble() < options.crashRate() * 20) {
       node.crash();
       crashes++;
@@ -277,12 +314,108 @@ public final class Simulation {
       return false;
     }
     SimNode.Input in = ready.get(random.nextInt(ready.size()));
-    if (!node.consume(in, logs.get(in), now)) {
-      halts.add(node.halted());
-      commit(node); // a halting node makes what it did before durable, then stops
-      return false;
+    switch (node.consume(in, logs.get(in), logs, now)) {
+      case HALTED -> {
+        halts.add(node.halted());
+        commit(node); // a halting node makes what it did before durable, then stops
+        return false;
+      }
+      case RESTORED -> {
+        if (random.nextInt(5) == 0) {
+          node.crash(); // killed before the switch committed: it applies the restore again
+          crashes++;
+        } else {
+          commit(node);
+          checkRestored(node);
+        }
+      }
+      default -> {}
     }
+    node.rejectWaiting(logs, epochs.end());
     return true;
+  }
+
+  /**
+   * An operator restores a complete, settled snapshot: the epoch log gets a RESTORE entry, and
+   * every snapshot not complete by now is aborted (the auditor calls them superseded).
+   */
+  private void restore() {
+    long current = epochs.entries().size();
+    for (SimNode n : nodes) {
+      if (n.committedState().epoch() != current) {
+        return; // the last switch is still being applied: the controller refuses
+      }
+    }
+    List<Long> candidates = new ArrayList<>();
+    snapshots.forEach(
+        (sid, parts) -> {
+          if (parts.size() == nodes.size()
+              && parts.values().stream().map(LocalSnapshot::epochs).distinct().count() == 1) {
+            candidates.add(sid);
+          }
+        });
+    if (candidates.isEmpty()) {
+      return;
+    }
+    long sid = candidates.get(random.nextInt(candidates.size()));
+    SortedMap<Integer, LocalSnapshot> cut = snapshots.get(sid);
+    LocalSnapshot any = cut.values().iterator().next();
+    List<NodeFigure> figures = new ArrayList<>();
+    List<ChannelState> channels = new ArrayList<>();
+    Map<Integer, Long> expected = new TreeMap<>();
+    for (LocalSnapshot part : cut.values()) {
+      LocalSnapshotReport r = ReportCodec.report(part);
+      figures.add(new NodeFigure(part.nodeId(), 0L, r.getBalances().size(), r.getBalances()));
+      channels.addAll(r.getChannels());
+      expected.put(part.nodeId(), part.total());
+    }
+    AuditReport report =
+        AuditReport.newBuilder()
+            .setSnapshotId(sid)
+            .setStatus(AuditStatus.CONSISTENT)
+            .setExpectedTotal(expectedTotal)
+            .setBalancesTotal(0L)
+            .setInFlightTotal(0L)
+            .setDifference(0L)
+            .setNodes(figures)
+            .setChannels(channels)
+            .setRequestedAtMs(0L)
+            .setCompletedAtMs(0L)
+            .setLatencyMs(0L)
+            .setEpoch(any.epoch())
+            .build();
+    List<Integer> members = new ArrayList<>(cut.keySet());
+    BankEpoch e =
+        RestorePlanner.restoreEpoch(
+            report, current + 1, any.incarnation(), members, "sim", "test", now);
+    epochs.append(serdes.bankEpoch().encode(e), e);
+    restoredTotals.put(current + 1, expected);
+    restores++;
+    for (long id = 1; id < nextSnapshotId; id++) {
+      SortedMap<Integer, LocalSnapshot> parts = snapshots.get(id);
+      if (!aborted.contains(id) && (parts == null || parts.size() < nodes.size())) {
+        aborted.add(id);
+        aborts.append(serdes.snapshotAbort().encode(new SnapshotAbort(id, "superseded", now)), id);
+      }
+    }
+    changed = true;
+  }
+
+  /** Right after its switch, a node holds exactly its recorded balances plus its in-flight. */
+  private void checkRestored(SimNode node) {
+    NodeState s = node.committedState();
+    long want = restoredTotals.get(s.epoch()).get(node.id());
+    check(
+        s.total() == want,
+        "node "
+            + node.id()
+            + " restored to epoch "
+            + s.epoch()
+            + " holds "
+            + s.total()
+            + ", the cut recorded "
+            + want
+            + " with its in-flight transfers");
   }
 
   private Map<SimNode.Input, SimLog> inputs(SimNode node) {
@@ -292,6 +425,7 @@ public final class Simulation {
     }
     m.put(SimNode.Input.REQUESTS, requests);
     m.put(SimNode.Input.ABORTS, aborts);
+    m.put(SimNode.Input.EPOCHS, epochs);
     return m;
   }
 
@@ -364,6 +498,8 @@ public final class Simulation {
     Forgery kind = options.forgeries().get(random.nextInt(options.forgeries().size()));
     SimLog log = channelLogs.get(ch);
     NodeState sender = nodes.get(ch.from()).committedState();
+    // a forger copies the look of current traffic: the receiver's epoch
+    forgedEpoch = nodes.get(ch.to()).committedState().epoch();
     long nextSeq = sender.engine().outSeq().getOrDefault(ch.to(), 0L) + 1;
     String to = "n" + ch.to() + "-a0";
     byte[] value =
@@ -374,13 +510,14 @@ public final class Simulation {
           case NON_POSITIVE_AMOUNT -> transfer(ch.from(), ch.to(), nextSeq, to, -3);
           case UNKNOWN_ACCOUNT -> transfer(ch.from(), ch.to(), nextSeq, "nobody", 5);
           case SKIPPED_SEQUENCE -> transfer(ch.from(), ch.to(), nextSeq + 3, to, 5);
+          case FUTURE_EPOCH -> futureEpoch(ch.from(), ch.to(), nextSeq, to);
           case REPLAYED -> replayable(ch, log);
         };
     if (value == null) {
       return;
     }
     long offset = log.append(value, decodeChannel(value));
-    forged.add(new Forged(ch, offset, kind));
+    forged.add(new Forged(ch, offset, kind, forgedEpoch));
     changed = true;
   }
 
@@ -389,7 +526,24 @@ public final class Simulation {
         .channelRecord()
         .encode(
             new ChannelRecord(
-                sender, receiver, seq, new Transfer("forged-" + events, "x", to, amount, now)));
+                sender,
+                receiver,
+                seq,
+                new Transfer("forged-" + events, "x", to, amount, now),
+                forgedEpoch));
+  }
+
+  /** A transfer claiming an epoch far beyond the epoch log. */
+  private byte[] futureEpoch(int sender, int receiver, long seq, String to) {
+    return serdes
+        .channelRecord()
+        .encode(
+            new ChannelRecord(
+                sender,
+                receiver,
+                seq,
+                new Transfer("forged-" + events, "x", to, 5L, now),
+                1_000_000L));
   }
 
   /** The bytes of a transfer or marker the sender committed on the log, to write again. */
@@ -398,7 +552,9 @@ public final class Simulation {
     forged.stream().filter(f -> f.channel().equals(ch)).forEach(f -> fakes.add(f.offset()));
     for (int i = log.entries().size() - 1; i >= 0; i--) {
       SimLog.Entry e = log.entries().get(i);
-      if (!fakes.contains(e.offset()) && e.decoded() instanceof ChannelMessage) {
+      if (!fakes.contains(e.offset())
+          && e.decoded() instanceof ChannelMessage m
+          && m.epoch() >= nodes.get(ch.to()).committedState().incarnation()) {
         return e.value();
       }
     }
@@ -469,6 +625,9 @@ public final class Simulation {
     }
     for (Forged f : forged) {
       SimNode receiver = nodes.get(f.channel().to());
+      if (f.epoch() < receiver.committedState().incarnation()) {
+        continue; // written before a restore the receiver applied first: superseded, not judged
+      }
       boolean set =
           receiver.quarantined().stream()
               .anyMatch(

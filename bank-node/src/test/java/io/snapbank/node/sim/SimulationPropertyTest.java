@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * Property test over many seeded random schedules of real node cores: after every event the
  * committed history conserves money, credits every transfer exactly once and keeps every channel
  * FIFO, and every snapshot is a consistent cut, under random timing, topologies of 2 to 16 nodes,
- * concurrent snapshots, aborts, crashes and forged records. A failure names its seed; {@code
+ * concurrent snapshots, aborts, crashes, forged records, and restores to verified cuts at random
+ * points (crashes before a node's switch commits included). A failure names its seed; {@code
  * -Dsim.seed=N} reruns just that seed.
  */
 class SimulationPropertyTest {
@@ -21,7 +22,8 @@ class SimulationPropertyTest {
     boolean complete = seed % 3 == 0;
     int steps = 150 + (int) (seed % 7) * 30;
     double crashRate = seed % 2 == 0 ? 0.01 : 0.0;
-    return Simulation.Options.of(nodes, complete, steps, crashRate);
+    double restoreRate = seed % 4 == 1 ? 0.02 : 0.0;
+    return Simulation.Options.of(nodes, complete, steps, crashRate).withRestores(restoreRate);
   }
 
   @Test
@@ -33,6 +35,7 @@ class SimulationPropertyTest {
     int snapshots = 0;
     int crashes = 0;
     int forgeries = 0;
+    int restores = 0;
     int runs = 0;
     for (long seed = from; seed <= to; seed++) {
       Simulation sim = new Simulation(seed, optionsFor(seed)).run();
@@ -40,6 +43,7 @@ class SimulationPropertyTest {
       snapshots += sim.snapshots();
       crashes += sim.crashes();
       forgeries += sim.forgeriesQuarantined();
+      restores += sim.restores();
       runs++;
     }
     assertEquals(to - from + 1, runs);

@@ -2,6 +2,7 @@ package io.snapbank.schemas.serde;
 
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BalanceChange;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.LocalSnapshotReport;
@@ -20,7 +21,8 @@ public record SnapbankSerdes(
     AvroSerde<BalanceChange> balanceChange,
     AvroSerde<BankGenesis> bankGenesis,
     AvroSerde<NodeCheckpoint> nodeCheckpoint,
-    AvroSerde<QuarantineEnvelope> quarantineEnvelope) {
+    AvroSerde<QuarantineEnvelope> quarantineEnvelope,
+    AvroSerde<BankEpoch> bankEpoch) {
 
   public static SnapbankSerdes create() {
     return new SnapbankSerdes(
@@ -32,6 +34,7 @@ public record SnapbankSerdes(
         AvroSerde.of(BalanceChange.class),
         AvroSerde.of(BankGenesis.class),
         AvroSerde.of(NodeCheckpoint.class),
-        AvroSerde.of(QuarantineEnvelope.class));
+        AvroSerde.of(QuarantineEnvelope.class),
+        AvroSerde.of(BankEpoch.class));
   }
 }

@@ -2,6 +2,7 @@ package io.snapbank.schemas.topic;
 
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BalanceChange;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.LocalSnapshotReport;
@@ -64,6 +65,11 @@ public record BankTopics(String prefix, SnapbankSerdes serdes) {
 
   public Topic<String, BankGenesis> genesis() {
     return new Topic<>(prefix + ".genesis", KEYS, serdes.bankGenesis());
+  }
+
+  /** The bank's epoch log (compacted, keyed by epoch number): restores and membership changes. */
+  public Topic<String, BankEpoch> epochs() {
+    return new Topic<>(prefix + ".epochs", KEYS, serdes.bankEpoch());
   }
 
   public Topic<String, QuarantineEnvelope> quarantine() {

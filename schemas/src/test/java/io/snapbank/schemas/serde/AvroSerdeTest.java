@@ -45,13 +45,13 @@ class AvroSerdeTest {
 
   static ChannelRecord transfer() {
     return new ChannelRecord(
-        1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L));
+        1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L), 0L);
   }
 
   @Test
   void when_every_record_type_is_encoded_then_it_decodes_equal() {
     roundTrip(SERDES.channelRecord(), transfer());
-    roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L)));
+    roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L), 0L));
     roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli"));
     roundTrip(SERDES.snapshotAbort(), new SnapshotAbort(5L, "timeout", 11L));
     ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L);
@@ -66,7 +66,9 @@ class AvroSerdeTest {
             List.of(new AccountBalance("a", 3L)),
             List.of(c),
             List.of(),
-            List.of()));
+            List.of(),
+            0L,
+            0L));
     AuditReport audit =
         new AuditReport(
             5L,
@@ -82,7 +84,9 @@ class AvroSerdeTest {
             10L,
             12L,
             2L,
-            null);
+            null,
+            0L,
+            "");
     roundTrip(SERDES.auditReport(), audit);
     AuditReport deep =
         AuditReport.newBuilder(audit)
@@ -93,7 +97,7 @@ class AvroSerdeTest {
     roundTrip(SERDES.balanceChange(), new BalanceChange(1, "a", 30L, 12L));
     roundTrip(
         SERDES.bankGenesis(),
-        new BankGenesis(2, 10L, List.of(new GenesisAccount(0, "a", 10L)), 1L));
+        new BankGenesis(2, 10L, List.of(new GenesisAccount(0, "a", 10L)), 1L, ""));
     roundTrip(
         SERDES.nodeCheckpoint(),
         new NodeCheckpoint(
@@ -117,7 +121,9 @@ class AvroSerdeTest {
             13L,
             List.of(new ChannelCount(0, 3L, 90L)),
             List.of(new ChannelCount(0, 2L, 40L)),
-            12L));
+            12L,
+            0L,
+            0L));
     roundTrip(
         SERDES.quarantineEnvelope(),
         new QuarantineEnvelope(
