@@ -32,7 +32,9 @@ import java.util.TreeSet;
  *       ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in 0..N-1) is recorded
  *       exactly once, by its receiver j, and no other channel is recorded;
  *   <li>{@link ViolationReason#BAD_RANGE}: every recorded range is possible ({@link
- *       #rangeProblem}).
+ *       #rangeProblem});
+ *   <li>{@link ViolationReason#CHANNEL_COUNTERS}: every channel's state is what the sender had sent
+ *       minus what the receiver had accepted ({@link ChannelCounterRule}).
  * </ul>
  *
  * <p>{@link ViolationReason#DEEP_AUDIT_MISMATCH} comes from {@link #withDeepAudit}, which compares
@@ -90,7 +92,10 @@ public final class AuditRules {
         null);
   }
 
-  /** The problems of a set of reports, CONSERVATION first, then in node and channel order. */
+  /**
+   * The problems of a set of reports: CONSERVATION first, then in node and channel order, then
+   * CHANNEL_COUNTERS.
+   */
   public static List<Problem> check(
       Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
     return examine(reports, nodes, expectedTotal).problems;
@@ -386,6 +391,7 @@ public final class AuditRules {
                   + ")"));
     }
     f.problems.addAll(found);
+    f.problems.addAll(ChannelCounterRule.check(reports));
     f.channels.sort(
         Comparator.comparingInt(ChannelState::getFromNode)
             .thenComparingInt(ChannelState::getToNode));
