@@ -1,5 +1,6 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.store.SnapshotStore;
 import io.snapbank.auditor.topology.AuditorTopology;
 import io.snapbank.auditor.web.AuditWebServer;
@@ -15,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +34,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -89,31 +87,12 @@ public final class AuditorApp implements AutoCloseable {
     this.config = config;
     this.topics = BankTopics.of(config.prefix());
     this.streams =
-        new KafkaStreams(AuditorTopology.build(config, topics), streamsProperties(config));
+        new KafkaStreams(AuditorTopology.build(config, topics), StreamsSettings.of(config));
     this.deepAuditor = new DeepAuditor(config.bootstrapServers(), topics);
     this.store =
         config.snapshotDir() == null
             ? null
             : new SnapshotStore(config.snapshotDir(), config.retainSnapshots());
-  }
-
-  /** The Kafka Streams settings of the auditor's topology. */
-  public static Properties streamsProperties(AuditorConfig config) {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // one auditor per bank: a restarted instance takes over its static membership at once
-    // instead of waiting for the killed one's session to expire
-    p.put(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-        config.applicationId() + "-1");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
-    return p;
   }
 
   public AuditorConfig config() {

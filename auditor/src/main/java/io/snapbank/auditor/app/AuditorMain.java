@@ -1,5 +1,6 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.auditor.config.AuditorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
 package io.snapbank.auditor.topology;
 
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.SnapshotAssembly;
 import io.snapbank.schemas.AuditReport;

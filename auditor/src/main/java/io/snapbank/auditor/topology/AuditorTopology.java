@@ -1,6 +1,6 @@
 package io.snapbank.auditor.topology;
 
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.schemas.topic.BankTopics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

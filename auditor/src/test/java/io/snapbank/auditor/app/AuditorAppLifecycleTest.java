@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.auditor.config.AuditorConfig;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

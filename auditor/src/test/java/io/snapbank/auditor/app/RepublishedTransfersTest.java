@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.auditor.core.ChannelCounterRule;
 import io.snapbank.node.kafka.BankFixture;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.SharedBroker;
@@ -11,6 +13,7 @@ import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.InFlightTransfer;
+import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.QuarantineEnvelope;
 import io.snapbank.schemas.Transfer;
 import io.snapbank.schemas.kafka.KafkaClients;
@@ -158,6 +161,11 @@ class RepublishedTransfersTest {
       for (QuarantineEnvelope q : duplicates) {
         assertEquals(bank.topics.transfers(0).name(), q.getSourceTopic());
         assertEquals(1, q.getSourcePartition());
+      }
+      for (LocalSnapshotReport r : bank.reports(2 * SNAPSHOTS, Duration.ofSeconds(30))) {
+        assertTrue(
+            ChannelCounterRule.hasCounters(r),
+            "node " + r.getNodeId() + " reported its channel counters: they were checked too");
       }
       for (BankNode n : nodes) {
         assertTrue(n.failure().isEmpty(), "node " + n.nodeId() + ": " + n.failure().orElse(""));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
