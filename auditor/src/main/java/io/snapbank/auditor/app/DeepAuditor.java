@@ -1,6 +1,6 @@
 package io.snapbank.auditor.app;
 
-import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.DeepAuditRules;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
@@ -72,7 +72,7 @@ public final class DeepAuditor {
         }
       }
     }
-    return AuditRules.withDeepAudit(report, transfers, unreadable);
+    return DeepAuditRules.withDeepAudit(report, transfers, unreadable);
   }
 
   /** The in-flight transfers of one recorded channel, in offset order. */
