@@ -1,7 +1,7 @@
 package io.snapbank.cli;
 
 import io.snapbank.auditor.app.AuditorApp;
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.config.AuditorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.snapbank.cli;
 
 import io.snapbank.auditor.app.AuditorApp;
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.harness.LocalBank;

@@ -1,22 +1,20 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.store.SnapshotStore;
+import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.auditor.topology.AuditorTopology;
 import io.snapbank.auditor.web.AuditWebServer;
+import io.snapbank.auditor.web.DeepAuditAnswer;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
-import io.snapbank.schemas.kafka.KafkaClients;
-import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -24,18 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -45,75 +33,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auditor process, against any Kafka cluster ({@link AuditorConfig#bootstrapServers()}):
+ * The auditor process, against any Kafka cluster ({@link AuditorConfig#bootstrapServers()}), made
+ * of three stages that meet only through topics:
  *
  * <ul>
- *   <li>the Kafka Streams {@link AuditorTopology} (processing.guarantee=exactly_once_v2, commit
- *       interval 100 ms) that assembles and audits snapshots, aborts late ones and, if configured,
- *       requests snapshots;
- *   <li>a follower of {@code <prefix>.audit-reports} (read_committed) that keeps the latest
+ *   <li>the Kafka Streams {@link AuditorTopology} ({@link StreamsSettings}: exactly-once v2) that
+ *       assembles and audits snapshots, aborts late ones, requests snapshots if configured, and
+ *       merges deep-audit results into the reports; it is the only writer of audit-reports;
+ *   <li>the {@link ReportFollower} of {@code <prefix>.audit-reports}, which keeps the latest
  *       reports, stores complete snapshots as files ({@link SnapshotStore}, when a snapshot
- *       directory is set), feeds the web page ({@link AuditWebServer}, when an HTTP port is set),
- *       notifies {@link #onReport listeners}, and deep-audits every n-th complete snapshot ({@link
- *       DeepAuditor}), writing the updated report to audit-reports under the same key.
+ *       directory is set), feeds the web page ({@link AuditWebServer}, when an HTTP port is set)
+ *       and notifies {@link #onReport listeners};
+ *   <li>the {@link DeepAuditWorker}, which re-reads the channel ranges of the snapshots it is given
+ *       (on demand, {@link #deepAudit}, or every n-th complete snapshot read after start) and
+ *       writes the results to {@code <prefix>.deep-audits} for the topology.
  * </ul>
  *
- * <p>{@link #start()} starts everything, {@link #close()} stops it. On start the follower reads the
- * audit-reports topic from its beginning, so listeners, the web page and the files also see the
- * reports written before; sampled deep audits only run on reports that arrive after that.
+ * <p>{@link #start()} starts everything; the topology starts once the auditor's own topics exist
+ * ({@link AuditorSetup}, retried until Kafka answers). {@link #close()} stops it all. On start the
+ * follower reads audit-reports from its beginning, so listeners, the web page and the files also
+ * see the reports written before.
  */
 public final class AuditorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditorApp.class);
-  private static final int KEEP = 200;
+  private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final AuditorConfig config;
   private final BankTopics topics;
+  private final AuditorTopics own;
   private final KafkaStreams streams;
-  private final DeepAuditor deepAuditor;
   private final SnapshotStore store;
   private final List<Consumer<AuditReport>> listeners = new CopyOnWriteArrayList<>();
-  private final TreeMap<Long, AuditReport> latest = new TreeMap<>();
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Object deepAuditLock = new Object();
+  private final Object streamsLock = new Object();
   private volatile boolean closing;
   private volatile String failure;
   private AuditWebServer web;
-  private Thread follower;
-  private KafkaConsumer<byte[], byte[]> followerConsumer;
-  private KafkaProducer<byte[], byte[]> producer;
+  private ReportFollower follower;
+  private DeepAuditWorker worker;
+  private Thread starter;
   private long completeSeen;
 
   public AuditorApp(AuditorConfig config) {
     this.config = config;
     this.topics = BankTopics.of(config.prefix());
+    this.own = new AuditorTopics(topics);
     this.streams =
-        new KafkaStreams(AuditorTopology.build(config, topics), streamsProperties(config));
-    this.deepAuditor = new DeepAuditor(config.bootstrapServers(), topics);
+        new KafkaStreams(AuditorTopology.build(config, topics), StreamsSettings.of(config));
     this.store =
         config.snapshotDir() == null
             ? null
             : new SnapshotStore(config.snapshotDir(), config.retainSnapshots());
-  }
-
-  /** The Kafka Streams settings of the auditor's topology. */
-  public static Properties streamsProperties(AuditorConfig config) {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // one auditor per bank: a restarted instance takes over its static membership at once
-    // instead of waiting for the killed one's session to expire
-    p.put(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-        config.applicationId() + "-1");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
-    return p;
   }
 
   public AuditorConfig config() {
@@ -128,11 +100,12 @@ public final class AuditorApp implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Starts the web server (if on), the topology and the follower. Once only. */
+  /** Starts the web server (if on), the follower, the deep-audit worker and the topology. Once. */
   public void start() {
     if (closed.get() || !started.compareAndSet(false, true)) {
       throw new IllegalStateException("the auditor can be started once");
     }
+    String client = config.applicationId();
     if (config.httpPort() >= 0) {
       web = new AuditWebServer(config.httpPort());
       web.onDeepAudit(this::deepAudit);
@@ -151,19 +124,45 @@ public final class AuditorApp implements AutoCloseable {
             failure = "auditor topology in state ERROR";
           }
         });
-    String client = config.applicationId();
-    producer =
-        KafkaClients.producer(
-            config.bootstrapServers(), Map.of("client.id", client + "-deep-audit"));
-    followerConsumer =
-        KafkaClients.committedReader(
+    worker =
+        new DeepAuditWorker(
+            new DeepAuditor(config.bootstrapServers(), topics, config.deepAudit().readTimeout()),
+            own.deepAudits(),
             config.bootstrapServers(),
-            null,
-            Map.of("client.id", client + "-follower", "fetch.max.wait.ms", "100"));
-    follower = new Thread(this::follow, client + "-report-follower");
-    follower.setDaemon(true);
-    streams.start();
+            client + "-deep-audit",
+            config.deepAudit().queueCapacity());
+    follower =
+        new ReportFollower(
+            config.bootstrapServers(),
+            client + "-report-follower",
+            topics.auditReports(),
+            this::handle);
+    starter = new Thread(this::setUpThenStartStreams, client + "-starter");
+    starter.setDaemon(true);
+    starter.start();
     follower.start();
+  }
+
+  private void setUpThenStartStreams() {
+    boolean warned = false;
+    while (!closing) {
+      try {
+        AuditorSetup.ensureTopics(config.bootstrapServers(), own, SETUP_TIMEOUT);
+        break;
+      } catch (IllegalStateException e) {
+        if (!warned && !closing) {
+          LOG.warn("cannot set up the auditor's topics yet, retrying: {}", e.getMessage());
+          warned = true;
+        }
+      } catch (InterruptedException e) {
+        return; // closing
+      }
+    }
+    synchronized (streamsLock) {
+      if (!closing) {
+        streams.start();
+      }
+    }
   }
 
   /** Waits until the topology is RUNNING (its tasks assigned and restored); false on timeout. */
@@ -183,27 +182,26 @@ public final class AuditorApp implements AutoCloseable {
 
   /** Why the auditor stopped working, if it did. */
   public Optional<String> failure() {
+    if (failure == null && follower != null) {
+      return follower.failure();
+    }
     return Optional.ofNullable(failure);
   }
 
   /** The latest version of a snapshot's report seen on audit-reports. */
   public Optional<AuditReport> report(long snapshotId) {
-    synchronized (latest) {
-      return Optional.ofNullable(latest.get(snapshotId));
-    }
+    return follower == null ? Optional.empty() : follower.report(snapshotId);
   }
 
   /** Up to {@code n} of the latest reports, newest (highest snapshot id) first. */
   public List<AuditReport> latestReports(int n) {
-    synchronized (latest) {
-      List<AuditReport> out = new ArrayList<>(latest.descendingMap().values());
-      return Collections.unmodifiableList(new ArrayList<>(out.subList(0, Math.min(n, out.size()))));
-    }
+    return follower == null ? List.of() : follower.latest(n);
   }
 
   /**
-   * The topology's counters ({@code completed}, {@code aborted}, {@code duplicate}, {@code late},
-   * {@code unknownNode}, {@code quarantined}, {@code requested}, ...); empty until it runs.
+   * The topology's counters ({@code completed}, {@code aborted}, {@code deepAudited}, {@code
+   * duplicate}, {@code late}, {@code unknownNode}, {@code quarantined}, {@code requested}); empty
+   * until it runs.
    */
   public Map<String, Long> counters() {
     Map<String, Long> out = new TreeMap<>();
@@ -223,115 +221,48 @@ public final class AuditorApp implements AutoCloseable {
   }
 
   /**
-   * Deep-audits a snapshot whose report this auditor has seen, now, and publishes the updated
-   * report to audit-reports. Empty when the snapshot is unknown; an ABORTED report is returned as
-   * it is.
+   * Deep-audits a snapshot whose report this auditor has seen: queues it for the deep-audit stage
+   * and waits up to the configured answer timeout for the deep-audited report to come back on
+   * audit-reports. An ABORTED report is answered as it is (nothing to deep-audit).
    */
-  public Optional<AuditReport> deepAudit(long snapshotId) {
+  public DeepAuditAnswer deepAudit(long snapshotId) {
     Optional<AuditReport> r = report(snapshotId);
     if (r.isEmpty() || r.get().getStatus() == AuditStatus.ABORTED) {
-      return r;
+      return DeepAuditAnswer.of(snapshotId, r);
     }
-    return Optional.of(deepAuditAndPublish(r.get()));
-  }
-
-  private AuditReport deepAuditAndPublish(AuditReport r) {
-    if (producer == null) {
-      throw new IllegalStateException("the auditor is not started");
-    }
-    synchronized (deepAuditLock) {
-      AuditReport audited = deepAuditor.audit(r);
-      try {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    topics.auditReports().name(),
-                    Long.toString(r.getSnapshotId()).getBytes(StandardCharsets.UTF_8),
-                    topics.auditReports().encode(audited)))
-            .get(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(
-            "interrupted publishing the deep audit of snapshot " + r.getSnapshotId(), e);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException(
-            "cannot publish the deep audit of snapshot " + r.getSnapshotId() + ": " + e, e);
-      }
-      remember(audited);
-      return audited;
-    }
-  }
-
-  private void follow() {
-    String topic = topics.auditReports().name();
-    try (KafkaConsumer<byte[], byte[]> consumer = followerConsumer) {
-      List<TopicPartition> tps = partitions(consumer, topic);
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> historyEnd = historyEnd(consumer, tps);
-      while (!closing) {
-        for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-          if (rec.value() == null) {
-            continue;
-          }
-          AuditReport r;
-          try {
-            r = topics.auditReports().decode(rec.value());
-          } catch (RecordDecodingException e) {
-            LOG.warn(
-                "skipping undecodable audit report at {}/{}/{}: {}",
-                rec.topic(),
-                rec.partition(),
-                rec.offset(),
-                e.getMessage());
-            continue;
-          }
-          long end = historyEnd.getOrDefault(new TopicPartition(rec.topic(), rec.partition()), 0L);
-          handle(r, rec.offset() < end);
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      if (!closing) {
-        failure = "audit report follower stopped: " + e;
-        LOG.error("audit report follower stopped", e);
-      }
-    }
-  }
-
-  private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-    List<TopicPartition> tps = new ArrayList<>();
+    CompletableFuture<AuditReport> seen = follower.nextDeepAudit(snapshotId);
     try {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-      if (infos != null) {
-        infos.forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
+      DeepAuditWorker.Submission s = worker.submit(r.get());
+      if (s instanceof DeepAuditWorker.Refused refused) {
+        return new DeepAuditAnswer.Refused(
+            "deep audit of snapshot " + snapshotId + " not queued: " + refused.reason());
       }
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      LOG.warn("cannot list the partitions of {}: {}", topic, e.getMessage());
-    }
-    if (tps.isEmpty()) {
-      tps.add(new TopicPartition(topic, 0));
-    }
-    return tps;
-  }
-
-  private static Map<TopicPartition, Long> historyEnd(
-      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps) {
-    try {
-      return consumer.endOffsets(tps, Duration.ofSeconds(10));
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      return Map.of();
+      CompletableFuture<Void> written = ((DeepAuditWorker.Queued) s).written();
+      Duration wait = config.deepAudit().answerTimeout();
+      return new DeepAuditAnswer.Audited(
+          written.thenCompose(v -> seen).get(wait.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return new DeepAuditAnswer.Queued(
+          "the deep audit of snapshot "
+              + snapshotId
+              + " is queued; its report on audit-reports will be updated when it is done");
+    } catch (ExecutionException e) {
+      return new DeepAuditAnswer.Failed(
+          "the deep audit of snapshot " + snapshotId + " failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new DeepAuditAnswer.Refused("the auditor is stopping");
+    } finally {
+      follower.forget(snapshotId, seen);
     }
   }
 
+  /** Every report read by the follower: files, web page, listeners, sampled deep audits. */
   private void handle(AuditReport r, boolean history) {
-    remember(r);
     boolean complete = r.getStatus() != AuditStatus.ABORTED;
+    if (web != null) {
+      web.add(r);
+    }
     if (complete && store != null) {
       try {
         store.store(r);
@@ -346,54 +277,52 @@ public final class AuditorApp implements AutoCloseable {
         LOG.warn("audit report listener failed on snapshot {}", r.getSnapshotId(), e);
       }
     }
-    if (!history
-        && complete
-        && r.getDeepAudit() == null
-        && config.deepAuditSample() > 0
-        && ++completeSeen % config.deepAuditSample() == 0) {
-      try {
-        deepAuditAndPublish(r);
-      } catch (RuntimeException e) {
-        LOG.error("deep audit of snapshot {} failed", r.getSnapshotId(), e);
+    if (!history && complete && r.getDeepAudit() == null && sampled()) {
+      if (worker.submit(r) instanceof DeepAuditWorker.Refused refused) {
+        LOG.warn(
+            "sampled deep audit of snapshot {} not queued: {}",
+            r.getSnapshotId(),
+            refused.reason());
       }
     }
   }
 
-  private void remember(AuditReport r) {
-    synchronized (latest) {
-      latest.put(r.getSnapshotId(), r);
-      while (latest.size() > KEEP) {
-        latest.pollFirstEntry();
-      }
-    }
-    if (web != null) {
-      web.add(r);
-    }
+  /** Whether this new complete snapshot is the n-th one to deep-audit (follower thread only). */
+  private boolean sampled() {
+    int n = config.deepAudit().sample();
+    return n > 0 && ++completeSeen % n == 0;
   }
 
-  /** Stops the follower, the topology (committing its state), the producer and the web server. */
+  /** Stops the follower, the worker, the topology (committing its state) and the web server. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     closing = true;
-    if (followerConsumer != null) {
-      followerConsumer.wakeup();
+    if (starter != null) {
+      starter.interrupt();
+      join(starter);
     }
     if (follower != null) {
-      try {
-        follower.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      follower.close();
     }
-    streams.close(Duration.ofSeconds(30));
-    if (producer != null) {
-      producer.close(Duration.ofSeconds(5));
+    if (worker != null) {
+      worker.close();
+    }
+    synchronized (streamsLock) {
+      streams.close(Duration.ofSeconds(30));
     }
     if (web != null) {
       web.close();
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

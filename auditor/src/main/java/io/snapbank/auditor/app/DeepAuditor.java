@@ -1,6 +1,6 @@
 package io.snapbank.auditor.app;
 
-import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.DeepAuditResult;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
@@ -15,35 +15,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Re-reads every recorded channel range of a snapshot from the log and checks it against the
- * report. Channel i→j's in-flight transfers are the records at offsets [firstOffset, markerOffset)
- * of partition j of {@code <prefix>.transfers.<i>} that the receiving node accepted, found by
- * replaying the range through the node's own acceptance rule ({@link ChannelRangeReader}), starting
- * from the sequence number the node reported it had accepted before the range: records the node set
- * aside (undecodable, naming another sender or receiver, a non-positive amount, an account it does
- * not own, a sequence number already seen) are skipped, and so are markers.
+ * Re-reads every recorded channel range of a snapshot from the log. Channel i→j's in-flight
+ * transfers are the records at offsets [firstOffset, markerOffset) of partition j of {@code
+ * <prefix>.transfers.<i>} that the receiving node accepted, found by replaying the range through
+ * the node's own acceptance rule ({@link ChannelRangeReader}), starting from the sequence number
+ * the node reported it had accepted before the range: records the node set aside (undecodable,
+ * naming another sender or receiver, a non-positive amount, an account it does not own, a sequence
+ * number already seen) are skipped, and so are markers.
  *
- * <p>{@link #audit} fills {@code AuditReport.deepAudit}: the listed transfers, and a
- * DEEP_AUDIT_MISMATCH problem for every channel whose listed count or sum differs from the reported
- * one (which makes the report a VIOLATION). A range that cannot be read (the log no longer holds
- * it, or it is not readable within the timeout) leaves the deep audit unverified with the reason,
- * without changing the status. Each call uses its own reader; thread-safe.
+ * <p>{@link #read} gives the result as data ({@link DeepAuditResult}): the listed transfers, and
+ * every channel that could not be read (gone from the log, not readable within the timeout, or the
+ * bank's genesis unknown) with the reason. Comparing them with the report is the topology's job
+ * ({@link io.snapbank.auditor.core.DeepAuditRules}). Each call uses its own reader; thread-safe.
  */
 public final class DeepAuditor {
-  /** Default time allowed to read one channel range. */
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
-
   private final String bootstrapServers;
   private final BankTopics topics;
   private final Duration readTimeout;
   private volatile BankAccounts accounts;
-
-  public DeepAuditor(String bootstrapServers, BankTopics topics) {
-    this(bootstrapServers, topics, DEFAULT_READ_TIMEOUT);
-  }
 
   public DeepAuditor(String bootstrapServers, BankTopics topics, Duration readTimeout) {
     this.bootstrapServers = bootstrapServers;
@@ -51,18 +44,30 @@ public final class DeepAuditor {
     this.readTimeout = readTimeout;
   }
 
-  /** The report with its deep audit filled in; ABORTED reports are returned unchanged. */
-  public AuditReport audit(AuditReport report) {
-    if (report.getStatus() == AuditStatus.ABORTED) {
-      return report;
-    }
+  /** What the log holds for every channel {@code report} records (nothing for ABORTED ones). */
+  public DeepAuditResult read(AuditReport report) {
     List<InFlightTransfer> transfers = new ArrayList<>();
     List<UnreadableRange> unreadable = new ArrayList<>();
-    BankAccounts bank = accounts();
+    if (report.getStatus() == AuditStatus.ABORTED) {
+      return new DeepAuditResult(report.getSnapshotId(), transfers, unreadable);
+    }
+    Optional<BankAccounts> bank = accounts();
+    if (bank.isEmpty()) {
+      for (ChannelState c : report.getChannels()) {
+        unreadable.add(
+            new UnreadableRange(
+                c.getFromNode(),
+                c.getToNode(),
+                "bank '"
+                    + topics.prefix()
+                    + "' has no readable genesis: its accounts are unknown"));
+      }
+      return new DeepAuditResult(report.getSnapshotId(), transfers, unreadable);
+    }
     try (ChannelRangeReader reader = reader("deep-audit-" + report.getSnapshotId())) {
       for (ChannelState c : report.getChannels()) {
         try {
-          transfers.addAll(read(reader, bank, c));
+          transfers.addAll(read(reader, bank.get(), c));
         } catch (ChannelRangeReader.RangeUnreadableException e) {
           unreadable.add(new UnreadableRange(c.getFromNode(), c.getToNode(), e.getMessage()));
         } catch (KafkaException e) {
@@ -72,30 +77,24 @@ public final class DeepAuditor {
         }
       }
     }
-    return AuditRules.withDeepAudit(report, transfers, unreadable);
+    return new DeepAuditResult(report.getSnapshotId(), transfers, unreadable);
   }
 
-  /** The in-flight transfers of one recorded channel, in offset order. */
-  public List<InFlightTransfer> listInFlight(ChannelState channel) {
-    try (ChannelRangeReader reader = reader("deep-audit")) {
-      return read(reader, accounts(), channel);
-    }
-  }
-
-  /** The bank's accounts, read from its genesis once. */
-  private BankAccounts accounts() {
+  /** The bank's accounts, read from its genesis once; empty while it cannot be read. */
+  private Optional<BankAccounts> accounts() {
     BankAccounts a = accounts;
     if (a == null) {
-      a =
-          BankSetup.readGenesis(bootstrapServers, topics, readTimeout)
-              .map(ReportCodec::accounts)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "bank '" + topics.prefix() + "' has no genesis: nothing to audit"));
+      try {
+        a =
+            BankSetup.readGenesis(bootstrapServers, topics, readTimeout)
+                .map(ReportCodec::accounts)
+                .orElse(null);
+      } catch (KafkaException e) {
+        return Optional.empty();
+      }
       accounts = a;
     }
-    return a;
+    return Optional.ofNullable(a);
   }
 
   private ChannelRangeReader reader(String clientId) {

@@ -1,15 +1,15 @@
 package io.snapbank.auditor.core;
 
-/** What the assembler did with one node report. */
+/** What a node report does to a snapshot. */
 public enum Acceptance {
-  /** Stored; the snapshot still waits for other nodes. */
+  /** Held; the snapshot still waits for other nodes. */
   ACCEPTED,
-  /** Stored, and it was the last missing report: the snapshot is complete. */
+  /** Held, and it was the last missing report: the snapshot is complete. */
   COMPLETED,
   /** A second report of the same node for a pending snapshot: ignored. */
   DUPLICATE,
   /** A report for a snapshot already complete or aborted: ignored. */
   LATE,
-  /** A report from a node that is not part of the bank: ignored. */
+  /** A report from a node that is not part of the bank: quarantined. */
   UNKNOWN_NODE
 }

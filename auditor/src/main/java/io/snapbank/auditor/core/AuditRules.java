@@ -5,8 +5,6 @@ import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
-import io.snapbank.schemas.DeepAudit;
-import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.NodeFigure;
 import java.util.ArrayList;
@@ -32,11 +30,13 @@ import java.util.TreeSet;
  *       ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in 0..N-1) is recorded
  *       exactly once, by its receiver j, and no other channel is recorded;
  *   <li>{@link ViolationReason#BAD_RANGE}: every recorded range is possible ({@link
- *       #rangeProblem}).
+ *       #rangeProblem});
+ *   <li>{@link ViolationReason#CHANNEL_COUNTERS}: every channel's state is what the sender had sent
+ *       minus what the receiver had accepted ({@link ChannelCounterRule}).
  * </ul>
  *
- * <p>{@link ViolationReason#DEEP_AUDIT_MISMATCH} comes from {@link #withDeepAudit}, which compares
- * the reported counts and sums with the transfers re-read from the log.
+ * <p>{@link ViolationReason#DEEP_AUDIT_MISMATCH} comes from {@link DeepAuditRules#withDeepAudit},
+ * which compares the reported counts and sums with the transfers re-read from the log.
  *
  * <p>The report's requestedAtMs is the request record's time when known, otherwise the earliest
  * requestedAtMs among the node reports; latency is completion minus that (0 when unknown).
@@ -92,7 +92,10 @@ public final class AuditRules {
         "");
   }
 
-  /** The problems of a set of reports, CONSERVATION first, then in node and channel order. */
+  /**
+   * The problems of a set of reports: CONSERVATION first, then in node and channel order, then
+   * CHANNEL_COUNTERS.
+   */
   public static List<Problem> check(
       Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
     return examine(reports, nodes, expectedTotal).problems;
@@ -192,86 +195,6 @@ public final class AuditRules {
       }
     }
     return earliest == Long.MAX_VALUE ? 0 : earliest;
-  }
-
-  /**
-   * The report with its deep audit: for every recorded channel, the transfers listed from the log
-   * must number {@code count} and add up to {@code sum}; each channel that does not gives a
-   * DEEP_AUDIT_MISMATCH problem and makes the report a VIOLATION. Channels in {@code unreadable}
-   * could not be read: they are not compared, and the deep audit is then not verified, but nothing
-   * is proven wrong, so the status is left as the other problems make it. A repeated deep audit
-   * replaces the earlier one. ABORTED reports are returned unchanged.
-   */
-  public static AuditReport withDeepAudit(
-      AuditReport report, List<InFlightTransfer> transfers, List<UnreadableRange> unreadable) {
-    if (report.getStatus() == AuditStatus.ABORTED) {
-      return report;
-    }
-    TreeMap<String, long[]> listed = new TreeMap<>();
-    for (InFlightTransfer t : transfers) {
-      long[] cs = listed.computeIfAbsent(t.getFromNode() + "->" + t.getToNode(), k -> new long[2]);
-      cs[0]++;
-      cs[1] += t.getAmount();
-    }
-    Set<String> skipped = new TreeSet<>();
-    for (UnreadableRange u : unreadable) {
-      skipped.add(u.fromNode() + "->" + u.toNode());
-    }
-    List<String> mismatches = new ArrayList<>();
-    Set<String> recorded = new TreeSet<>();
-    for (ChannelState c : report.getChannels()) {
-      String name = c.getFromNode() + "->" + c.getToNode();
-      recorded.add(name);
-      if (skipped.contains(name)) {
-        continue;
-      }
-      long[] cs = listed.getOrDefault(name, new long[2]);
-      if (cs[0] != c.getCount() || cs[1] != c.getSum()) {
-        mismatches.add(
-            new Problem(
-                    ViolationReason.DEEP_AUDIT_MISMATCH,
-                    "channel "
-                        + name
-                        + " reports "
-                        + c.getCount()
-                        + " transfers summing "
-                        + c.getSum()
-                        + ", the log holds "
-                        + cs[0]
-                        + " summing "
-                        + cs[1]
-                        + " in ["
-                        + c.getFirstOffset()
-                        + ", "
-                        + c.getMarkerOffset()
-                        + ")")
-                .line());
-      }
-    }
-    for (String name : listed.keySet()) {
-      if (!recorded.contains(name)) {
-        mismatches.add(
-            new Problem(
-                    ViolationReason.DEEP_AUDIT_MISMATCH,
-                    "transfers listed for channel " + name + ", which the snapshot does not record")
-                .line());
-      }
-    }
-    List<String> problems = new ArrayList<>();
-    for (String p : report.getProblems()) {
-      if (Problem.reasonOf(p).orElse(null) != ViolationReason.DEEP_AUDIT_MISMATCH) {
-        problems.add(p);
-      }
-    }
-    problems.addAll(mismatches);
-    List<String> deepProblems = new ArrayList<>(mismatches);
-    unreadable.forEach(u -> deepProblems.add(u.line()));
-    AuditReport out = AuditReport.newBuilder(report).build();
-    out.setProblems(problems);
-    out.setStatus(problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION);
-    out.setDeepAudit(
-        new DeepAudit(deepProblems.isEmpty(), new ArrayList<>(transfers), deepProblems));
-    return out;
   }
 
   /** The reasons of a report's problem lines, in order (lines without a reason are left out). */
@@ -390,6 +313,7 @@ public final class AuditRules {
                   + ")"));
     }
     f.problems.addAll(found);
+    f.problems.addAll(ChannelCounterRule.check(reports));
     f.channels.sort(
         Comparator.comparingInt(ChannelState::getFromNode)
             .thenComparingInt(ChannelState::getToNode));

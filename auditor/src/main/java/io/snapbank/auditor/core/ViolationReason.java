@@ -15,5 +15,10 @@ public enum ViolationReason {
   /** A channel's offset range, count or sum is impossible. */
   BAD_RANGE,
   /** Re-reading a channel's range from the log does not give the reported count and sum. */
-  DEEP_AUDIT_MISMATCH
+  DEEP_AUDIT_MISMATCH,
+  /**
+   * What the sender had sent on a channel minus what the receiver had accepted from it, by their
+   * own counters, is not the receiver's recorded channel state (count or sum).
+   */
+  CHANNEL_COUNTERS
 }

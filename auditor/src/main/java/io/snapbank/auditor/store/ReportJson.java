@@ -82,6 +82,13 @@ public final class ReportJson {
     return write(a);
   }
 
+  /** A one-field JSON object, {@code {"<field>": "<text>"}}, the text escaped. */
+  public static String message(String field, String text) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put(field, text);
+    return write(o);
+  }
+
   private static String write(Object o) {
     try {
       return MAPPER.writeValueAsString(o);

@@ -1,6 +1,7 @@
 package io.snapbank.auditor.store;
 
 import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.DeepAuditRules;
 import io.snapbank.auditor.core.Problem;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.auditor.core.ViolationReason;
@@ -183,7 +184,7 @@ public final class SnapshotFileVerifier {
     if (r.getDeepAudit() != null) {
       List<UnreadableRange> unread = new ArrayList<>();
       r.getDeepAudit().getProblems().forEach(p -> UnreadableRange.parse(p).ifPresent(unread::add));
-      AuditReport deep = AuditRules.withDeepAudit(r, r.getDeepAudit().getTransfers(), unread);
+      AuditReport deep = DeepAuditRules.withDeepAudit(r, r.getDeepAudit().getTransfers(), unread);
       findings.addAll(
           deep.getDeepAudit().getProblems().stream()
               .filter(p -> Problem.reasonOf(p).isPresent())

@@ -1,47 +1,59 @@
 package io.snapbank.auditor.topology;
 
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.avro.PendingSnapshotMeta;
+import io.snapbank.auditor.avro.RequestScheduleState;
+import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.schemas.serde.AvroSerde;
 import io.snapbank.schemas.topic.BankTopics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The auditor's Kafka Streams topology (Processor API). Three single-partition sources, read as raw
+ * The auditor's Kafka Streams topology (Processor API). Four single-partition sources, read as raw
  * bytes so that undecodable records can be quarantined instead of failing the task:
  *
  * <ul>
  *   <li>{@code <prefix>.snapshot-reports}: one {@code LocalSnapshotReport} per node and snapshot;
  *   <li>{@code <prefix>.snapshot-requests}: the request time of a snapshot, and the start of its
  *       timeout clock;
- *   <li>{@code <prefix>.genesis}: the bank's size N and the total every snapshot must conserve.
+ *   <li>{@code <prefix>.genesis}: the bank's size N and the total every snapshot must conserve;
+ *   <li>{@code <prefix>.deep-audits} ({@link AuditorTopics#deepAudits()}): results of the
+ *       deep-audit stage, merged into the finished snapshot's report.
  * </ul>
  *
- * <p>They flow into one {@link AuditProcessor} (so one task sees everything) which keeps its state
- * in persistent key-value stores and writes, each keyed by the snapshot id as a decimal string:
- * {@code AuditReport}s to {@code <prefix>.audit-reports}, {@code SnapshotAbort}s to {@code
- * <prefix>.snapshot-aborts} and, when scheduled requests are on, {@code SnapshotRequest}s to {@code
- * <prefix>.snapshot-requests}. Quarantined records go to {@code <prefix>.quarantine} keyed {@code
- * <topic>/<partition>/<offset>}.
+ * <p>They flow into one {@link AuditProcessor} (so one task sees everything), which keeps typed
+ * state in persistent key-value stores and writes, each keyed by the snapshot id as a decimal
+ * string: {@code AuditReport}s (new verdicts and deep-audited updates) to {@code
+ * <prefix>.audit-reports}, {@code SnapshotAbort}s to {@code <prefix>.snapshot-aborts} and, when
+ * scheduled requests are on, {@code SnapshotRequest}s to {@code <prefix>.snapshot-requests}.
+ * Quarantined records go to {@code <prefix>.quarantine} keyed {@code <topic>/<partition>/<offset>}.
  */
 public final class AuditorTopology {
-  /** Reports of pending snapshots: {@code "<id>/<node>"} → the report's bytes as received. */
-  public static final String REPORTS_STORE = "pending-reports";
+  /** Pending snapshots: id → their times ({@code PendingSnapshotMeta}). */
+  public static final String PENDING_STORE = "snapshot-pending";
 
-  /** Pending snapshots: id → {@code "<firstSeenMs>:<requestedAtMs>"} (0 = request not seen). */
-  public static final String PENDING_STORE = "pending-snapshots";
+  /** Reports held by pending snapshots: (id, node) → the {@code LocalSnapshotReport}. */
+  public static final String REPORTS_STORE = "snapshot-held-reports";
 
   /** Finished (audited or aborted) snapshots: id → when they finished, wall-clock ms. */
-  public static final String FINISHED_STORE = "finished-snapshots";
+  public static final String FINISHED_STORE = "snapshot-finished";
 
-  /** The bank's genesis under key {@code "genesis"}, as received. */
-  public static final String GENESIS_STORE = "genesis";
+  /** Finished snapshots: id → the last {@code AuditReport} published for them. */
+  public static final String FINISHED_REPORTS_STORE = "snapshot-finished-reports";
+
+  /** The bank's {@code BankGenesis} under key {@code "genesis"}. */
+  public static final String GENESIS_STORE = "bank-genesis";
+
+  /** The request scheduler's {@code RequestScheduleState} under key {@code "requests"}. */
+  public static final String SCHEDULE_STORE = "request-schedule";
 
   /**
-   * Counters: {@code completed}, {@code aborted}, {@code duplicate}, {@code late}, {@code
-   * unknownNode}, {@code quarantined}, {@code requested}, and the scheduler's {@code
-   * lastRequestedId} and {@code nextRequestAtMs}.
+   * Counters ({@link AuditCounters}): {@code completed}, {@code aborted}, {@code deepAudited},
+   * {@code duplicate}, {@code late}, {@code unknownNode}, {@code quarantined}, {@code requested}.
    */
   public static final String COUNTERS_STORE = "counters";
 
@@ -54,6 +66,7 @@ public final class AuditorTopology {
   private AuditorTopology() {}
 
   public static Topology build(AuditorConfig config, BankTopics topics) {
+    AuditorTopics own = new AuditorTopics(topics);
     Topology t = new Topology();
     Serde<String> keys = Serdes.String();
     Serde<byte[]> bytes = Serdes.ByteArray();
@@ -62,46 +75,40 @@ public final class AuditorTopology {
     t.addSource(
         "requests", keys.deserializer(), bytes.deserializer(), topics.snapshotRequests().name());
     t.addSource("genesis", keys.deserializer(), bytes.deserializer(), topics.genesis().name());
+    t.addSource("deep-audits", keys.deserializer(), bytes.deserializer(), own.deepAudits().name());
     t.addProcessor(
-        PROCESSOR, () -> new AuditProcessor(config, topics), "reports", "requests", "genesis");
+        PROCESSOR,
+        () -> new AuditProcessor(config, topics, own),
+        "reports",
+        "requests",
+        "genesis",
+        "deep-audits");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REPORTS_STORE), keys, bytes),
-        PROCESSOR);
+        store(PENDING_STORE, Serdes.Long(), AvroSerde.of(PendingSnapshotMeta.class)), PROCESSOR);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), Serdes.String()),
-        PROCESSOR);
+        store(REPORTS_STORE, ReportKey.SERDE, topics.snapshotReports().valueSerde()), PROCESSOR);
+    t.addStateStore(store(FINISHED_STORE, Serdes.Long(), Serdes.Long()), PROCESSOR);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FINISHED_STORE), Serdes.Long(), Serdes.Long()),
+        store(FINISHED_REPORTS_STORE, Serdes.Long(), topics.auditReports().valueSerde()),
         PROCESSOR);
+    t.addStateStore(store(GENESIS_STORE, keys, topics.genesis().valueSerde()), PROCESSOR);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GENESIS_STORE), keys, bytes),
-        PROCESSOR);
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(COUNTERS_STORE), keys, Serdes.Long()),
-        PROCESSOR);
-    t.addSink(
-        AUDIT_SINK, topics.auditReports().name(), keys.serializer(), bytes.serializer(), PROCESSOR);
-    t.addSink(
-        ABORT_SINK,
-        topics.snapshotAborts().name(),
-        keys.serializer(),
-        bytes.serializer(),
-        PROCESSOR);
-    t.addSink(
-        REQUEST_SINK,
-        topics.snapshotRequests().name(),
-        keys.serializer(),
-        bytes.serializer(),
-        PROCESSOR);
-    t.addSink(
-        QUARANTINE_SINK,
-        topics.quarantine().name(),
-        keys.serializer(),
-        bytes.serializer(),
-        PROCESSOR);
+        store(SCHEDULE_STORE, keys, AvroSerde.of(RequestScheduleState.class)), PROCESSOR);
+    t.addStateStore(store(COUNTERS_STORE, keys, Serdes.Long()), PROCESSOR);
+    sink(t, AUDIT_SINK, topics.auditReports().name());
+    sink(t, ABORT_SINK, topics.snapshotAborts().name());
+    sink(t, REQUEST_SINK, topics.snapshotRequests().name());
+    sink(t, QUARANTINE_SINK, topics.quarantine().name());
     return t;
+  }
+
+  private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(
+      String name, Serde<K> keys, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
+  }
+
+  private static void sink(Topology t, String name, String topic) {
+    t.addSink(
+        name, topic, Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
   }
 }

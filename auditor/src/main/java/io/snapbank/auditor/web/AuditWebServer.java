@@ -34,7 +34,10 @@ import java.util.function.LongFunction;
  *   <li>{@code GET /api/reports}: the latest 50 reports as a JSON array, newest (highest snapshot
  *       id) first;
  *   <li>{@code GET /api/reports/ID}: one report, 404 when unknown;
- *   <li>{@code POST /api/reports/ID/deep-audit}: runs a deep audit now (when the app provides one).
+ *   <li>{@code POST /api/reports/ID/deep-audit}: asks the app for a deep audit ({@link
+ *       #onDeepAudit}) and answers as it says ({@link DeepAuditAnswer}): 200 with the deep-audited
+ *       report, 202 with a JSON {@code message} when it is queued but not done in time, 404 for an
+ *       unknown snapshot, 503 when it cannot be queued, 500 when it failed.
  * </ul>
  *
  * <p>Thread-safe: reports may be added from any thread; the latest version of a snapshot wins.
@@ -47,7 +50,7 @@ public final class AuditWebServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final String page;
-  private volatile LongFunction<Optional<AuditReport>> deepAudit = id -> Optional.empty();
+  private volatile LongFunction<DeepAuditAnswer> deepAudit = DeepAuditAnswer.Unknown::new;
 
   public AuditWebServer(int port) {
     try (InputStream in = AuditWebServer.class.getResourceAsStream("index.html")) {
@@ -77,8 +80,8 @@ public final class AuditWebServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** How an on-demand deep audit is run. */
-  public void onDeepAudit(LongFunction<Optional<AuditReport>> f) {
+  /** How an on-demand deep audit is run (by default: every snapshot is unknown). */
+  public void onDeepAudit(LongFunction<DeepAuditAnswer> f) {
     this.deepAudit = f;
   }
 
@@ -130,27 +133,33 @@ public final class AuditWebServer implements AutoCloseable {
       send(ex, 400, JSON, "{\"error\":\"snapshot id must be a number\"}");
       return;
     }
-    Optional<AuditReport> r;
     if (parts.length == 1) {
-      if (!get(ex, method)) {
-        return;
+      if (get(ex, method)) {
+        answer(ex, DeepAuditAnswer.of(id, get(id)));
       }
-      r = get(id);
     } else if (parts.length == 2 && parts[1].equals("deep-audit")) {
       if (!method.equals("POST")) {
         ex.getResponseHeaders().set("Allow", "POST");
         send(ex, 405, JSON, "{\"error\":\"use POST\"}");
         return;
       }
-      r = deepAudit.apply(id);
+      answer(ex, deepAudit.apply(id));
     } else {
       send(ex, 404, "text/plain; charset=utf-8", "not found");
-      return;
     }
-    if (r.isPresent()) {
-      send(ex, 200, JSON, ReportJson.toJson(r.get()));
-    } else {
-      send(ex, 404, JSON, "{\"error\":\"no report for snapshot " + id + "\"}");
+  }
+
+  private static void answer(HttpExchange ex, DeepAuditAnswer a) throws IOException {
+    if (a instanceof DeepAuditAnswer.Audited d) {
+      send(ex, 200, JSON, ReportJson.toJson(d.report()));
+    } else if (a instanceof DeepAuditAnswer.Queued q) {
+      send(ex, 202, JSON, ReportJson.message("message", q.message()));
+    } else if (a instanceof DeepAuditAnswer.Unknown u) {
+      send(ex, 404, JSON, ReportJson.message("error", "no report for snapshot " + u.snapshotId()));
+    } else if (a instanceof DeepAuditAnswer.Refused r) {
+      send(ex, 503, JSON, ReportJson.message("error", r.message()));
+    } else if (a instanceof DeepAuditAnswer.Failed f) {
+      send(ex, 500, JSON, ReportJson.message("error", f.message()));
     }
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.auditor.web.DeepAuditAnswer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +50,10 @@ class AuditorAppLifecycleTest {
                   HttpResponse.BodyHandlers.ofString());
       assertEquals(200, list.statusCode());
       assertEquals("[ ]", list.body().trim());
-      assertTrue(app.deepAudit(5).isEmpty(), "an unknown snapshot has nothing to deep-audit");
+      assertEquals(
+          new DeepAuditAnswer.Unknown(5),
+          app.deepAudit(5),
+          "an unknown snapshot has nothing to deep-audit");
       assertTrue(app.latestReports(10).isEmpty());
       assertTrue(app.counters().isEmpty());
       assertTrue(app.failure().isEmpty());

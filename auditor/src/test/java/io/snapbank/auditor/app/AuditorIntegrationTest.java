@@ -3,6 +3,7 @@ package io.snapbank.auditor.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.store.SnapshotFileVerifier;
 import io.snapbank.node.kafka.BankFixture;
 import io.snapbank.node.kafka.BankNode;

@@ -1,7 +1,6 @@
 package io.snapbank.auditor.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +10,6 @@ import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.GenesisAccount;
-import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.LocalSnapshotReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,66 +251,6 @@ class AuditRulesTest {
     assertEquals(1, r.getNodes().get(0).getNodeId());
     assertEquals(30_100, r.getLatencyMs());
     assertEquals("ABORTED: nodes [0, 2] did not report in time", r.getProblems().get(0));
-  }
-
-  @Test
-  void when_the_log_holds_what_was_reported_then_the_deep_audit_is_verified() {
-    AuditReport r = AuditRules.audit(ID, consistent(), genesis(), 0, 1_500);
-    List<InFlightTransfer> listed =
-        List.of(
-            new InFlightTransfer(0, 1, 20L, "t1", 4L), new InFlightTransfer(0, 1, 21L, "t2", 6L));
-    AuditReport deep = AuditRules.withDeepAudit(r, listed, List.of());
-    assertEquals(AuditStatus.CONSISTENT, deep.getStatus());
-    assertTrue(deep.getDeepAudit().getVerified());
-    assertEquals(2, deep.getDeepAudit().getTransfers().size());
-    assertNull(r.getDeepAudit(), "the input report is not changed");
-  }
-
-  @Test
-  void when_the_log_differs_from_the_report_then_deep_audit_mismatch_makes_a_violation() {
-    AuditReport r = AuditRules.audit(ID, consistent(), genesis(), 0, 1_500);
-    List<InFlightTransfer> listed = List.of(new InFlightTransfer(0, 1, 20L, "t1", 4L));
-    AuditReport deep = AuditRules.withDeepAudit(r, listed, List.of());
-    assertEquals(AuditStatus.VIOLATION, deep.getStatus());
-    assertFalse(deep.getDeepAudit().getVerified());
-    assertEquals(List.of(ViolationReason.DEEP_AUDIT_MISMATCH), AuditRules.reasons(deep));
-    assertTrue(
-        deep.getProblems()
-            .get(0)
-            .contains("channel 0->1 reports 2 transfers summing 10, the log holds 1 summing 4"),
-        deep.getProblems().toString());
-
-    AuditReport again =
-        AuditRules.withDeepAudit(
-            deep,
-            List.of(
-                new InFlightTransfer(0, 1, 20L, "t1", 4L),
-                new InFlightTransfer(0, 1, 21L, "t2", 6L)),
-            List.of());
-    assertEquals(
-        AuditStatus.CONSISTENT,
-        again.getStatus(),
-        "a repeated deep audit replaces the earlier one");
-    assertTrue(again.getProblems().isEmpty());
-  }
-
-  @Test
-  void when_a_range_cannot_be_read_then_unverified_but_the_status_stands() {
-    AuditReport r = AuditRules.audit(ID, consistent(), genesis(), 0, 1_500);
-    AuditReport deep =
-        AuditRules.withDeepAudit(
-            r, List.of(), List.of(new UnreadableRange(0, 1, "the log now starts at offset 50")));
-    assertEquals(AuditStatus.CONSISTENT, deep.getStatus(), deep.getProblems().toString());
-    assertFalse(deep.getDeepAudit().getVerified());
-    assertEquals(
-        List.of("channel 0->1 not verified: the log now starts at offset 50"),
-        deep.getDeepAudit().getProblems());
-  }
-
-  @Test
-  void when_an_aborted_report_is_deep_audited_then_it_is_unchanged() {
-    AuditReport aborted = AuditRules.aborted(ID, List.of(), 3, 300, 0, 5);
-    assertEquals(aborted, AuditRules.withDeepAudit(aborted, List.of(), List.of()));
   }
 
   @Test

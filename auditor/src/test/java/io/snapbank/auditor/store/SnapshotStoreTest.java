@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.DeepAuditRules;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.auditor.core.ViolationReason;
 import io.snapbank.schemas.AccountBalance;
@@ -151,7 +152,7 @@ class SnapshotStoreTest {
     SnapshotStore store = new SnapshotStore(dir, 5);
     store.store(consistent(4));
     AuditReport deep =
-        AuditRules.withDeepAudit(
+        DeepAuditRules.withDeepAudit(
             consistent(4), List.of(new InFlightTransfer(0, 1, 3L, "t", 5L)), List.of());
     store.store(deep);
     assertEquals(List.of(4L), store.ids());
@@ -249,7 +250,7 @@ class SnapshotStoreTest {
   void when_the_listed_in_flight_transfers_are_edited_then_verify_finds_a_deep_audit_mismatch(
       @TempDir Path dir) throws IOException {
     AuditReport deep =
-        AuditRules.withDeepAudit(
+        DeepAuditRules.withDeepAudit(
             consistent(16), List.of(new InFlightTransfer(0, 1, 3L, "t", 5L)), List.of());
     deep.getDeepAudit().getTransfers().get(0).setAmount(50L);
     SnapshotFileVerifier.Result v = SnapshotFileVerifier.verify(write(dir, "deep.avro", deep));
@@ -300,7 +301,7 @@ class SnapshotStoreTest {
   void when_a_deep_audit_could_not_read_a_range_then_the_file_still_verifies(@TempDir Path dir)
       throws IOException {
     AuditReport deep =
-        AuditRules.withDeepAudit(
+        DeepAuditRules.withDeepAudit(
             consistent(18), List.of(), List.of(new UnreadableRange(0, 1, "gone")));
     assertFalse(deep.getDeepAudit().getVerified());
     SnapshotFileVerifier.Result v =

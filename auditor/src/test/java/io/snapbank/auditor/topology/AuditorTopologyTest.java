@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.snapbank.auditor.app.AuditorConfig;
+import io.snapbank.auditor.avro.PendingSnapshotMeta;
+import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.DeepAuditResult;
+import io.snapbank.auditor.core.ViolationReason;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.GenesisAccount;
+import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.QuarantineEnvelope;
 import io.snapbank.schemas.SnapshotAbort;
@@ -29,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AuditorTopologyTest {
   private static final BankTopics TOPICS = BankTopics.of("t");
+  private static final AuditorTopics OWN = new AuditorTopics(TOPICS);
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   @TempDir Path state;
@@ -44,6 +51,7 @@ class AuditorTopologyTest {
   private TestInputTopic<String, byte[]> reports;
   private TestInputTopic<String, byte[]> requests;
   private TestInputTopic<String, byte[]> genesis;
+  private TestInputTopic<String, byte[]> deepAudits;
   private TestOutputTopic<String, byte[]> audits;
   private TestOutputTopic<String, byte[]> aborts;
   private TestOutputTopic<String, byte[]> quarantine;
@@ -72,6 +80,7 @@ class AuditorTopologyTest {
     requests =
         driver.createInputTopic(TOPICS.snapshotRequests().name(), s.serializer(), b.serializer());
     genesis = driver.createInputTopic(TOPICS.genesis().name(), s.serializer(), b.serializer());
+    deepAudits = driver.createInputTopic(OWN.deepAudits().name(), s.serializer(), b.serializer());
     audits =
         driver.createOutputTopic(TOPICS.auditReports().name(), s.deserializer(), b.deserializer());
     aborts =
@@ -396,5 +405,101 @@ class AuditorTopologyTest {
     }
     assertEquals(3, reqs.size(), "requests at 1 s, 6 s and 11 s");
     assertTrue(reqs.get(0).getSnapshotId() < reqs.get(1).getSnapshotId());
+  }
+
+  private void pipeDeepAudit(DeepAuditResult r) {
+    deepAudits.pipeInput(Long.toString(r.snapshotId()), OWN.deepAudits().encode(r));
+  }
+
+  private void complete(long id) {
+    pipe(report(id, 0, 100, 0));
+    pipe(report(id, 1, 90, 0));
+    pipe(report(id, 2, 100, 10));
+  }
+
+  @Test
+  void when_a_deep_audit_result_arrives_then_the_stored_report_is_merged_and_published_again() {
+    genesis3();
+    complete(20);
+    AuditReport first = auditReports().get(0);
+    assertEquals(null, first.getDeepAudit());
+    InFlightTransfer t = new InFlightTransfer(1, 2, 10L, "t1", 10L);
+    pipeDeepAudit(new DeepAuditResult(20, List.of(t), List.of()));
+    List<AuditReport> out = auditReports();
+    assertEquals(1, out.size(), "one updated report");
+    assertEquals(
+        AuditStatus.CONSISTENT, out.get(0).getStatus(), out.get(0).getProblems().toString());
+    assertTrue(out.get(0).getDeepAudit().getVerified());
+    assertEquals(List.of(t), out.get(0).getDeepAudit().getTransfers());
+    assertEquals(
+        out.get(0),
+        driver.<Long, AuditReport>getKeyValueStore(AuditorTopology.FINISHED_REPORTS_STORE).get(20L),
+        "the stored report is the merged one");
+    assertEquals(1L, counter("deepAudited"));
+
+    pipeDeepAudit(new DeepAuditResult(20, List.of(), List.of()));
+    AuditReport again = auditReports().get(0);
+    assertEquals(AuditStatus.VIOLATION, again.getStatus(), "a later deep audit replaces it");
+    assertEquals(List.of(ViolationReason.DEEP_AUDIT_MISMATCH), AuditRules.reasons(again));
+    assertTrue(quarantine.isEmpty());
+  }
+
+  @Test
+  void when_a_deep_audit_matches_no_complete_snapshot_then_it_is_quarantined_as_unmatched() {
+    genesis3();
+    pipeDeepAudit(new DeepAuditResult(21, List.of(), List.of()));
+    pipe(report(22, 0, 100, 0));
+    pipeDeepAudit(new DeepAuditResult(22, List.of(), List.of()));
+    deepAudits.pipeInput("23", new byte[] {1, 2});
+    List<QuarantineEnvelope> q = quarantined();
+    assertEquals(
+        List.of("UNMATCHED_DEEP_AUDIT", "UNMATCHED_DEEP_AUDIT", "UNDECODABLE"),
+        q.stream().map(QuarantineEnvelope::getReason).toList());
+    assertEquals(OWN.deepAudits().name(), q.get(0).getSourceTopic());
+    assertTrue(q.get(1).getDetail().contains("still pending"), q.get(1).getDetail());
+    assertTrue(audits.isEmpty());
+  }
+
+  @Test
+  void when_a_day_has_passed_then_a_finished_snapshot_is_forgotten_with_its_report() {
+    genesis3();
+    complete(24);
+    assertEquals(1, auditReports().size());
+    KeyValueStore<Long, Long> finished = driver.getKeyValueStore(AuditorTopology.FINISHED_STORE);
+    assertTrue(finished.get(24L) != null);
+    driver.advanceWallClockTime(Duration.ofDays(1).plusMinutes(2));
+    assertEquals(null, finished.get(24L));
+    assertEquals(
+        null,
+        driver.getKeyValueStore(AuditorTopology.FINISHED_REPORTS_STORE).get(24L),
+        "its report is forgotten too");
+    pipeDeepAudit(new DeepAuditResult(24, List.of(), List.of()));
+    assertEquals("UNMATCHED_DEEP_AUDIT", quarantined().get(0).getReason());
+  }
+
+  @Test
+  void when_a_snapshot_is_pending_then_its_state_is_stored_as_typed_values() {
+    genesis3();
+    requests.pipeInput(
+        "25", TOPICS.snapshotRequests().encode(new SnapshotRequest(25L, List.of(), 700L, "test")));
+    pipe(report(25, 1, 100, 0));
+    PendingSnapshotMeta meta =
+        driver.<Long, PendingSnapshotMeta>getKeyValueStore(AuditorTopology.PENDING_STORE).get(25L);
+    assertEquals(new PendingSnapshotMeta(25L, START.toEpochMilli(), 700L), meta);
+    assertEquals(
+        report(25, 1, 100, 0),
+        driver
+            .<ReportKey, LocalSnapshotReport>getKeyValueStore(AuditorTopology.REPORTS_STORE)
+            .get(new ReportKey(25, 1)));
+    pipe(report(25, 0, 100, 0));
+    pipe(report(25, 2, 100, 0));
+    assertEquals(
+        null,
+        driver.getKeyValueStore(AuditorTopology.PENDING_STORE).get(25L),
+        "a finished snapshot is no longer pending");
+    assertEquals(
+        null,
+        driver.getKeyValueStore(AuditorTopology.REPORTS_STORE).get(new ReportKey(25, 1)),
+        "nor are its reports held");
   }
 }

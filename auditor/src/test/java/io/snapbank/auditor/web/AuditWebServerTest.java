@@ -113,7 +113,8 @@ class AuditWebServerTest {
   @Test
   void when_a_deep_audit_is_posted_then_the_app_runs_it_and_get_is_refused() throws Exception {
     try (AuditWebServer web = serverWithTwoReports()) {
-      web.onDeepAudit(id -> id == 41 ? web.get(41) : java.util.Optional.empty());
+      web.onDeepAudit(
+          id -> DeepAuditAnswer.of(id, id == 41 ? web.get(41) : java.util.Optional.empty()));
       HttpClient client = HttpClient.newHttpClient();
       HttpResponse<String> post =
           client.send(
@@ -140,6 +141,38 @@ class AuditWebServerTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(405, postList.statusCode());
+    }
+  }
+
+  private static HttpResponse<String> post(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void when_a_deep_audit_is_queued_refused_or_failed_then_202_503_or_500_with_a_json_message()
+      throws Exception {
+    try (AuditWebServer web = serverWithTwoReports()) {
+      web.onDeepAudit(
+          id ->
+              switch ((int) id) {
+                case 1 -> new DeepAuditAnswer.Queued("queued \"1\"");
+                case 2 -> new DeepAuditAnswer.Refused("the queue is full");
+                default -> new DeepAuditAnswer.Failed("no log");
+              });
+      HttpResponse<String> queued = post(web.port(), "/api/reports/1/deep-audit");
+      assertEquals(202, queued.statusCode());
+      assertEquals(
+          "queued \"1\"", new ObjectMapper().readTree(queued.body()).get("message").asText());
+      HttpResponse<String> refused = post(web.port(), "/api/reports/2/deep-audit");
+      assertEquals(503, refused.statusCode());
+      assertEquals(
+          "the queue is full", new ObjectMapper().readTree(refused.body()).get("error").asText());
+      assertEquals(500, post(web.port(), "/api/reports/3/deep-audit").statusCode());
     }
   }
 

@@ -1,4 +1,4 @@
-package io.snapbank.auditor.app;
+package io.snapbank.auditor.config;
 
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param retainSnapshots complete snapshots kept as files in snapshotDir (default 20)
  * @param snapshotDir where complete snapshots are stored; null = not stored (the default)
  * @param httpPort web page and JSON port; -1 = off (the default), 0 = any free port
- * @param deepAuditSample deep-audit every n-th complete snapshot; 0 = only on demand (the default)
+ * @param deepAudit the deep-audit stage: sampling, queue and timeouts (default: on demand only)
  */
 public record AuditorConfig(
     String bootstrapServers,
@@ -32,7 +32,7 @@ public record AuditorConfig(
     int retainSnapshots,
     Path snapshotDir,
     int httpPort,
-    int deepAuditSample) {
+    DeepAuditSettings deepAudit) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
@@ -72,9 +72,8 @@ public record AuditorConfig(
       throw new IllegalArgumentException(
           "http port must be -1 (off), 0 (any) or a port number, got " + httpPort);
     }
-    if (deepAuditSample < 0) {
-      throw new IllegalArgumentException(
-          "deep audit sample must be >= 0 (0 = on demand only), got " + deepAuditSample);
+    if (deepAudit == null) {
+      deepAudit = DeepAuditSettings.DEFAULTS;
     }
   }
 
@@ -94,7 +93,7 @@ public record AuditorConfig(
         DEFAULT_RETAIN,
         null,
         -1,
-        0);
+        DeepAuditSettings.DEFAULTS);
   }
 
   public AuditorConfig withApplicationId(String id) {
@@ -109,7 +108,7 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAuditSample);
+        deepAudit);
   }
 
   public AuditorConfig withTimeout(Duration timeout) {
@@ -124,7 +123,7 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAuditSample);
+        deepAudit);
   }
 
   public AuditorConfig withPunctuateInterval(Duration interval) {
@@ -139,7 +138,7 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAuditSample);
+        deepAudit);
   }
 
   /** Request a snapshot every {@code period}; zero turns scheduled requests off. */
@@ -155,7 +154,7 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAuditSample);
+        deepAudit);
   }
 
   /** Store complete snapshots in {@code dir} (null = don't), keeping the last {@code retain}. */
@@ -171,7 +170,7 @@ public record AuditorConfig(
         retain,
         dir,
         httpPort,
-        deepAuditSample);
+        deepAudit);
   }
 
   public AuditorConfig withHttpPort(int port) {
@@ -186,11 +185,20 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         port,
-        deepAuditSample);
+        deepAudit);
   }
 
   /** Deep-audit every n-th complete snapshot; 0 = on demand only. */
   public AuditorConfig withDeepAuditSample(int n) {
+    return withDeepAudit(deepAudit.withSample(n));
+  }
+
+  /** Same as {@link #withDeepAuditSample(int)}. */
+  public AuditorConfig withDeepAuditEvery(int n) {
+    return withDeepAuditSample(n);
+  }
+
+  public AuditorConfig withDeepAudit(DeepAuditSettings settings) {
     return new AuditorConfig(
         bootstrapServers,
         prefix,
@@ -202,11 +210,11 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        n);
+        settings);
   }
 
-  /** Same as {@link #withDeepAuditSample(int)}. */
-  public AuditorConfig withDeepAuditEvery(int n) {
-    return withDeepAuditSample(n);
+  /** Deep-audit every n-th complete snapshot; 0 = on demand only. */
+  public int deepAuditSample() {
+    return deepAudit.sample();
   }
 }

@@ -1,4 +1,4 @@
-package io.snapbank.auditor.app;
+package io.snapbank.auditor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class AuditorConfigTest {
@@ -49,7 +47,7 @@ class AuditorConfigTest {
             3,
             Path.of("snaps"),
             0,
-            4),
+            DeepAuditSettings.DEFAULTS.withSample(4)),
         c);
     assertEquals(7, c.withDeepAuditEvery(7).deepAuditSample());
   }
@@ -72,13 +70,17 @@ class AuditorConfigTest {
   }
 
   @Test
-  void when_the_streams_settings_are_built_then_exactly_once_v2_and_a_short_commit_interval() {
-    AuditorConfig c = AuditorConfig.of("b:1", "bank", STATE);
-    Properties p = AuditorApp.streamsProperties(c);
-    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-    assertEquals("100", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
-    assertEquals("bank-auditor", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
-    assertEquals("b:1", p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-    assertEquals(STATE.toString(), p.get(StreamsConfig.STATE_DIR_CONFIG));
+  void when_deep_audit_settings_are_out_of_range_then_construction_fails_with_a_message() {
+    DeepAuditSettings d = DeepAuditSettings.DEFAULTS;
+    assertEquals(0, d.sample(), "on demand only by default");
+    assertThrows(IllegalArgumentException.class, () -> d.withQueueCapacity(0));
+    assertThrows(IllegalArgumentException.class, () -> d.withAnswerTimeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> d.withReadTimeout(Duration.ofSeconds(-1)));
+    assertEquals(
+        new DeepAuditSettings(2, 5, Duration.ofSeconds(3), Duration.ofSeconds(4)),
+        d.withSample(2)
+            .withQueueCapacity(5)
+            .withAnswerTimeout(Duration.ofSeconds(3))
+            .withReadTimeout(Duration.ofSeconds(4)));
   }
 }

@@ -1,0 +1,9 @@
+package io.snapbank.auditor.core;
+
+/** Why a snapshot was aborted. */
+public enum AbortReason {
+  /** Not every node of the bank reported within the timeout. */
+  TIMED_OUT,
+  /** Not complete within the timeout, and the bank's genesis (so its size) is still not known. */
+  TIMED_OUT_WITHOUT_GENESIS
+}

@@ -1,0 +1,68 @@
+package io.snapbank.auditor.topology;
+
+import io.snapbank.auditor.avro.DeepAuditRecord;
+import io.snapbank.auditor.avro.ListedTransfer;
+import io.snapbank.auditor.avro.UnreadableChannel;
+import io.snapbank.auditor.core.DeepAuditResult;
+import io.snapbank.auditor.core.UnreadableRange;
+import io.snapbank.schemas.InFlightTransfer;
+import io.snapbank.schemas.serde.AvroSerde;
+import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.Topic;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The auditor's own topics, beside the bank's ({@link BankTopics}), named {@code <prefix>.<name>}:
+ * {@code <prefix>.deep-audits}, on which the deep-audit stage hands its results ({@link
+ * DeepAuditResult}, as a {@link DeepAuditRecord} in Avro single-object encoding, keyed by the
+ * snapshot id) to the topology. Immutable.
+ */
+public record AuditorTopics(BankTopics bank) {
+  private static final AvroSerde<DeepAuditRecord> RECORDS = AvroSerde.of(DeepAuditRecord.class);
+  private static final Serde<DeepAuditResult> RESULTS =
+      Serdes.serdeFrom(
+          (topic, result) -> result == null ? null : RECORDS.encode(toRecord(result)),
+          (topic, bytes) -> bytes == null ? null : fromRecord(RECORDS.decode(bytes)));
+
+  public static AuditorTopics of(String prefix) {
+    return new AuditorTopics(BankTopics.of(prefix));
+  }
+
+  /** Deep-audit results, one partition, keyed by the snapshot id as a decimal string. */
+  public Topic<String, DeepAuditResult> deepAudits() {
+    return new Topic<>(bank.prefix() + ".deep-audits", Serdes.String(), RESULTS);
+  }
+
+  /** The record of a result. */
+  public static DeepAuditRecord toRecord(DeepAuditResult r) {
+    List<ListedTransfer> transfers = new ArrayList<>();
+    for (InFlightTransfer t : r.transfers()) {
+      transfers.add(
+          new ListedTransfer(
+              t.getFromNode(), t.getToNode(), t.getOffset(), t.getTransferId(), t.getAmount()));
+    }
+    List<UnreadableChannel> unreadable = new ArrayList<>();
+    for (UnreadableRange u : r.unreadable()) {
+      unreadable.add(new UnreadableChannel(u.fromNode(), u.toNode(), u.reason()));
+    }
+    return new DeepAuditRecord(r.snapshotId(), transfers, unreadable);
+  }
+
+  /** The result a record carries. */
+  public static DeepAuditResult fromRecord(DeepAuditRecord r) {
+    List<InFlightTransfer> transfers = new ArrayList<>();
+    for (ListedTransfer t : r.getTransfers()) {
+      transfers.add(
+          new InFlightTransfer(
+              t.getFromNode(), t.getToNode(), t.getOffset(), t.getTransferId(), t.getAmount()));
+    }
+    List<UnreadableRange> unreadable = new ArrayList<>();
+    for (UnreadableChannel u : r.getUnreadable()) {
+      unreadable.add(new UnreadableRange(u.getFromNode(), u.getToNode(), u.getReason()));
+    }
+    return new DeepAuditResult(r.getSnapshotId(), transfers, unreadable);
+  }
+}

@@ -1,0 +1,72 @@
+package io.snapbank.auditor.core;
+
+import io.snapbank.schemas.AccountBalance;
+import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.GenesisAccount;
+import io.snapbank.schemas.LocalSnapshotReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Banks, reports and lifecycles for the lifecycle tests. */
+final class LifecycleFixtures {
+  static final long TIMEOUT_MS = 10_000;
+
+  private LifecycleFixtures() {}
+
+  /** A bank of {@code nodes} nodes with one account of 100 each. */
+  static BankGenesis genesis(int nodes) {
+    List<GenesisAccount> accounts = new ArrayList<>();
+    for (int n = 0; n < nodes; n++) {
+      accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
+    }
+    return new BankGenesis(nodes, 100L * nodes, accounts, 0L);
+  }
+
+  /** The lifecycle of a bank of {@code nodes} nodes. */
+  static SnapshotLifecycle bank(int nodes) {
+    return new SnapshotLifecycle(Optional.of(genesis(nodes)), TIMEOUT_MS);
+  }
+
+  /** The lifecycle before the genesis is known. */
+  static SnapshotLifecycle noGenesis() {
+    return SnapshotLifecycle.of(TIMEOUT_MS);
+  }
+
+  /**
+   * Node {@code node}'s consistent report of snapshot {@code id} in a bank of {@code nodes}: its
+   * 100, and an empty channel from every other node.
+   */
+  static LocalSnapshotReport report(long id, int node, int nodes) {
+    List<ChannelState> chans = new ArrayList<>();
+    for (int from = 0; from < nodes; from++) {
+      if (from != node) {
+        chans.add(new ChannelState(from, node, 5L, 5L, 0L, 0L, 4L));
+      }
+    }
+    return new LocalSnapshotReport(
+        id,
+        node,
+        900L,
+        1_000L,
+        1_001L,
+        new ArrayList<>(List.of(new AccountBalance("n" + node + "-a000", 100L))),
+        chans,
+        List.of(),
+        List.of());
+  }
+
+  static SnapshotEvent.Reported reported(long id, int node, int nodes, long atMs) {
+    return new SnapshotEvent.Reported(report(id, node, nodes), atMs);
+  }
+
+  /** Applies reports of {@code nodes} (in order) to an unseen snapshot and returns the state. */
+  static SnapshotState after(SnapshotLifecycle l, long id, int bankSize, int... nodes) {
+    Optional<SnapshotState> s = Optional.empty();
+    for (int n : nodes) {
+      s = l.apply(s, reported(id, n, bankSize, 1_000)).next();
+    }
+    return s.orElseThrow();
+  }
+}
