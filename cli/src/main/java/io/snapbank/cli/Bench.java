@@ -415,12 +415,13 @@ final class Bench {
 
   private Process nodeProcess(String prefix, Path log) throws IOException {
     return java(
-            "io.snapbank.node.app.NodeMain",
+            "io.snapbank.cli.Main",
+            "node",
             "--bootstrap",
             o.bootstrap(),
             "--prefix",
             prefix,
-            "--node",
+            "--id",
             "0",
             "--rate",
             "1000",

@@ -15,4 +15,9 @@ final class KafkaOptions {
       defaultValue = "${env:SNAPBANK_PREFIX:-snapbank}",
       description = "Topic prefix of the bank (env SNAPBANK_PREFIX; default ${DEFAULT-VALUE}).")
   String prefix;
+
+  /** Extra Kafka client settings (security, for one); none yet. */
+  java.util.Map<String, String> clientConfig() {
+    return java.util.Map.of();
+  }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       NodeCommand.class,
       AuditorCommand.class,
       SnapshotCommand.class,
+      RestoreCommand.class,
       ReportCommand.class,
       VerifyCommand.class,
       ConformanceCommand.class,

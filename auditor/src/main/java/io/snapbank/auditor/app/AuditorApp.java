@@ -8,6 +8,7 @@ import io.snapbank.auditor.web.AuditWebServer;
 import io.snapbank.auditor.web.DeepAuditAnswer;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.List;
@@ -136,7 +137,18 @@ public final class AuditorApp implements AutoCloseable {
             config.bootstrapServers(),
             client + "-report-follower",
             topics.auditReports(),
-            this::handle);
+            topics.epochs(),
+            new ReportFollower.Handler() {
+              @Override
+              public void handle(AuditReport report, boolean history) {
+                AuditorApp.this.handle(report, history);
+              }
+
+              @Override
+              public void epoch(BankEpoch e) {
+                AuditorApp.this.epoch(e);
+              }
+            });
     starter = new Thread(this::setUpThenStartStreams, client + "-starter");
     starter.setDaemon(true);
     starter.start();
@@ -285,6 +297,24 @@ public final class AuditorApp implements AutoCloseable {
             refused.reason());
       }
     }
+  }
+
+  /**
+   * An entry of the epoch log: the web page shows the history, and a restored cut's files are kept
+   * until a later snapshot of the new epoch is verified.
+   */
+  private void epoch(BankEpoch e) {
+    if (web != null) {
+      web.epoch(e);
+    }
+    if (store != null) {
+      store.epoch(e);
+    }
+  }
+
+  /** The bank's epoch log as read so far, oldest first. */
+  public List<BankEpoch> epochs() {
+    return follower.epochs();
   }
 
   /** Whether this new complete snapshot is the n-th one to deep-audit (follower thread only). */

@@ -4,6 +4,7 @@ import io.snapbank.auditor.core.DeepAuditResult;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.ChannelRule;
 import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.node.kafka.ChannelRangeReader;
 import io.snapbank.schemas.AuditReport;
@@ -67,7 +68,12 @@ public final class DeepAuditor {
     try (ChannelRangeReader reader = reader("deep-audit-" + report.getSnapshotId())) {
       for (ChannelState c : report.getChannels()) {
         try {
-          transfers.addAll(read(reader, bank.get(), c));
+          transfers.addAll(
+              read(
+                  reader,
+                  bank.get(),
+                  new ChannelRule.Epochs(report.getIncarnation(), report.getEpoch()),
+                  c));
         } catch (ChannelRangeReader.RangeUnreadableException e) {
           unreadable.add(new UnreadableRange(c.getFromNode(), c.getToNode(), e.getMessage()));
         } catch (KafkaException e) {
@@ -102,7 +108,7 @@ public final class DeepAuditor {
   }
 
   private List<InFlightTransfer> read(
-      ChannelRangeReader reader, BankAccounts bank, ChannelState c) {
+      ChannelRangeReader reader, BankAccounts bank, ChannelRule.Epochs at, ChannelState c) {
     int receiver = c.getToNode();
     List<InFlightTransfer> out = new ArrayList<>();
     for (ChannelRangeReader.InFlight t :
@@ -114,6 +120,7 @@ public final class DeepAuditor {
                 c.getMarkerOffset(),
                 c.getSeqBefore(),
                 a -> bank.owns(receiver, a),
+                at,
                 readTimeout)
             .transfers()) {
       out.add(new InFlightTransfer(t.from(), t.to(), t.offset(), t.transferId(), t.amount()));

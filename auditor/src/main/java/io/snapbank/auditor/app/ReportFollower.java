@@ -1,6 +1,7 @@
 package io.snapbank.auditor.app;
 
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.Topic;
@@ -23,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the audit-reports topic (read_committed, from its beginning) on its own thread: keeps the
- * latest version of the latest {@value #KEEP} snapshots' reports, hands every report to a {@link
- * Handler} (telling whether it was already in the topic when the follower started), and completes
- * the futures of callers waiting for a snapshot's next deep-audited report ({@link
- * #nextDeepAudit}). An undecodable report is logged and skipped: the topology is its only writer.
+ * Follows the audit-reports topic and the bank's epoch log (read_committed, from their beginning)
+ * on its own thread: keeps the epochs and the latest version of the latest {@value #KEEP}
+ * snapshots' reports, hands every report to a {@link Handler} (telling whether it was already in
+ * the topic when the follower started), and completes the futures of callers waiting for a
+ * snapshot's next deep-audited report ({@link #nextDeepAudit}). An undecodable report is logged and
+ * skipped: the topology is its only writer.
  */
 final class ReportFollower implements AutoCloseable {
   /** Receives every report read, on the follower thread. */
@@ -36,12 +38,17 @@ final class ReportFollower implements AutoCloseable {
      * @param history true for a report already in the topic when the follower started
      */
     void handle(AuditReport report, boolean history);
+
+    /** An entry of the bank's epoch log (a restore or a membership change). */
+    default void epoch(BankEpoch epoch) {}
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportFollower.class);
   private static final int KEEP = 200;
 
   private final Topic<String, AuditReport> topic;
+  private final Topic<String, BankEpoch> epochTopic;
+  private final TreeMap<Long, BankEpoch> epochs = new TreeMap<>();
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Handler handler;
   private final Thread thread;
@@ -51,8 +58,13 @@ final class ReportFollower implements AutoCloseable {
   private volatile String failure;
 
   ReportFollower(
-      String bootstrap, String clientId, Topic<String, AuditReport> topic, Handler handler) {
+      String bootstrap,
+      String clientId,
+      Topic<String, AuditReport> topic,
+      Topic<String, BankEpoch> epochTopic,
+      Handler handler) {
     this.topic = topic;
+    this.epochTopic = epochTopic;
     this.handler = handler;
     this.consumer =
         KafkaClients.committedReader(
@@ -68,6 +80,13 @@ final class ReportFollower implements AutoCloseable {
   /** Why the follower stopped, if it did. */
   Optional<String> failure() {
     return Optional.ofNullable(failure);
+  }
+
+  /** The bank's epoch log read so far, oldest first. */
+  List<BankEpoch> epochs() {
+    synchronized (epochs) {
+      return List.copyOf(epochs.values());
+    }
   }
 
   /** The latest version of a snapshot's report read so far. */
@@ -109,7 +128,11 @@ final class ReportFollower implements AutoCloseable {
 
   private void follow() {
     try (KafkaConsumer<byte[], byte[]> c = consumer) {
-      List<TopicPartition> tps = partitions(c);
+      List<TopicPartition> tps = new ArrayList<>(partitions(c));
+      TopicPartition epochLog = new TopicPartition(epochTopic.name(), 0);
+      if (!c.partitionsFor(epochLog.topic(), Duration.ofSeconds(10)).isEmpty()) {
+        tps.add(epochLog);
+      }
       c.assign(tps);
       c.seekToBeginning(tps);
       Map<TopicPartition, Long> historyEnd = historyEnd(c, tps);
@@ -131,6 +154,10 @@ final class ReportFollower implements AutoCloseable {
 
   private void read(ConsumerRecord<byte[], byte[]> rec, boolean history) {
     if (rec.value() == null) {
+      return;
+    }
+    if (rec.topic().equals(epochTopic.name())) {
+      readEpoch(rec);
       return;
     }
     AuditReport r;
@@ -161,6 +188,20 @@ final class ReportFollower implements AutoCloseable {
         done.forEach(f -> f.complete(r));
       }
     }
+  }
+
+  private void readEpoch(ConsumerRecord<byte[], byte[]> rec) {
+    BankEpoch e;
+    try {
+      e = epochTopic.decode(rec.value());
+    } catch (RecordDecodingException ex) {
+      LOG.warn("skipping undecodable epoch record at offset {}: {}", rec.offset(), ex.getMessage());
+      return;
+    }
+    synchronized (epochs) {
+      epochs.put(e.getEpoch(), e);
+    }
+    handler.epoch(e);
   }
 
   private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {

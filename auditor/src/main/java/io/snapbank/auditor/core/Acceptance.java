@@ -11,5 +11,7 @@ public enum Acceptance {
   /** A report for a snapshot already complete or aborted: ignored. */
   LATE,
   /** A report from a node that is not part of the bank: quarantined. */
-  UNKNOWN_NODE
+  UNKNOWN_NODE,
+  /** A report recorded in an epoch the bank has left: ignored. */
+  SUPERSEDED
 }

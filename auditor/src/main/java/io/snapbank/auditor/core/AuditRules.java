@@ -89,6 +89,7 @@ public final class AuditRules {
         latency(requested, completedAtMs),
         null,
         0L,
+        0L,
         "");
   }
 
@@ -147,6 +148,7 @@ public final class AuditRules {
         abortedAtMs,
         latency(requested, abortedAtMs),
         null,
+        0L,
         0L,
         "");
   }

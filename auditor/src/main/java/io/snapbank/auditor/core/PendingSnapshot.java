@@ -99,7 +99,17 @@ public record PendingSnapshot(
       return onGenesis(g.atMs(), lifecycle);
     }
     if (event instanceof SnapshotEvent.Tick t) {
-      return timedOut(t.atMs(), lifecycle.timeoutMs()) ? abort(t.atMs(), lifecycle) : stay();
+      return timedOut(t.atMs(), lifecycle.timeoutMs())
+          ? abort(t.atMs(), lifecycle, timeoutReason(lifecycle), null)
+          : stay();
+    }
+    if (event instanceof SnapshotEvent.EpochStarted e) {
+      if (!reports.isEmpty() && heldEpoch() >= e.epoch()) {
+        return stay();
+      }
+      long from = reports.isEmpty() ? e.epoch() - 1 : heldEpoch();
+      AbortReason reason = lifecycle.leftBehind(from, e.epoch());
+      return abort(e.atMs(), lifecycle, reason, "the bank entered epoch " + e.epoch());
     }
     return Transition.to(
         this,
@@ -119,8 +129,30 @@ public record PendingSnapshot(
         : new PendingSnapshot(snapshotId, firstSeenMs, requested, reports);
   }
 
+  /** The epoch of the held reports (they all share one). */
+  long heldEpoch() {
+    return reports.values().iterator().next().getEpoch();
+  }
+
   private Transition onReport(SnapshotEvent.Reported event, SnapshotLifecycle lifecycle) {
     LocalSnapshotReport r = event.report();
+    if (r.getEpoch() < lifecycle.currentEpoch()) {
+      return Transition.to(this, new Effect.Ignore(Acceptance.SUPERSEDED));
+    }
+    if (!reports.isEmpty() && r.getEpoch() != heldEpoch()) {
+      long lo = Math.min(r.getEpoch(), heldEpoch());
+      long hi = Math.max(r.getEpoch(), heldEpoch());
+      return abort(
+          event.atMs(),
+          lifecycle,
+          lifecycle.leftBehind(lo, hi),
+          "node "
+              + r.getNodeId()
+              + " recorded it in epoch "
+              + r.getEpoch()
+              + ", others in "
+              + heldEpoch());
+    }
     int node = r.getNodeId();
     int nodes = lifecycle.bankSize();
     Acceptance a = offer(node, nodes);
@@ -174,28 +206,58 @@ public record PendingSnapshot(
   }
 
   private Transition complete(long atMs, SnapshotLifecycle lifecycle) {
-    AuditReport report =
+    long epoch = heldEpoch();
+    EpochView.Entry at = lifecycle.epochs().orElseThrow().at(epoch);
+    AuditReport audited =
         AuditRules.audit(
-            snapshotId, reports.values(), lifecycle.genesis().orElseThrow(), requestedAtMs, atMs);
+            snapshotId,
+            reports.values(),
+            lifecycle.genesis().orElseThrow().getNodes(),
+            at.expectedTotal(),
+            requestedAtMs,
+            atMs);
+    AuditReport report =
+        AuditReport.newBuilder(audited)
+            .setEpoch(epoch)
+            .setIncarnation(reports.values().iterator().next().getIncarnation())
+            .build();
     return Transition.to(
         new FinishedSnapshot(snapshotId, atMs, report),
         new Effect.Publish(report, Effect.Verdict.COMPLETED));
   }
 
-  private Transition abort(long atMs, SnapshotLifecycle lifecycle) {
+  private static AbortReason timeoutReason(SnapshotLifecycle lifecycle) {
+    return lifecycle.genesis().isEmpty()
+        ? AbortReason.TIMED_OUT_WITHOUT_GENESIS
+        : AbortReason.TIMED_OUT;
+  }
+
+  private Transition abort(
+      long atMs, SnapshotLifecycle lifecycle, AbortReason reason, String because) {
     int nodes = lifecycle.genesis().map(g -> g.getNodes()).orElse(0);
     long total = lifecycle.genesis().map(g -> g.getTotal()).orElse(0L);
-    AuditReport report =
+    AuditReport aborted =
         AuditRules.aborted(snapshotId, reports.values(), nodes, total, requestedAtMs, atMs);
-    AbortReason reason = nodes == 0 ? AbortReason.TIMED_OUT_WITHOUT_GENESIS : AbortReason.TIMED_OUT;
     String why =
         reason
-            + ": not complete within "
-            + lifecycle.timeoutMs()
-            + " ms; "
-            + (nodes == 0
-                ? "the bank's genesis is not known"
-                : "missing nodes " + report.getMissingNodes());
+            + ": "
+            + (because != null
+                ? because
+                : "not complete within "
+                    + lifecycle.timeoutMs()
+                    + " ms; "
+                    + (nodes == 0
+                        ? "the bank's genesis is not known"
+                        : "missing nodes " + aborted.getMissingNodes()));
+    AuditReport report =
+        AuditReport.newBuilder(aborted)
+            .setAbortReason(reason.name())
+            .setEpoch(reports.isEmpty() ? lifecycle.currentEpoch() : heldEpoch())
+            .setProblems(
+                because == null
+                    ? aborted.getProblems()
+                    : new ArrayList<>(List.of("ABORTED: " + why)))
+            .build();
     return Transition.to(
         new FinishedSnapshot(snapshotId, atMs, report),
         new Effect.Abort(new SnapshotAbort(snapshotId, why, atMs), reason),

@@ -11,7 +11,8 @@ public sealed interface SnapshotEvent
         SnapshotEvent.Reported,
         SnapshotEvent.GenesisKnown,
         SnapshotEvent.Tick,
-        SnapshotEvent.DeepAudited {
+        SnapshotEvent.DeepAudited,
+        SnapshotEvent.EpochStarted {
 
   /** When the auditor saw the event, wall-clock ms. */
   long atMs();
@@ -29,6 +30,12 @@ public sealed interface SnapshotEvent
 
   /** Time passed: a pending snapshot may have timed out. */
   record Tick(long atMs) implements SnapshotEvent {}
+
+  /**
+   * The bank entered {@code epoch} (a restore or a membership change); the lifecycle applying this
+   * event knows it.
+   */
+  record EpochStarted(long epoch, long atMs) implements SnapshotEvent {}
 
   /** A deep audit of the snapshot finished with {@code result}. */
   record DeepAudited(DeepAuditResult result, long atMs) implements SnapshotEvent {}

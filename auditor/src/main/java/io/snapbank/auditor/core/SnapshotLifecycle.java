@@ -1,6 +1,9 @@
 package io.snapbank.auditor.core;
 
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.EpochKind;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,7 +35,14 @@ import java.util.Optional;
  * PENDING   tick, pending shorter than the timeout     PENDING   -
  * PENDING   tick, pending for the timeout or longer    FINISHED  Abort(TIMED_OUT...), Publish(ABORTED)
  * PENDING   deep audit                                 PENDING   RejectInput(UNMATCHED_DEEP_AUDIT)
- * FINISHED  request, genesis known, tick               FINISHED  -  (nothing is reopened)
+ * PENDING   epoch started, reports of an earlier epoch FINISHED  Abort(SUPERSEDED after a restore,
+ *             held or none held                                  else EPOCH_CHANGED), Publish(ABORTED)
+ * PENDING   epoch started, every report already in it  PENDING   -
+ * PENDING   report of another epoch than those held    FINISHED  Abort(SUPERSEDED/EPOCH_CHANGED),
+ *                                                                Publish(ABORTED)
+ * UNSEEN    report of an epoch before the current one  UNSEEN    Ignore(SUPERSEDED)
+ * PENDING   report of an epoch before the current one  PENDING   Ignore(SUPERSEDED)
+ * FINISHED  request, genesis known, tick, epoch        FINISHED  -  (nothing is reopened)
  * FINISHED  any report                                 FINISHED  Ignore(LATE)
  * FINISHED  deep audit of a complete snapshot          FINISHED  Publish(DEEP_AUDITED), report replaced
  * FINISHED  deep audit of an aborted snapshot          FINISHED  RejectInput(UNMATCHED_DEEP_AUDIT)
@@ -44,17 +54,71 @@ import java.util.Optional;
  * forgotten (back to UNSEEN) once its {@link FinishedRetention} has passed: that is cleanup done by
  * the driver, not an event.
  */
-public record SnapshotLifecycle(Optional<BankGenesis> genesis, long timeoutMs) {
+public record SnapshotLifecycle(
+    Optional<BankGenesis> genesis, long timeoutMs, List<BankEpoch> epochLog) {
   public SnapshotLifecycle {
     if (timeoutMs <= 0) {
       throw new IllegalArgumentException("the timeout must be positive, got " + timeoutMs + " ms");
     }
     genesis = genesis == null ? Optional.empty() : genesis;
+    epochLog = List.copyOf(epochLog);
+  }
+
+  public SnapshotLifecycle(Optional<BankGenesis> genesis, long timeoutMs) {
+    this(genesis, timeoutMs, List.of());
   }
 
   /** A lifecycle before the bank's genesis is known. */
   public static SnapshotLifecycle of(long timeoutMs) {
     return new SnapshotLifecycle(Optional.empty(), timeoutMs);
+  }
+
+  /** The bank's epochs, once its genesis is known. */
+  public Optional<EpochView> epochs() {
+    return genesis.map(
+        g -> {
+          EpochView v = EpochView.genesis(g);
+          for (BankEpoch e : epochLog) {
+            v = v.with(e);
+          }
+          return v;
+        });
+  }
+
+  /** The latest epoch known (0 at the genesis). */
+  public long currentEpoch() {
+    long max = 0;
+    for (BankEpoch e : epochLog) {
+      max = Math.max(max, e.getEpoch());
+    }
+    return max;
+  }
+
+  /**
+   * This lifecycle with entry {@code e} of the epoch log known; the caller then applies {@link
+   * SnapshotEvent.EpochStarted} to every pending snapshot with it. An epoch known already changes
+   * nothing (empty).
+   */
+  public Optional<SnapshotLifecycle> withEpoch(BankEpoch e) {
+    for (BankEpoch known : epochLog) {
+      if (known.getEpoch() == e.getEpoch()) {
+        return Optional.empty();
+      }
+    }
+    List<BankEpoch> log = new java.util.ArrayList<>(epochLog);
+    log.add(e);
+    log.sort(java.util.Comparator.comparingLong(BankEpoch::getEpoch));
+    return Optional.of(new SnapshotLifecycle(genesis, timeoutMs, log));
+  }
+
+  /** Why a snapshot of {@code epoch} ends when the bank is at {@code now}. */
+  public AbortReason leftBehind(long epoch, long now) {
+    for (BankEpoch e : epochLog) {
+      if (e.getEpoch() > epoch && e.getEpoch() <= now && e.getKind() == EpochKind.RESTORE) {
+        return AbortReason.SUPERSEDED;
+      }
+    }
+    return AbortReason.EPOCH_CHANGED;
   }
 
   /** The bank's size N, or {@link PendingSnapshot#UNKNOWN_SIZE} before its genesis is known. */
@@ -99,6 +163,9 @@ public record SnapshotLifecycle(Optional<BankGenesis> genesis, long timeoutMs) {
   }
 
   private Transition unseen(SnapshotEvent event) {
+    if (event instanceof SnapshotEvent.Reported r && r.report().getEpoch() < currentEpoch()) {
+      return Transition.none(new Effect.Ignore(Acceptance.SUPERSEDED));
+    }
     if (event instanceof SnapshotEvent.Requested r) {
       return Transition.to(PendingSnapshot.opened(r.snapshotId(), r.atMs(), r.requestedAtMs()));
     }

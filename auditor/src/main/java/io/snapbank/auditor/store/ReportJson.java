@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.NodeFigure;
@@ -29,6 +30,11 @@ public final class ReportJson {
     o.put("requestedAtMs", r.getRequestedAtMs());
     o.put("completedAtMs", r.getCompletedAtMs());
     o.put("latencyMs", r.getLatencyMs());
+    o.put("epoch", r.getEpoch());
+    o.put("incarnation", r.getIncarnation());
+    if (!r.getAbortReason().isEmpty()) {
+      o.put("abortReason", r.getAbortReason());
+    }
     ArrayNode nodes = o.putArray("nodes");
     for (NodeFigure n : r.getNodes()) {
       ObjectNode x = nodes.addObject();
@@ -70,6 +76,33 @@ public final class ReportJson {
       r.getDeepAudit().getProblems().forEach(dp::add);
     }
     return o;
+  }
+
+  /** One entry of the bank's epoch log: when, why and by whom the bank changed. */
+  public static ObjectNode epochNode(BankEpoch e) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("epoch", e.getEpoch());
+    o.put("kind", e.getKind().name());
+    o.put("incarnation", e.getIncarnation());
+    o.put("createdAtMs", e.getCreatedAtMs());
+    o.put("requestedBy", e.getRequestedBy());
+    o.put("reason", e.getReason());
+    ArrayNode members = o.putArray("members");
+    e.getMembers().forEach(members::add);
+    if (e.getRestore() != null) {
+      ObjectNode r = o.putObject("restore");
+      r.put("snapshotId", e.getRestore().getSnapshotId());
+      r.put("cutEpoch", e.getRestore().getCutEpoch());
+      r.put("expectedTotal", e.getRestore().getExpectedTotal());
+    }
+    return o;
+  }
+
+  /** The epoch log as a JSON array, oldest first. */
+  public static String epochsToJson(Collection<BankEpoch> epochs) {
+    ArrayNode a = MAPPER.createArrayNode();
+    epochs.forEach(e -> a.add(epochNode(e)));
+    return write(a);
   }
 
   public static String toJson(AuditReport r) {

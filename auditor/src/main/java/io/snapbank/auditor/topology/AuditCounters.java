@@ -1,6 +1,5 @@
 package io.snapbank.auditor.topology;
 
-import io.snapbank.auditor.core.Acceptance;
 import io.snapbank.auditor.core.Effect;
 import io.snapbank.auditor.core.QuarantineReason;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -8,8 +7,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The topology's counters, kept in {@link AuditorTopology#COUNTERS_STORE} (so they survive a
  * restart and can be queried): {@value #COMPLETED}, {@value #ABORTED}, {@value #DEEP_AUDITED},
- * {@value #DUPLICATE}, {@value #LATE}, {@value #UNKNOWN_NODE}, {@value #QUARANTINED}, {@value
- * #REQUESTED}. Counting is derived from the effects the lifecycle returns, apart from it.
+ * {@value #DUPLICATE}, {@value #LATE}, {@value #SUPERSEDED}, {@value #UNKNOWN_NODE}, {@value
+ * #QUARANTINED}, {@value #REQUESTED}. Counting is derived from the effects the lifecycle returns,
+ * apart from it.
  */
 final class AuditCounters {
   static final String COMPLETED = "completed";
@@ -17,6 +17,7 @@ final class AuditCounters {
   static final String DEEP_AUDITED = "deepAudited";
   static final String DUPLICATE = "duplicate";
   static final String LATE = "late";
+  static final String SUPERSEDED = "superseded";
   static final String UNKNOWN_NODE = "unknownNode";
   static final String QUARANTINED = "quarantined";
   static final String REQUESTED = "requested";
@@ -37,7 +38,12 @@ final class AuditCounters {
             case DEEP_AUDITED -> DEEP_AUDITED;
           });
     } else if (e instanceof Effect.Ignore i) {
-      increment(i.acceptance() == Acceptance.DUPLICATE ? DUPLICATE : LATE);
+      increment(
+          switch (i.acceptance()) {
+            case DUPLICATE -> DUPLICATE;
+            case SUPERSEDED -> SUPERSEDED;
+            default -> LATE;
+          });
     } else if (e instanceof Effect.RejectInput r) {
       quarantined(r.reason());
     } else if (e instanceof Effect.RejectHeld r) {

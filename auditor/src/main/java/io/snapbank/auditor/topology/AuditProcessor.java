@@ -11,17 +11,21 @@ import io.snapbank.auditor.core.SnapshotEvent;
 import io.snapbank.auditor.core.SnapshotLifecycle;
 import io.snapbank.auditor.core.SnapshotState;
 import io.snapbank.auditor.core.Transition;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -30,11 +34,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * carries out the effects ({@link AuditOutputs}). All state is in persistent stores, so a restarted
  * auditor continues exactly where its last commit left it.
  *
- * <p>Inputs: node reports, snapshot requests, the genesis and deep-audit results. A record that
- * cannot be decoded is quarantined as {@code UNDECODABLE}; an invalid or conflicting genesis as the
- * lifecycle says. A wall-clock punctuator sends every pending snapshot a tick (timeouts), writes
- * scheduled requests when configured ({@link RequestSchedule}), and every minute forgets finished
- * snapshots older than the {@link FinishedRetention}.
+ * <p>Inputs: node reports, snapshot requests, the genesis, the epoch log and deep-audit results. A
+ * record that cannot be decoded is quarantined as {@code UNDECODABLE}; an invalid or conflicting
+ * genesis as the lifecycle says. A wall-clock punctuator sends every pending snapshot a tick
+ * (timeouts), writes scheduled requests when configured ({@link RequestSchedule}), and every minute
+ * forgets finished snapshots older than the {@link FinishedRetention}.
  */
 final class AuditProcessor implements Processor<String, byte[], String, byte[]> {
   static final FinishedRetention FINISHED_RETENTION = FinishedRetention.ONE_DAY;
@@ -50,6 +54,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   private AuditOutputs outputs;
   private KeyValueStore<String, BankGenesis> genesisStore;
   private KeyValueStore<String, RequestScheduleState> scheduleStore;
+  private KeyValueStore<Long, BankEpoch> epochStore;
   private SnapshotLifecycle lifecycle;
   private long nextPurgeAtMs = Long.MIN_VALUE;
 
@@ -75,10 +80,16 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
             new AuditCounters(context.getStateStore(AuditorTopology.COUNTERS_STORE)));
     genesisStore = context.getStateStore(AuditorTopology.GENESIS_STORE);
     scheduleStore = context.getStateStore(AuditorTopology.SCHEDULE_STORE);
+    epochStore = context.getStateStore(AuditorTopology.EPOCHS_STORE);
+    List<BankEpoch> epochs = new ArrayList<>();
+    try (KeyValueIterator<Long, BankEpoch> it = epochStore.all()) {
+      it.forEachRemaining(kv -> epochs.add(kv.value));
+    }
     lifecycle =
         new SnapshotLifecycle(
             Optional.ofNullable(genesisStore.get(GENESIS_KEY)),
-            config.snapshotTimeout().toMillis());
+            config.snapshotTimeout().toMillis(),
+            epochs);
     context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
@@ -106,6 +117,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
       apply(r.snapshotId(), new SnapshotEvent.DeepAudited(r, now), record);
     } else if (value instanceof BankGenesis g) {
       onGenesis(g, record, now);
+    } else if (value instanceof BankEpoch e) {
+      onEpoch(e, record, now);
     }
   }
 
@@ -119,6 +132,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
       return topics.genesis().decode(bytes);
     } else if (topic.equals(own.deepAudits().name())) {
       return own.deepAudits().decode(bytes);
+    } else if (topic.equals(topics.epochs().name())) {
+      return topics.epochs().decode(bytes);
     }
     return null;
   }
@@ -140,6 +155,22 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
       for (long id : states.pendingIds()) {
         apply(id, new SnapshotEvent.GenesisKnown(now), input);
       }
+    }
+  }
+
+  /**
+   * A new entry of the epoch log: every snapshot still pending in an earlier epoch ends (ABORTED,
+   * SUPERSEDED after a restore).
+   */
+  private void onEpoch(BankEpoch e, Record<String, byte[]> input, long now) {
+    Optional<SnapshotLifecycle> next = lifecycle.withEpoch(e);
+    if (next.isEmpty()) {
+      return;
+    }
+    lifecycle = next.get();
+    epochStore.put(e.getEpoch(), e);
+    for (long id : states.pendingIds()) {
+      apply(id, new SnapshotEvent.EpochStarted(e.getEpoch(), now), input);
     }
   }
 

@@ -48,6 +48,9 @@ public final class AuditorTopology {
   /** The bank's {@code BankGenesis} under key {@code "genesis"}. */
   public static final String GENESIS_STORE = "bank-genesis";
 
+  /** The bank's epoch log as read: epoch → its {@code BankEpoch}. */
+  public static final String EPOCHS_STORE = "bank-epochs";
+
   /** The request scheduler's {@code RequestScheduleState} under key {@code "requests"}. */
   public static final String SCHEDULE_STORE = "request-schedule";
 
@@ -76,13 +79,15 @@ public final class AuditorTopology {
         "requests", keys.deserializer(), bytes.deserializer(), topics.snapshotRequests().name());
     t.addSource("genesis", keys.deserializer(), bytes.deserializer(), topics.genesis().name());
     t.addSource("deep-audits", keys.deserializer(), bytes.deserializer(), own.deepAudits().name());
+    t.addSource("epochs", keys.deserializer(), bytes.deserializer(), topics.epochs().name());
     t.addProcessor(
         PROCESSOR,
         () -> new AuditProcessor(config, topics, own),
         "reports",
         "requests",
         "genesis",
-        "deep-audits");
+        "deep-audits",
+        "epochs");
     t.addStateStore(
         store(PENDING_STORE, Serdes.Long(), AvroSerde.of(PendingSnapshotMeta.class)), PROCESSOR);
     t.addStateStore(
@@ -92,6 +97,7 @@ public final class AuditorTopology {
         store(FINISHED_REPORTS_STORE, Serdes.Long(), topics.auditReports().valueSerde()),
         PROCESSOR);
     t.addStateStore(store(GENESIS_STORE, keys, topics.genesis().valueSerde()), PROCESSOR);
+    t.addStateStore(store(EPOCHS_STORE, Serdes.Long(), topics.epochs().valueSerde()), PROCESSOR);
     t.addStateStore(
         store(SCHEDULE_STORE, keys, AvroSerde.of(RequestScheduleState.class)), PROCESSOR);
     t.addStateStore(store(COUNTERS_STORE, keys, Serdes.Long()), PROCESSOR);

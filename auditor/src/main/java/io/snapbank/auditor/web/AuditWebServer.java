@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.snapbank.auditor.store.ReportJson;
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.BankEpoch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,8 @@ import java.util.function.LongFunction;
  *   <li>{@code GET /api/reports}: the latest 50 reports as a JSON array, newest (highest snapshot
  *       id) first;
  *   <li>{@code GET /api/reports/ID}: one report, 404 when unknown;
+ *   <li>{@code GET /api/epochs}: the bank's epoch log, oldest first: every restore (which cut,
+ *       when, by whom, why) and membership change;
  *   <li>{@code POST /api/reports/ID/deep-audit}: asks the app for a deep audit ({@link
  *       #onDeepAudit}) and answers as it says ({@link DeepAuditAnswer}): 200 with the deep-audited
  *       report, 202 with a JSON {@code message} when it is queued but not done in time, 404 for an
@@ -46,6 +49,7 @@ public final class AuditWebServer implements AutoCloseable {
   private static final int KEEP = 200;
   private static final int LIST_SIZE = 50;
   private static final String JSON = "application/json; charset=utf-8";
+  private final TreeMap<Long, BankEpoch> epochs = new TreeMap<>();
   private final TreeMap<Long, AuditReport> reports = new TreeMap<>();
   private final HttpServer server;
   private final ExecutorService executor;
@@ -85,6 +89,11 @@ public final class AuditWebServer implements AutoCloseable {
     this.deepAudit = f;
   }
 
+  /** An entry of the bank's epoch log, for the restore history. */
+  public synchronized void epoch(BankEpoch e) {
+    epochs.put(e.getEpoch(), e);
+  }
+
   /** Adds or replaces a report (the latest version of a snapshot wins). */
   public synchronized void add(AuditReport r) {
     reports.put(r.getSnapshotId(), r);
@@ -114,6 +123,14 @@ public final class AuditWebServer implements AutoCloseable {
       } else if (path.equals("/api/reports") || path.equals("/api/reports/")) {
         if (get(ex, method)) {
           send(ex, 200, JSON, ReportJson.toJson(latest(LIST_SIZE)));
+        }
+      } else if (path.equals("/api/epochs")) {
+        if (get(ex, method)) {
+          List<BankEpoch> all;
+          synchronized (this) {
+            all = new ArrayList<>(epochs.values());
+          }
+          send(ex, 200, JSON, ReportJson.epochsToJson(all));
         }
       } else if (path.startsWith("/api/reports/")) {
         reportResource(ex, method, path.substring("/api/reports/".length()).split("/", -1));

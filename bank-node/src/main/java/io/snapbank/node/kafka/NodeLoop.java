@@ -21,10 +21,8 @@ import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -70,11 +68,10 @@ final class NodeLoop implements AutoCloseable {
   private final NodeMetrics metrics = new NodeMetrics();
   private final Consumer<NodeStats> statsListener;
   private final LongConsumer creditLatency;
-  private final Map<String, Integer> senders = new HashMap<>();
   private final RecordFeeder feeder;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
-  private TopicPartition epochInput;
+  private NodeInputs inputs;
   private ProducerSession session;
   private KafkaConsumer<byte[], byte[]> consumer;
   private EpochGate gate;
@@ -127,29 +124,20 @@ final class NodeLoop implements AutoCloseable {
         KafkaClients.committedReader(
             config.bootstrapServers(), config.groupId(), config.clientOverrides());
 
-    List<TopicPartition> inputs = new ArrayList<>();
-    for (int j : topology.incoming()) {
-      TopicPartition tp = new TopicPartition(topics.transfers(j).name(), self);
-      inputs.add(tp);
-      senders.put(tp.topic(), j);
-    }
-    inputs.add(new TopicPartition(topics.snapshotRequests().name(), 0));
-    inputs.add(new TopicPartition(topics.snapshotAborts().name(), 0));
-    epochInput = new TopicPartition(topics.epochs().name(), 0);
-    inputs.add(epochInput);
-    if (consumer.partitionsFor(epochInput.topic(), SETUP_TIMEOUT).isEmpty()) {
+    inputs = new NodeInputs(topics, topology);
+    if (consumer.partitionsFor(inputs.epochs().topic(), SETUP_TIMEOUT).isEmpty()) {
       throw new FatalNodeError(
           "bank '"
               + topics.prefix()
               + "' has no epoch log ("
-              + epochInput.topic()
+              + inputs.epochs().topic()
               + "); run 'snapbank init' to create the topics this release needs");
     }
-    consumer.assign(inputs);
-    gate = new EpochGate(consumer, epochInput);
+    consumer.assign(inputs.all());
+    gate = new EpochGate(consumer, inputs.epochs());
     Map<TopicPartition, OffsetAndMetadata> offsets =
-        consumer.committed(new HashSet<>(inputs), SETUP_TIMEOUT);
-    for (TopicPartition tp : inputs) {
+        consumer.committed(new HashSet<>(inputs.all()), SETUP_TIMEOUT);
+    for (TopicPartition tp : inputs.all()) {
       OffsetAndMetadata o = offsets.get(tp);
       committedPositions.put(tp, o == null ? 0L : o.offset());
     }
@@ -210,7 +198,7 @@ final class NodeLoop implements AutoCloseable {
   }
 
   private Fed feed(ConsumerRecord<byte[], byte[]> r) {
-    if (r.topic().equals(epochInput.topic())) {
+    if (inputs.isEpochs(r.topic())) {
       return epoch(r);
     }
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -219,11 +207,11 @@ final class NodeLoop implements AutoCloseable {
     }
     session.output().handling(r);
     Handled h;
-    Integer sender = senders.get(r.topic());
+    Integer sender = inputs.senderOf(r.topic());
     long now = clock.millis();
     if (sender != null) {
       h = channelRecord(sender, r, now);
-    } else if (r.topic().equals(topics.snapshotRequests().name())) {
+    } else if (inputs.isRequests(r.topic())) {
       h = feeder.request(core, r.value(), now);
     } else {
       h = feeder.abort(core, r.value());
@@ -301,10 +289,10 @@ final class NodeLoop implements AutoCloseable {
               + "): "
               + result.detail());
     }
-    positions.put(epochInput, r.offset() + 1);
+    positions.put(inputs.epochs(), r.offset() + 1);
     dirty = true;
     commit(true);
-    consumer.seek(epochInput, r.offset() + 1);
+    consumer.seek(inputs.epochs(), r.offset() + 1);
     gate.releaseAll();
     return Fed.REPOLL;
   }

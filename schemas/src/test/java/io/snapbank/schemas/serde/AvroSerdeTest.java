@@ -86,6 +86,7 @@ class AvroSerdeTest {
             2L,
             null,
             0L,
+            0L,
             "");
     roundTrip(SERDES.auditReport(), audit);
     AuditReport deep =
