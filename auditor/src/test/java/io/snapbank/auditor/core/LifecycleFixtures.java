@@ -21,7 +21,7 @@ final class LifecycleFixtures {
     for (int n = 0; n < nodes; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
-    return new BankGenesis(nodes, 100L * nodes, accounts, 0L);
+    return new BankGenesis(nodes, 100L * nodes, accounts, 0L, "");
   }
 
   /** The lifecycle of a bank of {@code nodes} nodes. */
@@ -54,7 +54,9 @@ final class LifecycleFixtures {
         new ArrayList<>(List.of(new AccountBalance("n" + node + "-a000", 100L))),
         chans,
         List.of(),
-        List.of());
+        List.of(),
+        0L,
+        0L);
   }
 
   static SnapshotEvent.Reported reported(long id, int node, int nodes, long atMs) {
