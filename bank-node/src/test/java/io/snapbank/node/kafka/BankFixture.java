@@ -119,6 +119,11 @@ public final class BankFixture implements AutoCloseable {
     return bank.nodes();
   }
 
+  /** Stops one node (it commits what is pending) and waits for it. */
+  public void stop(BankNode node) throws InterruptedException {
+    bank.stop(node);
+  }
+
   public void stopAll() throws InterruptedException {
     bank.stopAll();
   }

@@ -1,0 +1,81 @@
+package io.snapbank.cli;
+
+import io.snapbank.auditor.app.AuditorApp;
+import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.node.kafka.BankFixture;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/** A bank of node threads with a running auditor, for tests that need audited snapshots. */
+final class AuditedBank implements AutoCloseable {
+  final BankFixture bank;
+  final AuditorApp auditor;
+  private final Map<Long, AuditReport> reports = new ConcurrentHashMap<>();
+  private long nextId = 1;
+
+  AuditedBank(String bootstrap, String prefix, int nodes, Path state) throws Exception {
+    bank = new BankFixture(bootstrap, prefix, nodes, 4, 10_000);
+    auditor =
+        new AuditorApp(
+            AuditorConfig.of(bootstrap, prefix, state)
+                .withTimeout(Duration.ofSeconds(8))
+                .withPunctuateInterval(Duration.ofMillis(200)));
+    auditor.onReport(r -> reports.put(r.getSnapshotId(), r));
+    auditor.start();
+    if (!auditor.awaitRunning(Duration.ofSeconds(60))) {
+      throw new IllegalStateException("auditor not running: " + auditor.failure());
+    }
+  }
+
+  /** Starts every node at {@code rate} transfers/s. */
+  AuditedBank startNodes(int nodes, double rate) throws InterruptedException {
+    for (int i = 0; i < nodes; i++) {
+      bank.start(bank.config(i, rate));
+    }
+    return this;
+  }
+
+  /** Requests a snapshot and returns its id. */
+  long request() {
+    long id = nextId++;
+    bank.request(id, List.of());
+    return id;
+  }
+
+  /** Waits for the report of {@code id} matching {@code ok}. */
+  AuditReport await(long id, Predicate<AuditReport> ok, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      AuditReport r = reports.get(id);
+      if (r != null && ok.test(r)) {
+        return r;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no matching report for snapshot " + id + ": " + reports.get(id));
+  }
+
+  /** Requests snapshots until one is CONSISTENT; returns it. */
+  AuditReport consistent() throws InterruptedException {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      AuditReport r = await(request(), x -> true, Duration.ofSeconds(60));
+      if (r.getStatus() == AuditStatus.CONSISTENT) {
+        return r;
+      }
+    }
+    throw new AssertionError("no CONSISTENT snapshot in 5 attempts");
+  }
+
+  @Override
+  public void close() throws Exception {
+    bank.close();
+    auditor.close();
+  }
+}
