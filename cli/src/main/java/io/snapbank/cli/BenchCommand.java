@@ -80,9 +80,9 @@ final class BenchCommand implements Callable<Integer> {
           duration.toSeconds(),
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20);
-      List<Bench.Row> rows =
+      List<BenchContext.Row> rows =
           new Bench(
-                  new Bench.Options(
+                  new BenchContext.Options(
                       target, nodes, duration, ceilingRecords, inFlight, rate, load, work),
                   System.out)
               .run();

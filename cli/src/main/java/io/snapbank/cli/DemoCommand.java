@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,10 +82,19 @@ final class DemoCommand implements Callable<Integer> {
       description = "Kafka client port (default: any free port).")
   int kafkaPort;
 
+  @Option(
+      names = "--restore-after",
+      converter = DurationConverter.class,
+      description =
+          "Roll the bank back to its last verified snapshot once, this long after the start, and"
+              + " keep going (at a terminal, 'r' then Enter does the same at any time).")
+  Duration restoreAfter;
+
   private final AtomicLong consistent = new AtomicLong();
   private final AtomicLong violations = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
   private final AtomicReference<AuditReport> last = new AtomicReference<>();
+  private final AtomicReference<AuditReport> lastConsistent = new AtomicReference<>();
 
   @Override
   public Integer call() throws Exception {
@@ -159,6 +169,13 @@ final class DemoCommand implements Callable<Integer> {
               }
             });
     Runtime.getRuntime().addShutdownHook(hook);
+    DemoActions actions =
+        new DemoActions(bootstrap, topics, out, () -> Optional.ofNullable(lastConsistent.get()));
+    if (tty) {
+      actions.listenToKeys();
+      out.println("keys: r + Enter rolls the bank back to its last verified snapshot");
+    }
+    boolean restored = false;
     long start = System.currentTimeMillis();
     long lastSent = 0;
     long lastTick = start;
@@ -184,6 +201,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("node " + n.nodeId() + " stopped: " + n.failure().orElse(""));
         stop.countDown();
+      }
+      if (restoreAfter != null && !restored && now - start >= restoreAfter.toMillis()) {
+        restored = true;
+        actions.restoreToLastVerified();
       }
       if (duration != null && now - start >= duration.toMillis()) {
         break;
@@ -232,7 +253,10 @@ final class DemoCommand implements Callable<Integer> {
       return;
     }
     switch (r.getStatus()) {
-      case CONSISTENT -> consistent.incrementAndGet();
+      case CONSISTENT -> {
+        consistent.incrementAndGet();
+        lastConsistent.set(r);
+      }
       case VIOLATION -> violations.incrementAndGet();
       case ABORTED -> aborted.incrementAndGet();
       default -> {}

@@ -31,7 +31,8 @@ class BenchSmokeTest {
             "transfer latency send->credit",
             "snapshot latency p50/p99/max",
             "node heap, snapshot open over 20,000",
-            "recovery: SIGKILL")) {
+            "recovery: SIGKILL",
+            "restore: commit of the switch")) {
       assertTrue(r.out().contains(metric), metric + " missing from:\n" + r.out());
     }
   }

@@ -1,0 +1,94 @@
+package io.snapbank.cli;
+
+import io.snapbank.node.config.NodeConfig;
+import io.snapbank.node.config.WorkloadConfig;
+import io.snapbank.node.kafka.BankNode;
+import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.topic.BankTopics;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every benchmark phase shares: the run's options, where progress goes, a unique name for this
+ * run's banks, and the helpers to start node configurations, child JVMs and wait.
+ */
+final class BenchContext {
+  /** Settings of one run. */
+  record Options(
+      String bootstrap,
+      int nodes,
+      Duration duration,
+      long ceilingRecords,
+      long inFlight,
+      double rate,
+      double loadShare,
+      Path work) {}
+
+  /** One measured figure. */
+  record Row(String metric, String value, String target, String note) {}
+
+  final Options o;
+  final PrintStream out;
+  final String run = Long.toString(System.currentTimeMillis() % 1_000_000);
+
+  BenchContext(Options o, PrintStream out) {
+    this.o = o;
+    this.out = out;
+  }
+
+  /** A new bank named {@code bench-<run>-<name>} with {@code nodes} nodes; returns its topics. */
+  BankTopics bank(String name, int nodes, int accounts, long opening) throws InterruptedException {
+    BankTopics topics = BankTopics.of("bench-" + run + "-" + name);
+    BankSetup.init(o.bootstrap(), topics, BankSetup.genesis(nodes, accounts, opening, 0));
+    return topics;
+  }
+
+  NodeConfig config(
+      String prefix, int node, double rate, long maxAmount, double remoteShare, long seed) {
+    return NodeConfig.of(o.bootstrap(), prefix, node)
+        .withWorkload(
+            new WorkloadConfig(
+                rate, maxAmount, remoteShare, seed, WorkloadConfig.DEFAULT_MAX_BACKLOG));
+  }
+
+  /** Transfers the nodes committed as sent so far. */
+  static long committed(List<BankNode> nodes) {
+    long sum = 0;
+    for (BankNode n : nodes) {
+      sum += n.stats().transfersSent();
+    }
+    return sum;
+  }
+
+  static void awaitCondition(BooleanSupplier ok, Duration timeout) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (!ok.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("benchmark step did not finish within " + timeout);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** A child JVM on this process's class path, output and errors merged. */
+  static ProcessBuilder java(String main, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true);
+  }
+
+  static String fmt(double v) {
+    return String.format("%,.0f", v);
+  }
+}

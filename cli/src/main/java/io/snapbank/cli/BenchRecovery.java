@@ -1,0 +1,102 @@
+package io.snapbank.cli;
+
+import io.snapbank.node.harness.LocalBank;
+import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.topic.BankTopics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** Recovery: SIGKILL a node process, restart it, time to its first committed transaction. */
+final class BenchRecovery {
+  private final BenchContext ctx;
+  private final BenchContext.Options o;
+  private final PrintStream out;
+  private final List<BenchContext.Row> rows = new ArrayList<>();
+
+  BenchRecovery(BenchContext ctx) {
+    this.ctx = ctx;
+    this.o = ctx.o;
+    this.out = ctx.out;
+  }
+
+  // 5. Recovery: SIGKILL a node process, restart it, time to its first committed transaction.
+  List<BenchContext.Row> run() throws Exception {
+    BankTopics topics = ctx.bank("rec", 2, 5, 1_000_000L);
+    String prefix = topics.prefix();
+    out.println("[6/7] recovery: SIGKILL of a node process, restart, first commit...");
+    LocalBank bank = new LocalBank(topics);
+    bank.startAndAwait(ctx.config(prefix, 1, 1000, 100, 1.0, 2), Duration.ofSeconds(60));
+    Path log = o.work().resolve("recovery-node.log");
+    Process node = nodeProcess(prefix, log);
+    try {
+      BenchContext.awaitCondition(
+          () -> latestCheckpointOffset(topics) >= 0, Duration.ofSeconds(60));
+      Thread.sleep(2000);
+      long killedAt = System.nanoTime();
+      node.destroyForcibly();
+      node.waitFor(30, TimeUnit.SECONDS);
+      long before = latestCheckpointOffset(topics); // the dead process's last commit
+      node = nodeProcess(prefix, log);
+      BenchContext.awaitCondition(
+          () -> latestCheckpointOffset(topics) > before, Duration.ofSeconds(120));
+      double seconds = (System.nanoTime() - killedAt) / 1e9;
+      rows.add(
+          new BenchContext.Row(
+              "recovery: SIGKILL to first commit after restart",
+              String.format("%.1f s", seconds),
+              "<= 10 s",
+              "includes starting a new JVM"));
+    } finally {
+      node.destroy();
+      node.waitFor(30, TimeUnit.SECONDS);
+      bank.stopAll();
+    }
+    return rows;
+  }
+
+  private Process nodeProcess(String prefix, Path log) throws IOException {
+    return BenchContext.java(
+            "io.snapbank.cli.Main",
+            "node",
+            "--bootstrap",
+            o.bootstrap(),
+            "--prefix",
+            prefix,
+            "--id",
+            "0",
+            "--rate",
+            "1000",
+            "--commit-ms",
+            "100")
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /** Offset of the last committed checkpoint of node 0, or -1. */
+  private long latestCheckpointOffset(BankTopics topics) {
+    TopicPartition tp = new TopicPartition(topics.nodeState().name(), 0);
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaClients.committedReader(o.bootstrap(), null, Map.of())) {
+      c.assign(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      c.seek(tp, Math.max(0, end - 20));
+      long last = -1;
+      long deadline = System.currentTimeMillis() + 5000;
+      while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+          last = r.offset();
+        }
+      }
+      return last;
+    }
+  }
+}
