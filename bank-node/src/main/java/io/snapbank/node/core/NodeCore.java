@@ -238,87 +238,12 @@ public final class NodeCore {
     if (plan.epoch() <= epochs.epoch()) {
       return new RestoreResult(RestoreResult.Outcome.ALREADY_APPLIED, "", 0, 0);
     }
-    if (!plan.balances().keySet().equals(ledger.accounts())) {
-      return RestoreResult.refused(
-          "the cut records accounts "
-              + plan.balances().keySet()
-              + ", node "
-              + nodeId()
-              + " holds "
-              + ledger.accounts());
+    Restore.Applied applied = Restore.apply(topology, state(), plan, ranges);
+    if (applied.state().isPresent()) {
+      load(applied.state().get());
+      ledger.capture().forEach(out::balanceChanged);
     }
-    Ledger next = new Ledger(plan.balances());
-    long count = 0;
-    long sum = 0;
-    for (int from : topology.incoming()) {
-      ChannelRange range =
-          plan.incoming().stream()
-              .filter(r -> r.from() == from && r.to() == nodeId())
-              .findFirst()
-              .orElse(null);
-      if (range == null) {
-        return RestoreResult.refused("the cut has no state for channel " + from + "->" + nodeId());
-      }
-      ChannelReplay replay =
-          new ChannelReplay(
-              from,
-              nodeId(),
-              range.seqBefore(),
-              next::owns,
-              plan.cut(),
-              a -> next.credit(a.transfer().toAccount(), a.transfer().amount()));
-      String where = "channel " + from + "->" + nodeId() + ": ";
-      var unread =
-          ranges.read(
-              range,
-              new RangeSource.Sink() {
-                @Override
-                public void record(long offset, ChannelMessage message) {
-                  replay.offer(offset, message);
-                }
-
-                @Override
-                public void undecodable(long offset) {
-                  replay.undecodable();
-                }
-              });
-      if (unread.isPresent()) {
-        return RestoreResult.refused(where + unread.get());
-      }
-      if (replay.count() != range.count() || replay.sum() != range.sum()) {
-        return RestoreResult.refused(
-            where
-                + "replayed "
-                + replay.count()
-                + " transfers summing "
-                + replay.sum()
-                + ", the cut recorded "
-                + range.count()
-                + " summing "
-                + range.sum());
-      }
-      count += replay.count();
-      sum += replay.sum();
-    }
-    EngineState now = engine.save();
-    TreeMap<Integer, Long> zeroOut = new TreeMap<>();
-    TreeMap<Integer, Long> zeroIn = new TreeMap<>();
-    topology.outgoing().forEach(j -> zeroOut.put(j, 0L));
-    topology.incoming().forEach(i -> zeroIn.put(i, 0L));
-    EngineState fresh =
-        new EngineState(nodeId(), zeroOut, zeroIn, now.inNextOffset(), List.of(), now.finished());
-    load(
-        new NodeState(
-            nodeId(),
-            next.capture(),
-            fresh,
-            new TreeMap<>(),
-            new TreeMap<>(),
-            lastTransferId,
-            plan.epoch(),
-            plan.epoch()));
-    next.capture().forEach(out::balanceChanged);
-    return new RestoreResult(RestoreResult.Outcome.APPLIED, "", count, sum);
+    return applied.result();
   }
 
   /** Makes the transfer {@code order} asks for, at {@code nowMs}. */

@@ -3,9 +3,7 @@ package io.snapbank.node.kafka;
 import io.snapbank.node.codec.CheckpointCodec;
 import io.snapbank.node.codec.EpochCodec;
 import io.snapbank.node.codec.RecordFeeder;
-import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.NodeConfig;
-import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.Handled;
 import io.snapbank.node.core.NodeCore;
@@ -14,15 +12,12 @@ import io.snapbank.node.core.NodeTopology;
 import io.snapbank.node.core.RestoreResult;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankEpoch;
-import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.EpochKind;
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -50,7 +45,6 @@ import org.apache.kafka.common.errors.WakeupException;
  * and the positions to the last commit.
  */
 final class NodeLoop implements AutoCloseable {
-  private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** What became of one polled record. */
   private enum Fed {
@@ -99,51 +93,15 @@ final class NodeLoop implements AutoCloseable {
 
   /** Reads the genesis, fences older instances, and resumes from the latest checkpoint. */
   void open() {
-    BankGenesis genesis =
-        BankSetup.readGenesis(
-                config.bootstrapServers(), config.clientOverrides(), topics, SETUP_TIMEOUT)
-            .orElseThrow(
-                () ->
-                    new FatalNodeError(
-                        "bank '"
-                            + topics.prefix()
-                            + "' has no genesis at "
-                            + config.bootstrapServers()
-                            + "; run 'snapbank init' first"));
-    int n = genesis.getNodes();
-    int self = config.nodeId();
-    if (self >= n) {
-      throw new FatalNodeError(
-          "node id " + self + " is not in a bank of " + n + " nodes (0.." + (n - 1) + ")");
-    }
-    BankAccounts accounts = ReportCodec.accounts(genesis);
-    topology = NodeTopology.complete(self, n);
-    workload = new Workload(config.workload(), self, accounts);
-    session = new ProducerSession(config, topics, clock, metrics);
-    consumer =
-        KafkaClients.committedReader(
-            config.bootstrapServers(), config.groupId(), config.clientOverrides());
-
-    inputs = new NodeInputs(topics, topology);
-    if (consumer.partitionsFor(inputs.epochs().topic(), SETUP_TIMEOUT).isEmpty()) {
-      throw new FatalNodeError(
-          "bank '"
-              + topics.prefix()
-              + "' has no epoch log ("
-              + inputs.epochs().topic()
-              + "); run 'snapbank init' to create the topics this release needs");
-    }
-    consumer.assign(inputs.all());
+    NodeStart.Started st = NodeStart.open(config, topics, clock, metrics);
+    topology = st.topology();
+    workload = st.workload();
+    session = st.session();
+    consumer = st.consumer();
+    inputs = st.inputs();
     gate = new EpochGate(consumer, inputs.epochs());
-    Map<TopicPartition, OffsetAndMetadata> offsets =
-        consumer.committed(new HashSet<>(inputs.all()), SETUP_TIMEOUT);
-    for (TopicPartition tp : inputs.all()) {
-      OffsetAndMetadata o = offsets.get(tp);
-      committedPositions.put(tp, o == null ? 0L : o.offset());
-    }
-    Optional<NodeState> saved =
-        session.checkpoints().latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
-    committedState = saved.orElseGet(() -> NodeState.initial(topology, accounts.openingOf(self)));
+    committedPositions.putAll(st.committedPositions());
+    committedState = st.committedState();
     transaction = 0;
     rewind();
   }
