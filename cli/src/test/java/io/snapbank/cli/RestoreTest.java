@@ -256,6 +256,58 @@ class RestoreTest {
   }
 
   @Test
+  void when_the_restore_command_is_killed_at_any_moment_then_the_bank_is_never_in_two_timelines(
+      @TempDir Path tmp) throws Exception {
+    String prefix = "rollback-killed-command";
+    try (AuditedBank b = new AuditedBank(SharedBroker.bootstrap(), prefix, 3, tmp)) {
+      b.startNodes(3, 200);
+      long epoch = 0;
+      for (long after : new long[] {50, 400, 1_200, 2_500, 5_000}) {
+        AuditReport cut = b.consistent();
+        Process p =
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "io.snapbank.cli.Main",
+                    "restore",
+                    "--bootstrap",
+                    b.bank.bootstrap,
+                    "--prefix",
+                    prefix,
+                    "--snapshot",
+                    Long.toString(cut.getSnapshotId()))
+                .redirectErrorStream(true)
+                .redirectOutput(
+                    ProcessBuilder.Redirect.appendTo(tmp.resolve("restore.log").toFile()))
+                .start();
+        Thread.sleep(after);
+        p.destroyForcibly(); // SIGKILL, at some point of its plan, its commit or its wait
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        long now = currentEpoch(b);
+        assertTrue(now == epoch || now == epoch + 1, "epoch " + now + " after " + epoch);
+        if (now == epoch + 1) {
+          for (int node = 0; node < 3; node++) {
+            awaitEpoch(b, node, now); // the switch was committed: every node applies it
+            assertEquals(cutPlusInFlight(b, cut, node), firstIn(b, node, now).balances());
+          }
+        }
+        if (after == 50) {
+          assertEquals(0, now, "killed before it could plan: nothing changed");
+        }
+        epoch = now;
+        assertEquals(epoch, b.consistent().getEpoch(), "the bank runs in one timeline");
+      }
+      assertTrue(epoch >= 1, "some of the killed commands had committed their switch");
+      b.bank.stopAll();
+      Invariants.assertHold(
+          Invariants.all(),
+          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT),
+          "bank after restore commands killed at any moment");
+    }
+  }
+
+  @Test
   void when_a_cut_is_forked_then_the_new_bank_runs_from_it_and_the_original_is_untouched(
       @TempDir Path tmp) throws Exception {
     String prefix = "forked-from";
