@@ -86,7 +86,7 @@ final class BenchMemory {
     for (long i = 0; i < count; i++) {
       seq++;
       ChannelRecord r =
-          new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now), 0L);
+          new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now), 0L, false);
       p.send(new ProducerRecord<>(topic, 1, null, topics.transfers(0).encode(r)));
     }
     p.flush();

@@ -5,13 +5,21 @@ import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.Marker;
 import io.snapbank.schemas.Transfer;
 
-/** Maps channel records on the wire ({@link ChannelRecord}) to the core's view and back. Pure. */
+/**
+ * Maps channel records on the wire ({@link ChannelRecord}) to the core's view and back. Pure. A
+ * final record travels as a record with {@code final} set and a body that moves nothing (a transfer
+ * of 0), so a reader that does not know the flag sets it aside.
+ */
 public final class ChannelCodec {
+  private static final String FINAL_ID = "final";
+
   private ChannelCodec() {}
 
   public static ChannelMessage toMessage(ChannelRecord r) {
     ChannelMessage.Body body;
-    if (r.getBody() instanceof Marker m) {
+    if (r.getFinal$()) {
+      body = new ChannelMessage.Final();
+    } else if (r.getBody() instanceof Marker m) {
       body = new ChannelMessage.Marker(m.getSnapshotId());
     } else if (r.getBody() instanceof Transfer t) {
       body =
@@ -29,12 +37,22 @@ public final class ChannelCodec {
 
   public static ChannelRecord toRecord(ChannelMessage m) {
     Object body;
+    boolean last = false;
     if (m.body() instanceof ChannelMessage.Marker mk) {
       body = new Marker(mk.snapshotId());
-    } else {
-      ChannelMessage.Transfer t = (ChannelMessage.Transfer) m.body();
+    } else if (m.body() instanceof ChannelMessage.Transfer t) {
       body = new Transfer(t.transferId(), t.fromAccount(), t.toAccount(), t.amount(), t.sentAtMs());
+    } else {
+      body = new Transfer(FINAL_ID, "", "", 0L, 0L);
+      last = true;
     }
-    return new ChannelRecord(m.sender(), m.receiver(), m.seq(), body, m.epoch());
+    return ChannelRecord.newBuilder()
+        .setSender(m.sender())
+        .setReceiver(m.receiver())
+        .setSeq(m.seq())
+        .setBody(body)
+        .setEpoch(m.epoch())
+        .setFinal$(last)
+        .build();
   }
 }

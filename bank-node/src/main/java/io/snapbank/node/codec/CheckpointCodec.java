@@ -1,11 +1,14 @@
 package io.snapbank.node.codec;
 
+import io.snapbank.node.core.AccountRef;
 import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.EngineState;
+import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.ChannelCount;
 import io.snapbank.schemas.ChannelRecording;
+import io.snapbank.schemas.CutAccount;
 import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.OpenSnapshot;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Maps a node's {@link NodeState} to its {@link NodeCheckpoint} record and back, losslessly. Pure.
@@ -52,22 +56,27 @@ public final class CheckpointCodec {
               counts(s.sent()),
               counts(s.received())));
     }
-    return new NodeCheckpoint(
-        state.nodeId(),
-        transaction,
-        balances(state.balances()),
-        keysToString(engine.outSeq()),
-        keysToString(engine.inSeq()),
-        keysToString(engine.inNextOffset()),
-        open,
-        new ArrayList<>(engine.finished()),
-        new HashMap<>(),
-        nowMs,
-        counts(state.sent()),
-        counts(state.received()),
-        state.lastTransferId(),
-        state.epoch(),
-        state.incarnation());
+    return NodeCheckpoint.newBuilder()
+        .setNodeId(state.nodeId())
+        .setTransaction(transaction)
+        .setBalances(balances(state.balances()))
+        .setOutSeq(keysToString(engine.outSeq()))
+        .setInSeq(keysToString(engine.inSeq()))
+        .setInNextOffset(keysToString(engine.inNextOffset()))
+        .setOpenSnapshots(open)
+        .setFinishedSnapshots(new ArrayList<>(engine.finished()))
+        .setCounters(new HashMap<>())
+        .setWrittenAtMs(nowMs)
+        .setSent(counts(state.sent()))
+        .setReceived(counts(state.received()))
+        .setLastTransferId(state.lastTransferId())
+        .setEpoch(state.epoch())
+        .setIncarnation(state.incarnation())
+        .setClosedIn(new ArrayList<>(engine.closedIn()))
+        .setClosedOut(new ArrayList<>(engine.closedOut()))
+        .setMode(state.mode().name())
+        .setHeirs(cutAccounts(state.heirs()))
+        .build();
   }
 
   /** The state a checkpoint holds. */
@@ -103,7 +112,9 @@ public final class CheckpointCodec {
             keysToInt(c.getInSeq()),
             keysToInt(c.getInNextOffset()),
             open,
-            new ArrayList<>(c.getFinishedSnapshots()));
+            new ArrayList<>(c.getFinishedSnapshots()),
+            new TreeSet<>(c.getClosedIn()),
+            new TreeSet<>(c.getClosedOut()));
     long lastTransferId =
         c.getLastTransferId() >= 0
             ? c.getLastTransferId()
@@ -116,7 +127,22 @@ public final class CheckpointCodec {
         counterMap(c.getReceived()),
         lastTransferId,
         c.getEpoch(),
-        c.getIncarnation());
+        c.getIncarnation(),
+        NodeMode.valueOf(c.getMode()),
+        heirs(c.getHeirs()));
+  }
+
+  private static List<CutAccount> cutAccounts(List<AccountRef> refs) {
+    List<CutAccount> out = new ArrayList<>();
+    refs.forEach(r -> out.add(new CutAccount(r.nodeId(), r.account(), 0L)));
+    return out;
+  }
+
+  /** The accounts a list of {@link CutAccount}s names (balances unused). */
+  public static List<AccountRef> heirs(List<CutAccount> list) {
+    List<AccountRef> out = new ArrayList<>();
+    list.forEach(a -> out.add(new AccountRef(a.getNodeId(), a.getAccount())));
+    return out;
   }
 
   public static SortedMap<String, Long> balanceMap(List<AccountBalance> list) {

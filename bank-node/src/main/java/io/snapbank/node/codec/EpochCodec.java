@@ -2,6 +2,7 @@ package io.snapbank.node.codec;
 
 import io.snapbank.node.core.ChannelRange;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.MembershipChange;
 import io.snapbank.node.core.RestorePlan;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.ChannelState;
@@ -39,6 +40,26 @@ public final class EpochCodec {
         new ChannelRule.Epochs(cut.getCutIncarnation(), cut.getCutEpoch()),
         balances,
         incoming);
+  }
+
+  /** The membership change an entry of the epoch log makes, if it is one. */
+  public static java.util.Optional<MembershipChange> membershipChange(BankEpoch e) {
+    switch (e.getKind()) {
+      case JOIN:
+        return java.util.Optional.of(
+            new MembershipChange.Joined(e.getEpoch(), e.getJoined().getNodeId()));
+      case LEAVE:
+        return java.util.Optional.of(
+            new MembershipChange.Leaving(
+                e.getEpoch(),
+                e.getLeaving().getNodeId(),
+                CheckpointCodec.heirs(e.getLeaving().getHeirs())));
+      case LEFT:
+        return java.util.Optional.of(
+            new MembershipChange.Left(e.getEpoch(), e.getLeaving().getNodeId()));
+      default:
+        return java.util.Optional.empty();
+    }
   }
 
   /** A recorded channel state as a range to replay. */

@@ -18,7 +18,7 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body, long
   }
 
   /** What a channel record carries. */
-  public sealed interface Body permits Transfer, Marker {}
+  public sealed interface Body permits Transfer, Marker, Final {}
 
   /**
    * Money moving from {@code fromAccount} (at the sender) to {@code toAccount} (at the receiver).
@@ -29,6 +29,12 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body, long
 
   /** The sender recorded snapshot {@code snapshotId} before it wrote this. */
   public record Marker(long snapshotId) implements Body {}
+
+  /**
+   * The channel's last record: its receiver (or its sender) is leaving the bank, and nothing
+   * arrives on the channel after it. For every snapshot it also acts as the channel's marker.
+   */
+  public record Final() implements Body {}
 
   public boolean isMarker() {
     return body instanceof Marker;

@@ -2,11 +2,15 @@ package io.snapbank.node.core;
 
 import java.util.List;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Everything a {@link SnapshotEngine} needs to continue after a restart: sequence counters, the
- * offset after the last record consumed per incoming channel, open snapshots and remembered
- * finished ids. Collected messages are not part of it.
+ * offset after the last record consumed per incoming channel, open snapshots, remembered finished
+ * ids, and the channels a final record closed ({@code closedIn}: from these senders nothing more
+ * arrives; {@code closedOut}: to these receivers nothing more is sent). Collected messages are not
+ * part of it. The keys of {@code inSeq} and {@code outSeq} are the node's channels.
  */
 public record EngineState(
     int nodeId,
@@ -14,7 +18,48 @@ public record EngineState(
     SortedMap<Integer, Long> inSeq,
     SortedMap<Integer, Long> inNextOffset,
     List<OpenSnapshotState> open,
-    List<Long> finished) {
+    List<Long> finished,
+    SortedSet<Integer> closedIn,
+    SortedSet<Integer> closedOut) {
+
+  /** A state without closed channels. */
+  public EngineState(
+      int nodeId,
+      SortedMap<Integer, Long> outSeq,
+      SortedMap<Integer, Long> inSeq,
+      SortedMap<Integer, Long> inNextOffset,
+      List<OpenSnapshotState> open,
+      List<Long> finished) {
+    this(nodeId, outSeq, inSeq, inNextOffset, open, finished, new TreeSet<>(), new TreeSet<>());
+  }
+
+  public EngineState {
+    closedIn = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(closedIn));
+    closedOut = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(closedOut));
+  }
+
+  /**
+   * The same state for a node whose channels are now from {@code incoming} and to {@code outgoing}:
+   * new channels start at zero (a new partition), dropped ones are forgotten.
+   */
+  public EngineState withChannels(SortedSet<Integer> incoming, SortedSet<Integer> outgoing) {
+    return new EngineState(
+        nodeId,
+        restrict(outSeq, outgoing),
+        restrict(inSeq, incoming),
+        restrict(inNextOffset, incoming),
+        open,
+        finished,
+        closedIn,
+        closedOut);
+  }
+
+  private static SortedMap<Integer, Long> restrict(
+      SortedMap<Integer, Long> m, SortedSet<Integer> keys) {
+    java.util.TreeMap<Integer, Long> out = new java.util.TreeMap<>();
+    keys.forEach(k -> out.put(k, m.getOrDefault(k, 0L)));
+    return out;
+  }
 
   /** A snapshot recording on this node, with the node's counters at the recording moment. */
   public record OpenSnapshotState(

@@ -8,6 +8,8 @@ public enum Handled {
   MARKER_APPLIED,
   /** A marker was accepted but its snapshot is finished or the channel already closed. */
   MARKER_IGNORED,
+  /** A channel's final record: nothing more arrives on it. */
+  CHANNEL_CLOSED,
   /** This node initiated the requested snapshot (or was already recording it). */
   REQUEST_APPLIED,
   /** The request does not name this node as an initiator, or its snapshot already finished. */

@@ -42,7 +42,7 @@ public final class NodeCore {
    */
   public static final int REMEMBER_FINISHED = 1_024;
 
-  private final NodeTopology topology;
+  private NodeTopology topology;
   private final NodeOutput out;
   private Ledger ledger;
   private SnapshotEngine engine;
@@ -50,9 +50,16 @@ public final class NodeCore {
   private TreeMap<Integer, ChannelCounters> received;
   private long lastTransferId;
   private ChannelRule.Epochs epochs;
+  private NodeMode mode;
+  private List<AccountRef> heirs;
   private boolean halted;
 
-  /** A core that continues from {@code state}. */
+  /** A core that continues from {@code state} (its channels are the state's). */
+  public NodeCore(NodeState state, NodeOutput out) {
+    this(state.topology(), state, out);
+  }
+
+  /** A core that continues from {@code state}, with channels {@code topology}. */
   public NodeCore(NodeTopology topology, NodeState state, NodeOutput out) {
     if (state.nodeId() != topology.nodeId()) {
       throw new IllegalArgumentException(
@@ -79,6 +86,8 @@ public final class NodeCore {
     this.received = new TreeMap<>(state.received());
     this.lastTransferId = state.lastTransferId();
     this.epochs = state.epochs();
+    this.mode = state.mode();
+    this.heirs = state.heirs();
   }
 
   public int nodeId() {
@@ -99,7 +108,14 @@ public final class NodeCore {
         received,
         lastTransferId,
         epochs.epoch(),
-        epochs.incarnation());
+        epochs.incarnation(),
+        mode,
+        heirs);
+  }
+
+  /** Where the node stands as a member. */
+  public NodeMode mode() {
+    return mode;
   }
 
   /** Where the node stands in the bank's epoch log. */
@@ -249,9 +265,13 @@ public final class NodeCore {
   /** Makes the transfer {@code order} asks for, at {@code nowMs}. */
   public TransferResult transfer(TransferOrder order, long nowMs) {
     requireRunning();
+    if (mode != NodeMode.ACTIVE) {
+      return TransferResult.INVALID;
+    }
     boolean local = order.toNode() == nodeId();
     if ((local && (order.fromAccount().equals(order.toAccount()) || !owns(order.toAccount())))
-        || (!local && !topology.outgoing().contains(order.toNode()))) {
+        || (!local && !topology.outgoing().contains(order.toNode()))
+        || (!local && engine.closedTo(order.toNode()))) {
       return TransferResult.INVALID;
     }
     switch (ledger.debit(order.fromAccount(), order.amount())) {
@@ -267,6 +287,12 @@ public final class NodeCore {
       credit(order.toAccount(), order.amount());
       return TransferResult.LOCAL;
     }
+    send(order, nowMs);
+    return TransferResult.SENT;
+  }
+
+  /** Sends {@code order}'s transfer (already debited) on its channel. */
+  private void send(TransferOrder order, long nowMs) {
     String id = nodeId() + "-" + (++lastTransferId);
     long seq = engine.nextTransferSeq(order.toNode());
     out.send(
@@ -279,12 +305,110 @@ public final class NodeCore {
                 id, order.fromAccount(), order.toAccount(), order.amount(), nowMs),
             epochs.epoch()));
     sent.merge(order.toNode(), ChannelCounters.ZERO.plus(order.amount()), NodeCore::add);
-    return TransferResult.SENT;
+  }
+
+  /**
+   * The bank's members change (an entry of the epoch log, after this node's epoch): every recording
+   * of the old epoch ends here (the auditor aborts those snapshots), and the node's channels follow
+   * the change. A node that is leaving drains once every member has closed its channel to it; a
+   * node that is gone takes no more input that changes anything.
+   */
+  public EpochResult onMembership(MembershipChange change, long nowMs) {
+    requireRunning();
+    if (change.epoch() <= epochs.epoch()) {
+      return EpochResult.ALREADY_APPLIED;
+    }
+    engine.abortAll();
+    NodeTopology next = topology;
+    NodeMode nextMode = mode;
+    List<AccountRef> nextHeirs = heirs;
+    Integer closeTo = null;
+    if (change instanceof MembershipChange.Joined j && j.nodeId() != nodeId()) {
+      next = topology.plus(j.nodeId());
+    } else if (change instanceof MembershipChange.Leaving l) {
+      if (l.nodeId() == nodeId()) {
+        nextMode = NodeMode.LEAVING;
+        nextHeirs = l.heirs();
+      } else if (topology.outgoing().contains(l.nodeId())) {
+        closeTo = l.nodeId();
+      }
+    } else if (change instanceof MembershipChange.Left l) {
+      if (l.nodeId() == nodeId()) {
+        nextMode = NodeMode.GONE;
+      } else {
+        next = topology.minus(l.nodeId());
+      }
+    }
+    NodeState now = state();
+    topology = next;
+    load(
+        new NodeState(
+            now.nodeId(),
+            now.balances(),
+            now.engine().withChannels(next.incoming(), next.outgoing()),
+            restrict(now.sent(), next.outgoing()),
+            restrict(now.received(), next.incoming()),
+            now.lastTransferId(),
+            change.epoch(),
+            now.incarnation(),
+            nextMode,
+            nextHeirs));
+    if (closeTo != null) {
+      close(closeTo);
+    }
+    drainIfDue(nowMs);
+    return mode == NodeMode.GONE ? EpochResult.GONE : EpochResult.APPLIED;
+  }
+
+  /** A leaving node whose incoming channels are all closed moves its money out and closes up. */
+  private void drainIfDue(long nowMs) {
+    if (mode != NodeMode.LEAVING || !engine.allIncomingClosed()) {
+      return;
+    }
+    int next = 0;
+    for (var e : ledger.capture().entrySet()) {
+      if (e.getValue() <= 0 || heirs.isEmpty()) {
+        continue;
+      }
+      AccountRef heir = heirs.get(next++ % heirs.size());
+      ledger.debit(e.getKey(), e.getValue());
+      out.balanceChanged(e.getKey(), 0);
+      send(new TransferOrder(e.getKey(), heir.nodeId(), heir.account(), e.getValue()), nowMs);
+    }
+    for (int to : topology.outgoing()) {
+      if (!engine.closedTo(to)) {
+        close(to);
+      }
+    }
+    mode = NodeMode.DRAINED;
+  }
+
+  /** Sends the final record of channel self→{@code to}. */
+  private void close(int to) {
+    long seq = engine.closeOutgoing(to);
+    out.send(to, new ChannelMessage(nodeId(), to, seq, new ChannelMessage.Final(), epochs.epoch()));
+  }
+
+  private static TreeMap<Integer, ChannelCounters> restrict(
+      java.util.SortedMap<Integer, ChannelCounters> m, java.util.Set<Integer> keys) {
+    TreeMap<Integer, ChannelCounters> out = new TreeMap<>(m);
+    out.keySet().retainAll(keys);
+    return out;
   }
 
   // --- internals ---
 
   private Handled accept(int from, long offset, ChannelMessage m, long nowMs) {
+    if (m.body() instanceof ChannelMessage.Final) {
+      engine.onFinal(from, m.seq(), offset, nowMs);
+      drainIfDue(nowMs);
+      return Handled.CHANNEL_CLOSED;
+    }
+    if (m.body() instanceof ChannelMessage.Marker marker && m.epoch() < epochs.epoch()) {
+      // a snapshot of an earlier epoch: it ended here when the epoch changed
+      engine.onPassing(from, m.seq(), offset);
+      return Handled.MARKER_IGNORED;
+    }
     if (m.body() instanceof ChannelMessage.Marker marker) {
       Outcome o = engine.onMarker(from, m.seq(), offset, marker.snapshotId(), nowMs);
       return o == Outcome.LATE || o == Outcome.DUPLICATE_MARKER

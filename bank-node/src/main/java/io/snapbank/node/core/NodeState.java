@@ -1,8 +1,10 @@
 package io.snapbank.node.core;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything a node's protocol decides from, as one immutable value: what its checkpoint holds and
@@ -17,6 +19,8 @@ import java.util.TreeMap;
  *     <node>-<number>}); it only grows, across restores too
  * @param epoch the last epoch of the bank's epoch log the node applied
  * @param incarnation the epoch of the last restore it applied (0 for none)
+ * @param mode where the node stands as a member
+ * @param heirs while leaving: the members' accounts its money goes to, in turn
  */
 public record NodeState(
     int nodeId,
@@ -26,7 +30,9 @@ public record NodeState(
     SortedMap<Integer, ChannelCounters> received,
     long lastTransferId,
     long epoch,
-    long incarnation) {
+    long incarnation,
+    NodeMode mode,
+    List<AccountRef> heirs) {
   public NodeState {
     if (engine.nodeId() != nodeId) {
       throw new IllegalArgumentException(
@@ -35,6 +41,36 @@ public record NodeState(
     balances = Collections.unmodifiableSortedMap(new TreeMap<>(balances));
     sent = Collections.unmodifiableSortedMap(new TreeMap<>(sent));
     received = Collections.unmodifiableSortedMap(new TreeMap<>(received));
+    heirs = List.copyOf(heirs);
+  }
+
+  /** A member's state from before membership changes existed: ACTIVE, no heirs. */
+  public NodeState(
+      int nodeId,
+      SortedMap<String, Long> balances,
+      EngineState engine,
+      SortedMap<Integer, ChannelCounters> sent,
+      SortedMap<Integer, ChannelCounters> received,
+      long lastTransferId,
+      long epoch,
+      long incarnation) {
+    this(
+        nodeId,
+        balances,
+        engine,
+        sent,
+        received,
+        lastTransferId,
+        epoch,
+        incarnation,
+        NodeMode.ACTIVE,
+        List.of());
+  }
+
+  /** The node's channels, as its engine state holds them. */
+  public NodeTopology topology() {
+    return new NodeTopology(
+        nodeId, new TreeSet<>(engine.inSeq().keySet()), new TreeSet<>(engine.outSeq().keySet()));
   }
 
   /** A node that has not done anything yet: its opening balances, no channel used. */
@@ -44,13 +80,7 @@ public record NodeState(
     topology.outgoing().forEach(j -> out.put(j, 0L));
     topology.incoming().forEach(i -> in.put(i, 0L));
     EngineState engine =
-        new EngineState(
-            topology.nodeId(),
-            out,
-            in,
-            new TreeMap<>(in),
-            java.util.List.of(),
-            java.util.List.of());
+        new EngineState(topology.nodeId(), out, in, new TreeMap<>(in), List.of(), List.of());
     return new NodeState(
         topology.nodeId(), opening, engine, new TreeMap<>(), new TreeMap<>(), 0, 0, 0);
   }

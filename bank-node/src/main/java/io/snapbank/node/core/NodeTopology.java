@@ -28,6 +28,29 @@ public record NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<In
     return new NodeTopology(nodeId, others, others);
   }
 
+  /** This node with channels to and from {@code node} as well. */
+  public NodeTopology plus(int node) {
+    TreeSet<Integer> in = new TreeSet<>(incoming);
+    TreeSet<Integer> out = new TreeSet<>(outgoing);
+    in.add(node);
+    out.add(node);
+    return new NodeTopology(nodeId, in, out);
+  }
+
+  /** This node without its channels to and from {@code node}. */
+  public NodeTopology minus(int node) {
+    TreeSet<Integer> in = new TreeSet<>(incoming);
+    TreeSet<Integer> out = new TreeSet<>(outgoing);
+    in.remove(node);
+    out.remove(node);
+    return new NodeTopology(nodeId, in, out);
+  }
+
+  /** Node {@code nodeId} among {@code members}, each sending to each other. */
+  public static NodeTopology among(int nodeId, Collection<Integer> members) {
+    return new NodeTopology(nodeId, new TreeSet<>(members), new TreeSet<>(members));
+  }
+
   private static SortedSet<Integer> without(Collection<Integer> peers, int self) {
     TreeSet<Integer> s = new TreeSet<>(peers);
     s.remove(self);

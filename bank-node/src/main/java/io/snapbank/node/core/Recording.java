@@ -34,6 +34,7 @@ final class Recording {
       SortedMap<Integer, ChannelCounters> received,
       Map<Integer, Long> nextOffset,
       Map<Integer, Long> lastSeq,
+      java.util.Set<Integer> closed,
       boolean collectMessages) {
     this.snapshotId = snapshotId;
     this.requestedAtMs = requestedAtMs;
@@ -43,7 +44,12 @@ final class Recording {
     this.received = Collections.unmodifiableSortedMap(new TreeMap<>(received));
     for (Map.Entry<Integer, Long> e : nextOffset.entrySet()) {
       int from = e.getKey();
-      channels.put(from, new Channel(from, e.getValue(), lastSeq.get(from), collectMessages));
+      Channel c = new Channel(from, e.getValue(), lastSeq.get(from), collectMessages);
+      if (closed.contains(from)) {
+        c.closed = true; // its final record came: nothing is in flight on it, ever
+        c.markerOffset = c.firstOffset;
+      }
+      channels.put(from, c);
     }
   }
 
@@ -63,6 +69,7 @@ final class Recording {
             s.received(),
             nextOffset,
             lastSeq,
+            java.util.Set.of(),
             false);
     for (EngineState.ChannelRecordingState c : s.channels()) {
       Channel ch = r.channels.get(c.from());

@@ -91,6 +91,8 @@ public final class SnapshotEngine {
   private final SortedMap<Integer, Long> inSeq = new TreeMap<>();
   private final SortedMap<Integer, Long> inNextOffset = new TreeMap<>();
   private final SortedMap<Long, Recording> open = new TreeMap<>();
+  private final TreeSet<Integer> closedIn = new TreeSet<>();
+  private final TreeSet<Integer> closedOut = new TreeSet<>();
   private final FinishedIds finished;
 
   /**
@@ -161,6 +163,9 @@ public final class SnapshotEngine {
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
   public long nextTransferSeq(int to) {
     requireOutgoing(to);
+    if (closedOut.contains(to)) {
+      throw new IllegalStateException("channel " + nodeId + "->" + to + " is closed");
+    }
     long seq = outSeq.get(to) + 1;
     outSeq.put(to, seq);
     return seq;
@@ -239,6 +244,83 @@ public final class SnapshotEngine {
   }
 
   /** Drops {@code snapshotId}: ABORTED if it was recording, LATE if finished, else UNKNOWN. */
+  /**
+   * The final record of channel {@code from}→self arrived with sequence {@code seq} at {@code
+   * offset}: nothing more arrives on the channel. It closes the channel in every recording (as
+   * their marker) and in every recording to come (empty). COMPLETED when that completed a snapshot,
+   * CHANNEL_CLOSED when it closed a recording's channel, ACCEPTED otherwise, or a FIFO violation
+   * (then nothing changes).
+   */
+  public Outcome onFinal(int from, long seq, long offset, long nowMs) {
+    Outcome check = checkSequence(from, seq);
+    if (check != null) {
+      return check;
+    }
+    accept(from, seq, offset);
+    closedIn.add(from);
+    Outcome o = Outcome.ACCEPTED;
+    for (Recording r : new ArrayList<>(open.values())) {
+      if (r.close(from, offset)) {
+        o =
+            r.allClosed()
+                ? complete(r, nowMs)
+                : o == Outcome.COMPLETED ? o : Outcome.CHANNEL_CLOSED;
+      }
+    }
+    return o;
+  }
+
+  /**
+   * Closes channel self→{@code to} for good: returns the sequence number of its final record, which
+   * the caller sends; no marker or transfer goes on it afterwards.
+   */
+  public long closeOutgoing(int to) {
+    requireOutgoing(to);
+    long seq = outSeq.get(to) + 1;
+    outSeq.put(to, seq);
+    closedOut.add(to);
+    return seq;
+  }
+
+  /** Whether this node sent the final record of channel self→{@code to}. */
+  public boolean closedTo(int to) {
+    return closedOut.contains(to);
+  }
+
+  /**
+   * A record with sequence {@code seq} at {@code offset} of channel {@code from}→self that is
+   * accepted but changes no recording (a marker of a snapshot of an earlier epoch): ACCEPTED, or a
+   * FIFO violation (then nothing changes).
+   */
+  public Outcome onPassing(int from, long seq, long offset) {
+    Outcome check = checkSequence(from, seq);
+    if (check != null) {
+      return check;
+    }
+    accept(from, seq, offset);
+    return Outcome.ACCEPTED;
+  }
+
+  /** Whether channel {@code from}→self was closed by its final record. */
+  public boolean closedFrom(int from) {
+    return closedIn.contains(from);
+  }
+
+  /** Whether every incoming channel was closed by its final record. */
+  public boolean allIncomingClosed() {
+    return closedIn.containsAll(incoming);
+  }
+
+  /** Drops every recording (remembered as finished, so their late markers are ignored). */
+  public List<Long> abortAll() {
+    List<Long> ids = new ArrayList<>(open.keySet());
+    for (long id : ids) {
+      open.remove(id);
+      finished.add(id);
+    }
+    return ids;
+  }
+
   public Outcome onAbort(long snapshotId) {
     if (finished.contains(snapshotId)) {
       return Outcome.LATE;
@@ -260,7 +342,9 @@ public final class SnapshotEngine {
         new TreeMap<>(inSeq),
         new TreeMap<>(inNextOffset),
         List.copyOf(snaps),
-        finished.list());
+        finished.list(),
+        closedIn,
+        closedOut);
   }
 
   /**
@@ -280,6 +364,12 @@ public final class SnapshotEngine {
       open.put(s.snapshotId(), Recording.restore(s, inNextOffset, inSeq, nodeId));
     }
     finished.replace(saved.finished());
+    closedIn.clear();
+    closedIn.addAll(saved.closedIn());
+    closedIn.retainAll(incoming);
+    closedOut.clear();
+    closedOut.addAll(saved.closedOut());
+    closedOut.retainAll(outgoing);
   }
 
   // --- internals ---
@@ -314,12 +404,16 @@ public final class SnapshotEngine {
             state.receivedCounters(),
             inNextOffset,
             inSeq,
+            closedIn,
             collectMessages);
     if (markerFrom >= 0) {
       r.closeEmpty(markerFrom, markerOffset);
     }
     open.put(snapshotId, r);
     for (int to : outgoing) {
+      if (closedOut.contains(to)) {
+        continue;
+      }
       long seq = outSeq.get(to) + 1;
       outSeq.put(to, seq);
       outbox.sendMarker(to, seq, snapshotId);

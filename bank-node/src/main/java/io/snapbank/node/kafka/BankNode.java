@@ -33,6 +33,7 @@ public final class BankNode implements Runnable {
   private volatile String failure;
   private volatile NodeStats stats = new NodeStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0);
   private volatile NodeLoop loop;
+  private volatile boolean left;
 
   public BankNode(NodeConfig config, BankTopics topics) {
     this(config, topics, Clock.systemUTC());
@@ -72,6 +73,11 @@ public final class BankNode implements Runnable {
     return Optional.ofNullable(failure);
   }
 
+  /** Whether the node stopped because it left the bank (a membership change ended it). */
+  public boolean left() {
+    return left;
+  }
+
   /** Asks the node to commit its open work and stop; returns at once. */
   public void stop() {
     running = false;
@@ -101,6 +107,7 @@ public final class BankNode implements Runnable {
       ready.countDown();
       if (running) {
         l.run(() -> running);
+        left = l.gone();
       }
     } catch (NodeLoop.FatalNodeError e) {
       failure = e.getMessage();

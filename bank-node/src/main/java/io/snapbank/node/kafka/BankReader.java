@@ -1,6 +1,7 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.codec.CheckpointCodec;
+import io.snapbank.node.core.NodeState;
 import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BankEpoch;
@@ -54,6 +55,11 @@ public final class BankReader implements AutoCloseable {
                     "bank '" + topics.prefix() + "' has no genesis; run 'snapbank init' first"));
   }
 
+  /** Whether the bank has its epoch log (banks made by older releases may not). */
+  public boolean hasEpochLog() {
+    return scanner.exists(topics.epochs().name(), TIMEOUT);
+  }
+
   /** The epoch log, with the genesis members as epoch 0. */
   public EpochHistory epochs(BankGenesis genesis) {
     List<Integer> members = new ArrayList<>();
@@ -102,15 +108,29 @@ public final class BankReader implements AutoCloseable {
   /** The epoch of each member's latest checkpoint (0 for a node that never committed). */
   public Map<Integer, Long> nodeEpochs(List<Integer> members) {
     Map<Integer, Long> out = new TreeMap<>();
-    for (int m : members) {
+    nodeStates(members).forEach((m, s) -> out.put(m, s.map(NodeState::epoch).orElse(0L)));
+    return out;
+  }
+
+  /** Each node's latest committed state (empty for a node that never committed). */
+  public Map<Integer, Optional<NodeState>> nodeStates(java.util.Collection<Integer> nodes) {
+    Map<Integer, Optional<NodeState>> out = new TreeMap<>();
+    int partitions = scanner.partitions(topics.nodeState().name(), TIMEOUT);
+    for (int m : nodes) {
       out.put(
           m,
-          scanner
-              .lastValue(new TopicPartition(topics.nodeState().name(), m), TIMEOUT)
-              .map(b -> CheckpointCodec.decode(topics.nodeState().decode(b)).epoch())
-              .orElse(0L));
+          m >= partitions
+              ? Optional.empty()
+              : scanner
+                  .lastValue(new TopicPartition(topics.nodeState().name(), m), TIMEOUT)
+                  .map(b -> CheckpointCodec.decode(topics.nodeState().decode(b))));
     }
     return out;
+  }
+
+  /** The committed end of partition 0 of {@code topic} (where a new reader starts). */
+  public long end(String topic) {
+    return scanner.end(new TopicPartition(topic, 0), TIMEOUT);
   }
 
   /** The log start offset of partition {@code to} of sender {@code from}'s channel topic. */

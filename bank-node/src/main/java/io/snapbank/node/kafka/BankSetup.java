@@ -168,6 +168,11 @@ public final class BankSetup {
     return out;
   }
 
+  /** The channel topic of one sender with {@code partitions} partitions (one per receiver id). */
+  public static NewTopic channelTopic(String name, int partitions) {
+    return topic(name, partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+  }
+
   private static NewTopic topic(String name, int partitions, Map<String, String> config) {
     return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(config);
   }

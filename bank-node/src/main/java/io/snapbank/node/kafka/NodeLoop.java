@@ -1,19 +1,14 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.codec.CheckpointCodec;
-import io.snapbank.node.codec.EpochCodec;
 import io.snapbank.node.codec.RecordFeeder;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.Handled;
 import io.snapbank.node.core.NodeCore;
+import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
-import io.snapbank.node.core.NodeTopology;
-import io.snapbank.node.core.RestoreResult;
 import io.snapbank.node.workload.Workload;
-import io.snapbank.schemas.BankEpoch;
-import io.snapbank.schemas.EpochKind;
-import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,26 +31,14 @@ import org.apache.kafka.common.errors.WakeupException;
  * transaction per commit interval: the records of its effects, the balance changes, the checkpoint
  * and the consumed offsets. It decides nothing about the bank: every rule is in the core.
  *
- * <p>Inputs: partition {@code self} of every other node's transfers topic (the incoming channels),
- * the snapshot requests, the snapshot aborts and the bank's epoch log, all read_committed with
- * {@code assign()}. A restore in the epoch log is applied at once, in a transaction of its own:
- * uncommitted work is abandoned, the producer is renewed (fencing every earlier instance), the core
- * replays the cut's in-flight ranges, and the switch commits. Errors are classified once ({@link
+ * <p>Inputs ({@link NodeInputs}): the node's incoming channels, the snapshot requests, the snapshot
+ * aborts and the bank's epoch log, all read_committed with {@code assign()}. Entries of the epoch
+ * log (restores, membership changes) are applied at once by {@link EpochSwitch}, each committed on
+ * its own, after which the inputs follow the node's channels. Errors are classified once ({@link
  * KafkaErrors}): fatal ones stop the node; any other aborts the transaction and rewinds the core
  * and the positions to the last commit.
  */
 final class NodeLoop implements AutoCloseable {
-
-  /** What became of one polled record. */
-  private enum Fed {
-    /** Go on with the batch. */
-    NEXT,
-    /** Positions were rewound: drop the rest of the batch, it is polled again. */
-    REPOLL,
-    /** The core halted on it. */
-    HALT
-  }
-
   private final NodeConfig config;
   private final BankTopics topics;
   private final Clock clock;
@@ -65,17 +48,19 @@ final class NodeLoop implements AutoCloseable {
   private final RecordFeeder feeder;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
+  private final EpochHost epochHost = new EpochHost();
   private NodeInputs inputs;
   private ProducerSession session;
   private KafkaConsumer<byte[], byte[]> consumer;
   private EpochGate gate;
-  private NodeTopology topology;
+  private EpochSwitch epochs;
   private Workload workload;
   private NodeCore core;
   private NodeState committedState;
   private long transaction;
   private boolean dirty;
   private String halt;
+  private boolean gone;
 
   NodeLoop(
       NodeConfig config,
@@ -91,35 +76,47 @@ final class NodeLoop implements AutoCloseable {
     this.feeder = new RecordFeeder(topics.serdes());
   }
 
-  /** Reads the genesis, fences older instances, and resumes from the latest checkpoint. */
+  /** Starts the node ({@link NodeStart}) and resumes from where its last commit left it. */
   void open() {
     NodeStart.Started st = NodeStart.open(config, topics, clock, metrics);
-    topology = st.topology();
     workload = st.workload();
     session = st.session();
     consumer = st.consumer();
     inputs = st.inputs();
     gate = new EpochGate(consumer, inputs.epochs());
+    epochs =
+        new EpochSwitch(
+            config.nodeId(),
+            topics,
+            () ->
+                new ChannelRangeReader(config.bootstrapServers(), topics, config.clientOverrides()),
+            st.history(),
+            st.genesisAccounts());
     committedPositions.putAll(st.committedPositions());
     committedState = st.committedState();
     transaction = 0;
     rewind();
   }
 
-  /** Runs rounds until {@code running} turns false, then commits what is pending. */
+  /** Whether the node left the bank (the loop then ended on its own). */
+  boolean gone() {
+    return gone;
+  }
+
+  /** Runs rounds until {@code running} turns false or the node leaves, then commits. */
   void run(BooleanSupplier running) {
     long txStart = clock.millis();
-    while (running.getAsBoolean()) {
+    while (running.getAsBoolean() && !gone) {
       try {
         long now = clock.millis();
         long wait = Math.max(1, Math.min(20, config.commitIntervalMs() - (now - txStart)));
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
-          Fed fed = feed(r);
-          if (fed == Fed.HALT) {
+          EpochSwitch.Result fed = feed(r);
+          if (halt != null) {
             commit(false);
             throw new FatalNodeError(halt);
           }
-          if (fed == Fed.REPOLL) {
+          if (fed != EpochSwitch.Result.NEXT) {
             txStart = clock.millis();
             break;
           }
@@ -155,13 +152,15 @@ final class NodeLoop implements AutoCloseable {
     }
   }
 
-  private Fed feed(ConsumerRecord<byte[], byte[]> r) {
+  private EpochSwitch.Result feed(ConsumerRecord<byte[], byte[]> r) {
     if (inputs.isEpochs(r.topic())) {
-      return epoch(r);
+      EpochSwitch.Result result = epochs.apply(r, epochHost);
+      gone = result == EpochSwitch.Result.GONE;
+      return result;
     }
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     if (gate.holds(tp)) {
-      return Fed.NEXT; // held back at an earlier record of its channel: it comes again
+      return EpochSwitch.Result.NEXT; // held back at an earlier record of its channel
     }
     session.output().handling(r);
     Handled h;
@@ -178,14 +177,12 @@ final class NodeLoop implements AutoCloseable {
     if (h == Handled.HALTED) {
       halt = session.output().halted();
       dirty = true;
-      return Fed.HALT;
-    }
-    if (h == Handled.WAITING) {
+    } else if (h == Handled.WAITING) {
       gate.hold(tp, r.offset());
-      return Fed.NEXT;
+    } else {
+      consumed(r);
     }
-    consumed(r);
-    return Fed.NEXT;
+    return EpochSwitch.Result.NEXT;
   }
 
   private Handled channelRecord(int sender, ConsumerRecord<byte[], byte[]> r, long now) {
@@ -200,67 +197,15 @@ final class NodeLoop implements AutoCloseable {
     return fed.handled();
   }
 
-  /** An entry of the epoch log: a restore switches the node at once, in its own transaction. */
-  private Fed epoch(ConsumerRecord<byte[], byte[]> r) {
-    BankEpoch e;
-    try {
-      e = r.value() == null ? null : topics.epochs().decode(r.value());
-    } catch (RecordDecodingException ex) {
-      e = null;
-    }
-    if (e == null || e.getEpoch() <= core.epochs().epoch()) {
-      if (e == null) {
-        session.output().handling(r);
-        core.onUnreadableControlRecord("not an epoch record");
-      }
-      consumed(r);
-      return Fed.NEXT;
-    }
-    if (e.getKind() != EpochKind.RESTORE || e.getRestore() == null) {
-      throw new FatalNodeError(
-          "node "
-              + config.nodeId()
-              + " cannot apply epoch "
-              + e.getEpoch()
-              + " ("
-              + e.getKind()
-              + "): this release applies restores only");
-    }
-    // the work since the last commit belongs to the abandoned timeline
-    session.abort();
-    session.renew();
-    rewind();
-    session.output().handling(r);
-    RestoreResult result;
-    try (ChannelRangeReader ranges =
-        new ChannelRangeReader(config.bootstrapServers(), topics, config.clientOverrides())) {
-      result = core.onRestore(EpochCodec.restorePlan(e, config.nodeId()), ranges);
-    }
-    if (result.outcome() == RestoreResult.Outcome.REFUSED) {
-      throw new FatalNodeError(
-          "node "
-              + config.nodeId()
-              + " cannot restore snapshot "
-              + e.getRestore().getSnapshotId()
-              + " (epoch "
-              + e.getEpoch()
-              + "): "
-              + result.detail());
-    }
-    positions.put(inputs.epochs(), r.offset() + 1);
-    dirty = true;
-    commit(true);
-    consumer.seek(inputs.epochs(), r.offset() + 1);
-    gate.releaseAll();
-    return Fed.REPOLL;
-  }
-
   private void consumed(ConsumerRecord<byte[], byte[]> r) {
     positions.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
     dirty = true;
   }
 
   private void generate(long now) {
+    if (core.mode() != NodeMode.ACTIVE) {
+      return; // a node that is leaving makes no transfers of its own
+    }
     long backlog = 0;
     for (TopicPartition tp : consumer.assignment()) {
       backlog += consumer.currentLag(tp).orElse(0);
@@ -312,14 +257,22 @@ final class NodeLoop implements AutoCloseable {
     rewind();
   }
 
-  /** Replaces the core with the last committed state and seeks back to the committed positions. */
+  /**
+   * Replaces the core with the last committed state, follows its channels, and seeks every input
+   * back to its committed position.
+   */
   private void rewind() {
     session.output().closed();
-    core = new NodeCore(topology, committedState, session.output());
+    core = new NodeCore(committedState, session.output());
     gate.reset();
+    inputs = new NodeInputs(topics, committedState.topology());
+    consumer.assign(inputs.all());
     positions.clear();
-    positions.putAll(committedPositions);
-    committedPositions.forEach(consumer::seek);
+    for (TopicPartition tp : inputs.all()) {
+      long at = committedPositions.getOrDefault(tp, 0L);
+      positions.put(tp, at);
+      consumer.seek(tp, at);
+    }
     dirty = false;
     statsListener.accept(metrics.stats(committedState));
   }
@@ -336,6 +289,41 @@ final class NodeLoop implements AutoCloseable {
       } catch (RuntimeException ignored) {
         // closing after a fatal error
       }
+    }
+  }
+
+  /** What the epoch switch needs of the loop. */
+  private final class EpochHost implements EpochSwitch.Host {
+    @Override
+    public NodeCore core() {
+      return core;
+    }
+
+    @Override
+    public void abandonUncommitted() {
+      session.abort();
+      session.renew();
+      rewind();
+    }
+
+    @Override
+    public void handling(ConsumerRecord<byte[], byte[]> r) {
+      session.output().handling(r);
+    }
+
+    @Override
+    public void commitSwitch(ConsumerRecord<byte[], byte[]> r) {
+      positions.put(inputs.epochs(), r.offset() + 1);
+      dirty = true;
+      commit(true);
+      rewind(); // follows the new channels; every position is the committed one
+      workload = workload.withTargets(epochs.targetsAt(committedState.epoch()));
+      gate.releaseAll();
+    }
+
+    @Override
+    public void consumed(ConsumerRecord<byte[], byte[]> r) {
+      NodeLoop.this.consumed(r);
     }
   }
 

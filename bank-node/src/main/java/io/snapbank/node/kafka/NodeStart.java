@@ -5,7 +5,7 @@ import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.NodeState;
-import io.snapbank.node.core.NodeTopology;
+import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.kafka.KafkaClients;
@@ -15,84 +15,86 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How a node starts: it reads the bank's genesis (and refuses an id that is not a member), fences
- * every earlier instance of itself by initialising its transactional producer, assigns its inputs,
- * and finds where its last commit left it: the latest checkpoint and the committed positions.
+ * How a node starts: it reads the bank's genesis and epoch log (and refuses an id that is not a
+ * member), fences every earlier instance of itself by initialising its transactional producer,
+ * finds where its last commit left it (the latest checkpoint, or its start as a member), assigns
+ * its inputs and finds their committed positions.
  */
 final class NodeStart {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** A node ready to run from its last commit. */
   record Started(
-      NodeTopology topology,
       Workload workload,
       ProducerSession session,
       KafkaConsumer<byte[], byte[]> consumer,
       NodeInputs inputs,
       Map<TopicPartition, Long> committedPositions,
-      NodeState committedState) {}
+      NodeState committedState,
+      EpochHistory history,
+      BankAccounts genesisAccounts) {}
 
   private NodeStart() {}
 
   static Started open(NodeConfig config, BankTopics topics, Clock clock, NodeMetrics metrics) {
-    BankGenesis genesis =
-        BankSetup.readGenesis(
-                config.bootstrapServers(), config.clientOverrides(), topics, SETUP_TIMEOUT)
-            .orElseThrow(
-                () ->
-                    new NodeLoop.FatalNodeError(
-                        "bank '"
-                            + topics.prefix()
-                            + "' has no genesis at "
-                            + config.bootstrapServers()
-                            + "; run 'snapbank init' first"));
-    int n = genesis.getNodes();
     int self = config.nodeId();
-    if (self >= n) {
-      throw new NodeLoop.FatalNodeError(
-          "node id " + self + " is not in a bank of " + n + " nodes (0.." + (n - 1) + ")");
+    BankGenesis genesis;
+    EpochHistory history;
+    try (BankReader reader =
+        new BankReader(config.bootstrapServers(), config.clientOverrides(), topics)) {
+      genesis =
+          reader
+              .genesis()
+              .orElseThrow(
+                  () ->
+                      new NodeLoop.FatalNodeError(
+                          "bank '"
+                              + topics.prefix()
+                              + "' has no genesis at "
+                              + config.bootstrapServers()
+                              + "; run 'snapbank init' first"));
+      if (!reader.hasEpochLog()) {
+        throw new NodeLoop.FatalNodeError(
+            "bank '"
+                + topics.prefix()
+                + "' has no epoch log ("
+                + topics.epochs().name()
+                + "); run 'snapbank init' to create the topics this release needs");
+      }
+      history = reader.epochs(genesis);
     }
-    BankAccounts accounts = ReportCodec.accounts(genesis);
-    NodeTopology topology = NodeTopology.complete(self, n);
+    BankAccounts genesisAccounts = ReportCodec.accounts(genesis);
     ProducerSession session = new ProducerSession(config, topics, clock, metrics);
+    Optional<NodeState> saved =
+        session.checkpoints().latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
+    Membership membership = Membership.of(self, saved, history, genesisAccounts, topics);
+    NodeState state = membership.state();
     KafkaConsumer<byte[], byte[]> consumer =
         KafkaClients.committedReader(
             config.bootstrapServers(), config.groupId(), config.clientOverrides());
-    NodeInputs inputs = new NodeInputs(topics, topology);
-    if (consumer.partitionsFor(inputs.epochs().topic(), SETUP_TIMEOUT).isEmpty()) {
-      throw new NodeLoop.FatalNodeError(
-          "bank '"
-              + topics.prefix()
-              + "' has no epoch log ("
-              + inputs.epochs().topic()
-              + "); run 'snapbank init' to create the topics this release needs");
-    }
+    NodeInputs inputs = new NodeInputs(topics, state.topology());
     consumer.assign(inputs.all());
     Map<TopicPartition, OffsetAndMetadata> offsets =
         consumer.committed(new HashSet<>(inputs.all()), SETUP_TIMEOUT);
     Map<TopicPartition, Long> positions = new HashMap<>();
     for (TopicPartition tp : inputs.all()) {
       OffsetAndMetadata o = offsets.get(tp);
-      positions.put(tp, o == null ? 0L : o.offset());
+      positions.put(tp, o == null ? membership.firstOffsets().getOrDefault(tp, 0L) : o.offset());
     }
-    NodeState state =
-        session
-            .checkpoints()
-            .latest(SETUP_TIMEOUT)
-            .map(CheckpointCodec::decode)
-            .orElseGet(() -> NodeState.initial(topology, accounts.openingOf(self)));
     return new Started(
-        topology,
-        new Workload(config.workload(), self, accounts),
+        new Workload(config.workload(), self, history.accountsAt(state.epoch(), genesisAccounts)),
         session,
         consumer,
         inputs,
         positions,
-        state);
+        state,
+        history,
+        genesisAccounts);
   }
 }

@@ -11,9 +11,7 @@ import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
-import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +21,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Rolls a running bank back to a verified cut. {@link #plan} checks the cut and changes nothing;
@@ -89,7 +85,14 @@ public final class RestoreController implements AutoCloseable {
     checks.add(RestorePlanner.consistent(cut));
     checks.add(RestorePlanner.nodeState(cut, members, bank));
     checks.add(RestorePlanner.sameMembership(history.membersAt(cut.getEpoch()), members));
-    checks.add(RestorePlanner.noChangeInProgress(history.current(), reader.nodeEpochs(members)));
+    checks.add(
+        history.draining().isPresent()
+            ? RestoreCheck.fail(
+                RestoreCheck.Rule.NO_CHANGE_IN_PROGRESS,
+                "node "
+                    + history.draining().get().getLeaving().getNodeId()
+                    + " is leaving the bank; restore once it is gone")
+            : RestorePlanner.noChangeInProgress(history.current(), reader.nodeEpochs(members)));
     Map<String, ChannelRangeReader.Range> replays = new TreeMap<>();
     List<String> gone = new ArrayList<>();
     List<String> mismatched = new ArrayList<>();
@@ -183,16 +186,19 @@ public final class RestoreController implements AutoCloseable {
               + " cannot be restored: "
               + String.join("; ", plan.refusals()));
     }
-    try (KafkaProducer<byte[], byte[]> p =
-        KafkaClients.transactionalProducer(bootstrap, topics.prefix() + "-epochs", overrides)) {
-      p.initTransactions(); // the single writer: fences any other controller first
-      long current = reader.epochs(plan.genesis()).current();
-      if (current + 1 != plan.nextEpoch()) {
-        throw new IllegalStateException(
-            "the epoch log moved on to epoch " + current + " since the plan was made; plan again");
-      }
-      BankEpoch e =
-          RestorePlanner.restoreEpoch(
+    return EpochLogWriter.append(
+        bootstrap,
+        overrides,
+        topics,
+        plan.genesis(),
+        history -> {
+          if (history.current() + 1 != plan.nextEpoch()) {
+            throw new IllegalStateException(
+                "the epoch log moved on to epoch "
+                    + history.current()
+                    + " since the plan was made; plan again");
+          }
+          return RestorePlanner.restoreEpoch(
               plan.cut(),
               plan.nextEpoch(),
               plan.cutIncarnation(),
@@ -200,16 +206,7 @@ public final class RestoreController implements AutoCloseable {
               requestedBy,
               reason,
               nowMs);
-      p.beginTransaction();
-      p.send(
-          new ProducerRecord<>(
-              topics.epochs().name(),
-              0,
-              Long.toString(e.getEpoch()).getBytes(StandardCharsets.UTF_8),
-              topics.epochs().encode(e)));
-      p.commitTransaction();
-      return e;
-    }
+        });
   }
 
   /**

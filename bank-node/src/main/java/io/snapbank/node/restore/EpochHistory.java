@@ -1,5 +1,6 @@
 package io.snapbank.node.restore;
 
+import io.snapbank.node.core.BankAccounts;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.EpochKind;
 import java.util.ArrayList;
@@ -22,6 +23,16 @@ public final class EpochHistory {
     }
   }
 
+  /** This history with entry {@code e} added (one already held changes nothing). */
+  public EpochHistory with(BankEpoch e) {
+    if (epochs.containsKey(e.getEpoch())) {
+      return this;
+    }
+    List<BankEpoch> all = new ArrayList<>(epochs.values());
+    all.add(e);
+    return new EpochHistory(genesisMembers, all);
+  }
+
   /** The latest epoch (0 when the log is empty). */
   public long current() {
     return epochs.isEmpty() ? 0 : epochs.lastKey();
@@ -37,6 +48,59 @@ public final class EpochHistory {
   public List<Integer> membersAt(long epoch) {
     BankEpoch e = entryAt(epoch);
     return e == null ? genesisMembers : List.copyOf(e.getMembers());
+  }
+
+  /** The entry of {@code epoch}, if the log holds it. */
+  public java.util.Optional<BankEpoch> entry(long epoch) {
+    return java.util.Optional.ofNullable(epochs.get(epoch));
+  }
+
+  /** The JOIN that admitted {@code node}, if one did. */
+  public java.util.Optional<BankEpoch> joinOf(int node) {
+    return epochs.values().stream()
+        .filter(e -> e.getKind() == EpochKind.JOIN && e.getJoined().getNodeId() == node)
+        .findFirst();
+  }
+
+  /** The LEFT that ended {@code node}'s membership, if one did. */
+  public java.util.Optional<BankEpoch> leftOf(int node) {
+    return epochs.values().stream()
+        .filter(e -> e.getKind() == EpochKind.LEFT && e.getLeaving().getNodeId() == node)
+        .findFirst();
+  }
+
+  /** The latest entry if it is a LEAVE: a node is still draining. */
+  public java.util.Optional<BankEpoch> draining() {
+    return epochs.isEmpty() || epochs.lastEntry().getValue().getKind() != EpochKind.LEAVE
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(epochs.lastEntry().getValue());
+  }
+
+  /** Every node that ever was a member (the next node id is one above the highest). */
+  public java.util.SortedSet<Integer> everMembers() {
+    java.util.TreeSet<Integer> all = new java.util.TreeSet<>(genesisMembers);
+    epochs.values().forEach(e -> all.addAll(e.getMembers()));
+    return all;
+  }
+
+  /**
+   * Every member's accounts and opening balances at {@code epoch}: the genesis accounts and those
+   * of the nodes that joined, without the nodes that are gone.
+   */
+  public BankAccounts accountsAt(long epoch, BankAccounts genesis) {
+    java.util.TreeMap<Integer, java.util.SortedMap<String, Long>> m = new java.util.TreeMap<>();
+    for (int node : membersAt(epoch)) {
+      java.util.TreeMap<String, Long> own = new java.util.TreeMap<>(genesis.openingOf(node));
+      joinOf(node)
+          .filter(j -> j.getEpoch() <= epoch)
+          .ifPresent(
+              j ->
+                  j.getJoined()
+                      .getAccounts()
+                      .forEach(a -> own.put(a.getAccount(), a.getBalance())));
+      m.put(node, own);
+    }
+    return new BankAccounts(m);
   }
 
   /** Every entry, oldest first. */

@@ -30,9 +30,13 @@ public final class Workload {
   private long lastMs = Long.MIN_VALUE;
 
   public Workload(WorkloadConfig config, int self, BankAccounts bank) {
+    this(config, self, bank, new SplittableRandom(config.seed()));
+  }
+
+  private Workload(WorkloadConfig config, int self, BankAccounts bank, SplittableRandom random) {
     this.config = config;
     this.self = self;
-    this.random = new SplittableRandom(config.seed());
+    this.random = random;
     this.own = bank.accountsOf(self);
     for (int n : bank.nodes()) {
       while (accounts.size() <= n) {
@@ -43,6 +47,17 @@ public final class Workload {
         others.add(n);
       }
     }
+  }
+
+  /**
+   * The same workload sending to {@code bank}'s accounts (the members changed); the random choices
+   * go on where they were.
+   */
+  public Workload withTargets(BankAccounts bank) {
+    Workload w = new Workload(config, self, bank, random);
+    w.budget = budget;
+    w.lastMs = lastMs;
+    return w;
   }
 
   /**

@@ -24,7 +24,8 @@ class BadInputTest {
         receiver,
         seq,
         new Transfer("t-" + seq + "-" + amount, "n0-a000", to, amount, 0L),
-        0L);
+        0L,
+        false);
   }
 
   @Test

@@ -530,7 +530,8 @@ public final class Simulation {
                 receiver,
                 seq,
                 new Transfer("forged-" + events, "x", to, amount, now),
-                forgedEpoch));
+                forgedEpoch,
+                false));
   }
 
   /** A transfer claiming an epoch far beyond the epoch log. */
@@ -543,7 +544,8 @@ public final class Simulation {
                 receiver,
                 seq,
                 new Transfer("forged-" + events, "x", to, 5L, now),
-                1_000_000L));
+                1_000_000L,
+                false));
   }
 
   /** The bytes of a transfer or marker the sender committed on the log, to write again. */

@@ -45,13 +45,13 @@ class AvroSerdeTest {
 
   static ChannelRecord transfer() {
     return new ChannelRecord(
-        1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L), 0L);
+        1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L), 0L, false);
   }
 
   @Test
   void when_every_record_type_is_encoded_then_it_decodes_equal() {
     roundTrip(SERDES.channelRecord(), transfer());
-    roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L), 0L));
+    roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L), 0L, false));
     roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli"));
     roundTrip(SERDES.snapshotAbort(), new SnapshotAbort(5L, "timeout", 11L));
     ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L);
@@ -124,7 +124,11 @@ class AvroSerdeTest {
             List.of(new ChannelCount(0, 2L, 40L)),
             12L,
             0L,
-            0L));
+            0L,
+            List.of(),
+            List.of(),
+            "ACTIVE",
+            List.of()));
     roundTrip(
         SERDES.quarantineEnvelope(),
         new QuarantineEnvelope(

@@ -1,0 +1,4 @@
+package io.snapbank.node.core;
+
+/** Account {@code account} of node {@code nodeId}. */
+public record AccountRef(int nodeId, String account) {}

@@ -1,0 +1,93 @@
+package io.snapbank.node.kafka;
+
+import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.NodeMode;
+import io.snapbank.node.core.NodeState;
+import io.snapbank.node.core.NodeTopology;
+import io.snapbank.node.restore.EpochHistory;
+import io.snapbank.schemas.BankEpoch;
+import io.snapbank.schemas.topic.BankTopics;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Where a starting node stands as a member: it resumes from its checkpoint; a node that never
+ * committed starts at the genesis or, if a JOIN admitted it, in that epoch (reading the snapshot
+ * requests and aborts from where the JOIN says, so it never records an older snapshot). A node that
+ * is not a member, or left, is refused with one clear line.
+ */
+record Membership(NodeState state, Map<TopicPartition, Long> firstOffsets) {
+  static Membership of(
+      int self,
+      Optional<NodeState> saved,
+      EpochHistory history,
+      BankAccounts genesis,
+      BankTopics topics) {
+    if (saved.isPresent()) {
+      if (saved.get().mode() == NodeMode.GONE) {
+        throw new NodeLoop.FatalNodeError(
+            "node "
+                + self
+                + " left bank '"
+                + topics.prefix()
+                + "' in epoch "
+                + saved.get().epoch());
+      }
+      return new Membership(saved.get(), Map.of());
+    }
+    Optional<BankEpoch> left = history.leftOf(self);
+    if (left.isPresent()) {
+      throw new NodeLoop.FatalNodeError(
+          "node "
+              + self
+              + " left bank '"
+              + topics.prefix()
+              + "' in epoch "
+              + left.get().getEpoch());
+    }
+    Optional<BankEpoch> join = history.joinOf(self);
+    if (join.isPresent()) {
+      BankEpoch j = join.get();
+      TreeMap<String, Long> opening = new TreeMap<>();
+      j.getJoined().getAccounts().forEach(a -> opening.put(a.getAccount(), a.getBalance()));
+      NodeState initial =
+          NodeState.initial(NodeTopology.among(self, history.membersAt(j.getEpoch())), opening);
+      NodeState at =
+          new NodeState(
+              self,
+              initial.balances(),
+              initial.engine(),
+              initial.sent(),
+              initial.received(),
+              0,
+              j.getEpoch(),
+              history.incarnationAt(j.getEpoch()));
+      Map<TopicPartition, Long> first = new HashMap<>();
+      first.put(
+          new TopicPartition(topics.snapshotRequests().name(), 0),
+          j.getJoined().getRequestsOffset());
+      first.put(
+          new TopicPartition(topics.snapshotAborts().name(), 0), j.getJoined().getAbortsOffset());
+      return new Membership(at, first);
+    }
+    if (!history.membersAt(0).contains(self)) {
+      long now = history.current();
+      throw new NodeLoop.FatalNodeError(
+          "node id "
+              + self
+              + " is not a member of bank '"
+              + topics.prefix()
+              + "' (members in epoch "
+              + now
+              + ": "
+              + history.membersAt(now)
+              + "); add it with 'snapbank member add'");
+    }
+    return new Membership(
+        NodeState.initial(NodeTopology.among(self, history.membersAt(0)), genesis.openingOf(self)),
+        Map.of());
+  }
+}
