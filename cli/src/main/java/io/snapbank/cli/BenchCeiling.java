@@ -40,7 +40,8 @@ final class BenchCeiling {
                     123456L,
                     new Transfer(
                         "0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis()),
-                    0L, false))
+                    0L,
+                    false))
             .length;
     String topic = "bench-ceiling-" + ctx.run;
     try (Admin admin = BankSetup.admin(o.bootstrap())) {

@@ -58,7 +58,8 @@ final class BenchMemory {
               topics
                   .snapshotRequests()
                   .encode(
-                      new SnapshotRequest(1L, List.of(1), System.currentTimeMillis(), "bench"))));
+                      new SnapshotRequest(
+                          1L, List.of(1), System.currentTimeMillis(), "bench", -1L))));
       p.flush();
       Thread.sleep(500);
       writeTransfers(p, topics, seq, o.inFlight());
@@ -86,7 +87,8 @@ final class BenchMemory {
     for (long i = 0; i < count; i++) {
       seq++;
       ChannelRecord r =
-          new ChannelRecord(0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now), 0L, false);
+          new ChannelRecord(
+              0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now), 0L, false);
       p.send(new ProducerRecord<>(topic, 1, null, topics.transfers(0).encode(r)));
     }
     p.flush();

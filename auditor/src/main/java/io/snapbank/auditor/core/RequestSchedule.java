@@ -27,7 +27,7 @@ public record RequestSchedule(long lastRequestedId, long nextRequestAtMs) {
     long id = Math.max(nowMs, lastRequestedId + 1);
     return Optional.of(
         new Due(
-            new SnapshotRequest(id, new ArrayList<>(), nowMs, requestedBy),
+            new SnapshotRequest(id, new ArrayList<>(), nowMs, requestedBy, -1L),
             new RequestSchedule(id, nowMs + periodMs)));
   }
 }

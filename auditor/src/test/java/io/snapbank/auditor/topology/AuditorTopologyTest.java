@@ -222,7 +222,8 @@ class AuditorTopologyTest {
       when_a_snapshot_times_out_then_aborted_report_and_abort_published_and_late_reports_ignored() {
     genesis3();
     requests.pipeInput(
-        "11", TOPICS.snapshotRequests().encode(new SnapshotRequest(11L, List.of(), 500L, "test")));
+        "11",
+        TOPICS.snapshotRequests().encode(new SnapshotRequest(11L, List.of(), 500L, "test", -1L)));
     pipe(report(11, 0, 100, 0));
     driver.advanceWallClockTime(Duration.ofSeconds(5));
     assertTrue(audits.isEmpty());
@@ -361,7 +362,9 @@ class AuditorTopologyTest {
     long requestedAt = START.toEpochMilli() - 250;
     requests.pipeInput(
         "17",
-        TOPICS.snapshotRequests().encode(new SnapshotRequest(17L, List.of(), requestedAt, "test")));
+        TOPICS
+            .snapshotRequests()
+            .encode(new SnapshotRequest(17L, List.of(), requestedAt, "test", -1L)));
     driver.advanceWallClockTime(Duration.ofMillis(750));
     pipe(report(17, 0, 100, 0));
     pipe(report(17, 1, 100, 0));
@@ -381,7 +384,8 @@ class AuditorTopologyTest {
     pipe(report(18, 2, 100, 0));
     assertEquals(1, auditReports().size());
     requests.pipeInput(
-        "18", TOPICS.snapshotRequests().encode(new SnapshotRequest(18L, List.of(), 1L, "test")));
+        "18",
+        TOPICS.snapshotRequests().encode(new SnapshotRequest(18L, List.of(), 1L, "test", -1L)));
     driver.advanceWallClockTime(Duration.ofSeconds(30));
     assertTrue(audits.isEmpty(), "no abort of an already audited snapshot");
     assertTrue(aborts.isEmpty());
@@ -481,7 +485,8 @@ class AuditorTopologyTest {
   void when_a_snapshot_is_pending_then_its_state_is_stored_as_typed_values() {
     genesis3();
     requests.pipeInput(
-        "25", TOPICS.snapshotRequests().encode(new SnapshotRequest(25L, List.of(), 700L, "test")));
+        "25",
+        TOPICS.snapshotRequests().encode(new SnapshotRequest(25L, List.of(), 700L, "test", -1L)));
     pipe(report(25, 1, 100, 0));
     PendingSnapshotMeta meta =
         driver.<Long, PendingSnapshotMeta>getKeyValueStore(AuditorTopology.PENDING_STORE).get(25L);

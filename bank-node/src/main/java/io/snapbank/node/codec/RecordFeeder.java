@@ -3,6 +3,7 @@ package io.snapbank.node.codec;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.Handled;
 import io.snapbank.node.core.NodeCore;
+import io.snapbank.node.core.SnapshotCall;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.SnapshotAbort;
 import io.snapbank.schemas.SnapshotRequest;
@@ -48,19 +49,27 @@ public final class RecordFeeder {
     }
   }
 
+  /** What became of a snapshot request: the core's result, and the request if it decoded. */
+  public record FedRequest(Handled handled, SnapshotCall call) {}
+
   /** A snapshot request, as bytes. */
-  public Handled request(NodeCore core, byte[] value, long nowMs) {
+  public FedRequest request(NodeCore core, byte[] value, long nowMs) {
     SnapshotRequest req;
     try {
       req = value == null ? null : serdes.snapshotRequest().decode(value);
     } catch (RecordDecodingException e) {
-      return core.onUnreadableControlRecord(e.getMessage());
+      return new FedRequest(core.onUnreadableControlRecord(e.getMessage()), null);
     }
     if (req == null) {
-      return core.onUnreadableControlRecord("empty snapshot request");
+      return new FedRequest(core.onUnreadableControlRecord("empty snapshot request"), null);
     }
-    return core.onSnapshotRequest(
-        req.getSnapshotId(), req.getInitiators(), req.getRequestedAtMs(), nowMs);
+    SnapshotCall call =
+        new SnapshotCall(
+            req.getSnapshotId(),
+            req.getInitiators(),
+            Math.max(SnapshotCall.ANY_EPOCH, req.getEpoch()),
+            req.getRequestedAtMs());
+    return new FedRequest(core.onSnapshotRequest(call, nowMs), call);
   }
 
   /** A snapshot abort, as bytes. */

@@ -32,6 +32,7 @@ public final class ChannelReplay {
   private long sum;
   private long set;
   private long superseded;
+  private boolean closed;
 
   /**
    * @param lastSeqBefore the receiver's last accepted sequence number before the range, or a
@@ -66,10 +67,11 @@ public final class ChannelReplay {
       lastSeq = m.seq() - 1;
       baselineKnown = true;
     }
-    Verdict v = ChannelRule.judge(from, to, offset, m, lastSeq, receiverOwns, at);
+    Verdict v = ChannelRule.judge(from, to, offset, m, lastSeq, receiverOwns, at, closed);
     switch (v.kind()) {
       case ACCEPT -> {
         lastSeq = m.seq();
+        closed |= m.body() instanceof ChannelMessage.Final;
         if (m.body() instanceof ChannelMessage.Transfer t) {
           count++;
           sum = Math.addExact(sum, t.amount());

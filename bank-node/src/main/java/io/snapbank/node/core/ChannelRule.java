@@ -55,6 +55,23 @@ public final class ChannelRule {
       long lastSeq,
       Predicate<String> receiverOwns,
       Epochs at) {
+    return judge(from, to, offset, m, lastSeq, receiverOwns, at, false);
+  }
+
+  /**
+   * Judges {@code m} as {@link #judge(int, int, long, ChannelMessage, long, Predicate, Epochs)}
+   * does, on a channel whose final record arrived already when {@code closed}: then nothing it
+   * carries is applied ({@link QuarantineReason#CLOSED_CHANNEL}).
+   */
+  public static Verdict judge(
+      int from,
+      int to,
+      long offset,
+      ChannelMessage m,
+      long lastSeq,
+      Predicate<String> receiverOwns,
+      Epochs at,
+      boolean closed) {
     if (m.sender() != from) {
       return Verdict.quarantine(QuarantineReason.WRONG_SENDER, m.describe());
     }
@@ -66,6 +83,11 @@ public final class ChannelRule {
     }
     if (m.epoch() > at.epoch()) {
       return Verdict.WAIT_FOR_EPOCH;
+    }
+    if (closed) {
+      return Verdict.quarantine(
+          QuarantineReason.CLOSED_CHANNEL,
+          "after the final record of channel " + from + "->" + to + ": " + m.describe());
     }
     if (m.body() instanceof ChannelMessage.Transfer t) {
       if (t.amount() <= 0) {

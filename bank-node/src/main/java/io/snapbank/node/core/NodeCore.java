@@ -27,7 +27,14 @@ import java.util.TreeMap;
  * unreadable record              quarantine(UNDECODABLE)                   QUARANTINED
  * snapshot request naming this   record state, send markers                REQUEST_APPLIED
  *   node (or all nodes)
- * other snapshot request         -                                         REQUEST_IGNORED
+ * other snapshot request, or one -                                         REQUEST_IGNORED
+ *   of an earlier epoch
+ * snapshot request, later epoch  -                                         WAITING (not consumed)
+ * final record of a channel      close it; a leaving node with every       CHANNEL_CLOSED
+ *                                  channel in closed drains to its heirs
+ * record after a channel's final quarantine(CLOSED_CHANNEL)                QUARANTINED
+ * membership change              drop open recordings, rewire channels     {@link EpochResult}
+ *                                  ({@link Rewiring}), send final records
  * abort of a recording snapshot  drop it                                   ABORT_APPLIED
  * transfer order                 debit, send transfer (or local credit)    {@link TransferResult}
  * restore to a verified cut      balances := cut + replayed in-flight      {@link RestoreResult}
@@ -160,7 +167,14 @@ public final class NodeCore {
     requireRunning();
     Verdict v =
         ChannelRule.judge(
-            from, nodeId(), offset, m, engine.lastReceivedSeq(from), ledger::owns, epochs);
+            from,
+            nodeId(),
+            offset,
+            m,
+            engine.lastReceivedSeq(from),
+            ledger::owns,
+            epochs,
+            engine.closedFrom(from));
     switch (v.kind()) {
       case QUARANTINE -> {
         engine.skip(from, offset);
@@ -221,16 +235,35 @@ public final class NodeCore {
   }
 
   /**
-   * Snapshot {@code snapshotId} is requested with {@code initiators} (empty: every node initiates).
+   * A snapshot is requested. A request of an earlier epoch than the node's is ignored (the epoch
+   * change ended that snapshot), one of a later epoch waits until the node reaches it.
    */
-  public Handled onSnapshotRequest(
-      long snapshotId, List<Integer> initiators, long requestedAtMs, long nowMs) {
+  public Handled onSnapshotRequest(SnapshotCall call, long nowMs) {
     requireRunning();
-    if (!initiators.isEmpty() && !initiators.contains(nodeId())) {
+    if (call.epoch() != SnapshotCall.ANY_EPOCH && call.epoch() > epochs.epoch()) {
+      return Handled.WAITING;
+    }
+    if ((call.epoch() != SnapshotCall.ANY_EPOCH && call.epoch() < epochs.epoch())
+        || !call.initiates(nodeId())) {
       return Handled.REQUEST_IGNORED;
     }
-    Outcome o = engine.onRequest(snapshotId, requestedAtMs, nowMs);
+    Outcome o = engine.onRequest(call.snapshotId(), call.requestedAtMs(), nowMs);
     return o == Outcome.LATE ? Handled.REQUEST_IGNORED : Handled.REQUEST_APPLIED;
+  }
+
+  /** A snapshot request names an epoch the epoch log does not hold: it is set aside. */
+  public Handled onRequestOfUnknownEpoch(SnapshotCall call) {
+    requireRunning();
+    out.quarantine(
+        QuarantineReason.UNKNOWN_EPOCH,
+        "snapshot request "
+            + call.snapshotId()
+            + " names epoch "
+            + call.epoch()
+            + ", not in the epoch log (last "
+            + epochs.epoch()
+            + ")");
+    return Handled.QUARANTINED;
   }
 
   /** Every node is told to drop snapshot {@code snapshotId}. */
@@ -319,43 +352,22 @@ public final class NodeCore {
       return EpochResult.ALREADY_APPLIED;
     }
     engine.abortAll();
-    NodeTopology next = topology;
-    NodeMode nextMode = mode;
-    List<AccountRef> nextHeirs = heirs;
-    Integer closeTo = null;
-    if (change instanceof MembershipChange.Joined j && j.nodeId() != nodeId()) {
-      next = topology.plus(j.nodeId());
-    } else if (change instanceof MembershipChange.Leaving l) {
-      if (l.nodeId() == nodeId()) {
-        nextMode = NodeMode.LEAVING;
-        nextHeirs = l.heirs();
-      } else if (topology.outgoing().contains(l.nodeId())) {
-        closeTo = l.nodeId();
-      }
-    } else if (change instanceof MembershipChange.Left l) {
-      if (l.nodeId() == nodeId()) {
-        nextMode = NodeMode.GONE;
-      } else {
-        next = topology.minus(l.nodeId());
-      }
-    }
+    Rewiring r = Rewiring.of(change, topology, mode, heirs, engine::closedFrom);
     NodeState now = state();
-    topology = next;
+    topology = r.topology();
     load(
         new NodeState(
             now.nodeId(),
             now.balances(),
-            now.engine().withChannels(next.incoming(), next.outgoing()),
-            restrict(now.sent(), next.outgoing()),
-            restrict(now.received(), next.incoming()),
+            now.engine().withChannels(topology.incoming(), topology.outgoing()),
+            restrict(now.sent(), topology.outgoing()),
+            restrict(now.received(), topology.incoming()),
             now.lastTransferId(),
             change.epoch(),
             now.incarnation(),
-            nextMode,
-            nextHeirs));
-    if (closeTo != null) {
-      close(closeTo);
-    }
+            r.mode(),
+            r.heirs()));
+    r.closeTo().ifPresent(this::close);
     drainIfDue(nowMs);
     return mode == NodeMode.GONE ? EpochResult.GONE : EpochResult.APPLIED;
   }
@@ -365,15 +377,10 @@ public final class NodeCore {
     if (mode != NodeMode.LEAVING || !engine.allIncomingClosed()) {
       return;
     }
-    int next = 0;
-    for (var e : ledger.capture().entrySet()) {
-      if (e.getValue() <= 0 || heirs.isEmpty()) {
-        continue;
-      }
-      AccountRef heir = heirs.get(next++ % heirs.size());
-      ledger.debit(e.getKey(), e.getValue());
-      out.balanceChanged(e.getKey(), 0);
-      send(new TransferOrder(e.getKey(), heir.nodeId(), heir.account(), e.getValue()), nowMs);
+    for (TransferOrder o : Rewiring.drain(ledger.capture(), heirs)) {
+      ledger.debit(o.fromAccount(), o.amount());
+      out.balanceChanged(o.fromAccount(), 0);
+      send(o, nowMs);
     }
     for (int to : topology.outgoing()) {
       if (!engine.closedTo(to)) {

@@ -19,5 +19,7 @@ public enum QuarantineReason {
   /**
    * A record claiming an epoch the bank's epoch log does not hold (after reading it to its end).
    */
-  UNKNOWN_EPOCH
+  UNKNOWN_EPOCH,
+  /** A record after its channel's final record: nothing is ever credited to a node that is gone. */
+  CLOSED_CHANNEL
 }

@@ -174,8 +174,29 @@ public final class MembershipController implements AutoCloseable {
         progress.accept(now);
         last = now;
       }
-      if (mode == NodeMode.DRAINED || mode == NodeMode.GONE) {
+      if (mode == NodeMode.GONE) {
         break;
+      }
+      if (mode == NodeMode.DRAINED) {
+        List<Integer> others = new ArrayList<>(leave.getMembers());
+        others.remove(Integer.valueOf(id));
+        List<Integer> waiting = new ArrayList<>();
+        reader
+            .nodeStates(others)
+            .forEach(
+                (m, st) -> {
+                  if (st.map(x -> !x.engine().closedIn().contains(id)).orElse(true)) {
+                    waiting.add(m);
+                  }
+                });
+        if (waiting.isEmpty()) {
+          break;
+        }
+        now = "node " + id + " drained; members " + waiting + " still receiving its last transfers";
+        if (!now.equals(last)) {
+          progress.accept(now);
+          last = now;
+        }
       }
       if (System.nanoTime() > deadline) {
         return Optional.empty();

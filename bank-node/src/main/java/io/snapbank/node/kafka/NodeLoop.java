@@ -169,7 +169,7 @@ final class NodeLoop implements AutoCloseable {
     if (sender != null) {
       h = channelRecord(sender, r, now);
     } else if (inputs.isRequests(r.topic())) {
-      h = feeder.request(core, r.value(), now);
+      h = request(r, now);
     } else {
       h = feeder.abort(core, r.value());
     }
@@ -193,6 +193,14 @@ final class NodeLoop implements AutoCloseable {
     if (fed.handled() == Handled.CREDITED) {
       long sentAt = ((ChannelMessage.Transfer) fed.message().body()).sentAtMs();
       creditLatency.accept(Math.max(0, now - sentAt));
+    }
+    return fed.handled();
+  }
+
+  private Handled request(ConsumerRecord<byte[], byte[]> r, long now) {
+    RecordFeeder.FedRequest fed = feeder.request(core, r.value(), now);
+    if (fed.handled() == Handled.WAITING && gate.epochLogCaughtUp(now)) {
+      return core.onRequestOfUnknownEpoch(fed.call());
     }
     return fed.handled();
   }

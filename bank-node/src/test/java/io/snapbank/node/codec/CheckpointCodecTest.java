@@ -7,6 +7,7 @@ import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeOutput;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.core.NodeTopology;
+import io.snapbank.node.core.SnapshotCall;
 import io.snapbank.node.core.TransferOrder;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.NodeCheckpoint;
@@ -46,7 +47,7 @@ class CheckpointCodecTest {
         5,
         new ChannelMessage(2, 0, 1, new ChannelMessage.Transfer("2-1", "n2-a0", "n0-a0", 4, 1)),
         1);
-    core.onSnapshotRequest(7, List.of(), 1, 2);
+    core.onSnapshotRequest(SnapshotCall.anyEpoch(7, List.of(), 1), 2);
     NodeState state = core.state();
     SnapbankSerdes serdes = SnapbankSerdes.create();
     byte[] bytes = serdes.nodeCheckpoint().encode(CheckpointCodec.encode(state, 3, 9));

@@ -86,7 +86,9 @@ class NodeCoreTest {
   @Test
   void when_a_request_names_other_nodes_then_it_is_ignored() {
     NodeCore n = node();
-    assertEquals(Handled.REQUEST_IGNORED, n.onSnapshotRequest(5, List.of(0, 2), 1, 2));
+    assertEquals(
+        Handled.REQUEST_IGNORED,
+        n.onSnapshotRequest(SnapshotCall.anyEpoch(5, List.of(0, 2), 1), 2));
     assertEquals(List.of(), out.sent);
   }
 
@@ -95,7 +97,8 @@ class NodeCoreTest {
     NodeCore n = node();
     n.transfer(new TransferOrder("n1-a0", 0, "n0-a0", 30), 1);
     n.onChannelRecord(2, 0, transfer(2, 1, 1, "n1-a1", 4), 2);
-    assertEquals(Handled.REQUEST_APPLIED, n.onSnapshotRequest(5, List.of(), 1, 3));
+    assertEquals(
+        Handled.REQUEST_APPLIED, n.onSnapshotRequest(SnapshotCall.anyEpoch(5, List.of(), 1), 3));
     assertEquals(
         List.of("transfer to 0 seq 1", "marker to 0 seq 2", "marker to 2 seq 1"), out.sent);
     assertEquals(Handled.CREDITED, n.onChannelRecord(0, 0, transfer(0, 1, 1, "n1-a0", 9), 4));
@@ -122,7 +125,7 @@ class NodeCoreTest {
     NodeCore n = node();
     n.onChannelRecord(0, 0, transfer(0, 1, 1, "n1-a0", 5), 0);
     n.onChannelRecord(0, 1, transfer(0, 1, 1, "n1-a0", 5), 0); // a replayed duplicate
-    n.onSnapshotRequest(9, List.of(1), 0, 0);
+    n.onSnapshotRequest(SnapshotCall.anyEpoch(9, List.of(1), 0), 0);
     n.onChannelRecord(0, 2, new ChannelMessage(0, 1, 2, new ChannelMessage.Marker(9)), 0);
     n.onChannelRecord(2, 0, new ChannelMessage(2, 1, 1, new ChannelMessage.Marker(9)), 0);
     ChannelSnapshot c = out.completed.get(0).channels().get(0);
@@ -155,7 +158,7 @@ class NodeCoreTest {
     NodeCore a = node();
     a.transfer(new TransferOrder("n1-a0", 2, "n2-a0", 10), 1);
     a.onChannelRecord(0, 3, transfer(0, 1, 1, "n1-a0", 5), 1);
-    a.onSnapshotRequest(4, List.of(), 1, 1);
+    a.onSnapshotRequest(SnapshotCall.anyEpoch(4, List.of(), 1), 1);
     NodeCore b = new NodeCore(a.topology(), a.state(), out);
     assertEquals(a.state(), b.state());
     b.transfer(new TransferOrder("n1-a0", 2, "n2-a0", 1), 2);

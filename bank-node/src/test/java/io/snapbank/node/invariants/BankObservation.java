@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * @param snapshots snapshot id → node → its committed local snapshot
  * @param truths snapshot id → node → its balances and counters at the moment it recorded, as seen
  *     by an observer outside the node (empty when no such observer exists)
+ * @param epochs per epoch of the bank's epoch log, its members and the money they hold (empty for a
+ *     bank whose members never changed: then the nodes' channels and {@code expectedTotal} hold)
  */
 public record BankObservation(
     long expectedTotal,
@@ -27,7 +29,47 @@ public record BankObservation(
     SortedMap<Integer, NodeState> nodes,
     SortedMap<Channel, List<LogEntry>> logs,
     SortedMap<Long, SortedMap<Integer, LocalSnapshot>> snapshots,
-    Map<Long, Map<Integer, Truth>> truths) {
+    Map<Long, Map<Integer, Truth>> truths,
+    SortedMap<Long, EpochFacts> epochs) {
+
+  /** The members of an epoch (each sends to each other) and the money they must hold. */
+  public record EpochFacts(java.util.SortedSet<Integer> members, long expectedTotal) {
+    /** Every channel between two members. */
+    public TreeSet<Channel> channels() {
+      TreeSet<Channel> out = new TreeSet<>();
+      for (int i : members) {
+        for (int j : members) {
+          if (i != j) {
+            out.add(new Channel(i, j));
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** An observation of a bank whose members never changed. */
+  public BankObservation(
+      long expectedTotal,
+      BankAccounts accounts,
+      SortedMap<Integer, NodeState> nodes,
+      SortedMap<Channel, List<LogEntry>> logs,
+      SortedMap<Long, SortedMap<Integer, LocalSnapshot>> snapshots,
+      Map<Long, Map<Integer, Truth>> truths) {
+    this(expectedTotal, accounts, nodes, logs, snapshots, truths, new java.util.TreeMap<>());
+  }
+
+  /** The money the nodes must hold now (they all applied the same epochs). */
+  public long expectedNow() {
+    if (epochs.isEmpty() || nodes.isEmpty()) {
+      return expectedTotal;
+    }
+    long epoch = nodes.values().iterator().next().epoch();
+    return ((java.util.TreeMap<Long, EpochFacts>) new java.util.TreeMap<>(epochs))
+        .floorEntry(epoch)
+        .getValue()
+        .expectedTotal();
+  }
 
   /** What a node held when it recorded. */
   public record Truth(
@@ -35,11 +77,25 @@ public record BankObservation(
       SortedMap<Integer, io.snapbank.node.core.ChannelCounters> sent,
       SortedMap<Integer, io.snapbank.node.core.ChannelCounters> received) {}
 
-  /** The channels of the bank: i→j for every sender i that node j has a channel from. */
+  /** The channels of the bank: i→j for every member i that member j has a channel from. */
   public TreeSet<Channel> channels() {
     TreeSet<Channel> out = new TreeSet<>();
     nodes.forEach(
-        (j, state) -> state.engine().inSeq().keySet().forEach(i -> out.add(new Channel(i, j))));
+        (j, state) ->
+            state.engine().inSeq().keySet().stream()
+                .filter(nodes::containsKey)
+                .forEach(i -> out.add(new Channel(i, j))));
+    return out;
+  }
+
+  /** Channels a node still reads from a node that is no longer a member. */
+  public TreeSet<Channel> dangling() {
+    TreeSet<Channel> out = new TreeSet<>();
+    nodes.forEach(
+        (j, state) ->
+            state.engine().inSeq().keySet().stream()
+                .filter(i -> !nodes.containsKey(i))
+                .forEach(i -> out.add(new Channel(i, j))));
     return out;
   }
 

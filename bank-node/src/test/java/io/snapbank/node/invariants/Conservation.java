@@ -35,6 +35,9 @@ public final class Conservation implements Invariant {
         total += b.getValue();
       }
     }
+    for (Channel c : o.dangling()) {
+      out.add("node " + c.to() + " still reads channel " + c + " from a node that is gone");
+    }
     for (Channel c : o.channels()) {
       ChannelCounters sent = o.nodes().get(c.from()).sentTo(c.to());
       ChannelCounters got = o.nodes().get(c.to()).receivedFrom(c.from());
@@ -43,12 +46,12 @@ public final class Conservation implements Invariant {
       }
       total += sent.sum() - got.sum();
     }
-    if (total != o.expectedTotal()) {
+    if (total != o.expectedNow()) {
       out.add(
           "balances + in flight = "
               + total
               + ", expected "
-              + o.expectedTotal()
+              + o.expectedNow()
               + " (money lost or made)");
     }
     return out;

@@ -46,13 +46,28 @@ public final class ConsistentCut implements Invariant {
     TreeSet<Channel> channels = o.channels();
     for (Map.Entry<Long, SortedMap<Integer, LocalSnapshot>> e : o.snapshots().entrySet()) {
       SortedMap<Integer, LocalSnapshot> parts = e.getValue();
-      if (!parts.keySet().equals(o.nodes().keySet())) {
+      if (parts.values().stream().map(LocalSnapshot::epochs).distinct().count() > 1) {
+        continue; // recorded across an epoch change: aborted, never a global snapshot
+      }
+      long epoch = parts.values().iterator().next().epoch();
+      BankObservation.EpochFacts facts =
+          o.epochs().isEmpty()
+              ? null
+              : ((java.util.TreeMap<Long, BankObservation.EpochFacts>)
+                      new java.util.TreeMap<>(o.epochs()))
+                  .floorEntry(epoch)
+                  .getValue();
+      java.util.Set<Integer> members = facts == null ? o.nodes().keySet() : facts.members();
+      if (!parts.keySet().equals(members)) {
         continue; // not complete: nothing to check yet
       }
-      if (parts.values().stream().map(LocalSnapshot::epochs).distinct().count() > 1) {
-        continue; // recorded across a restore: superseded, never a global snapshot
-      }
-      check(o, e.getKey(), parts, channels, out);
+      check(
+          o,
+          e.getKey(),
+          parts,
+          facts == null ? channels : facts.channels(),
+          facts == null ? o.expectedTotal() : facts.expectedTotal(),
+          out);
     }
     return out;
   }
@@ -62,6 +77,7 @@ public final class ConsistentCut implements Invariant {
       long id,
       SortedMap<Integer, LocalSnapshot> parts,
       TreeSet<Channel> channels,
+      long expectedTotal,
       List<String> out) {
     String s = "snapshot " + id + ": ";
     long total = 0;
@@ -125,9 +141,8 @@ public final class ConsistentCut implements Invariant {
       missing.removeAll(recorded);
       out.add(s + "channels " + missing + " not recorded");
     }
-    if (total != o.expectedTotal()) {
-      out.add(
-          s + "recorded total " + total + " != " + o.expectedTotal() + " (not a consistent cut)");
+    if (total != expectedTotal) {
+      out.add(s + "recorded total " + total + " != " + expectedTotal + " (not a consistent cut)");
     }
   }
 
@@ -143,14 +158,20 @@ public final class ConsistentCut implements Invariant {
     for (LogEntry e : o.log(ch)) {
       if (e.message() != null
           && e.message().sender() == ch.from()
-          && e.message().epoch() == epochs.epoch()
-          && e.message().body() instanceof ChannelMessage.Marker m
-          && m.snapshotId() == id) {
+          && (e.message().body() instanceof ChannelMessage.Final
+              || (e.message().epoch() == epochs.epoch()
+                  && e.message().body() instanceof ChannelMessage.Marker m
+                  && m.snapshotId() == id))) {
         marker = e;
         break;
       }
     }
-    if (marker == null || marker.offset() != c.markerOffset()) {
+    boolean closedBefore =
+        marker != null
+            && marker.message().body() instanceof ChannelMessage.Final
+            && c.firstOffset() == c.markerOffset()
+            && c.firstOffset() > marker.offset();
+    if (marker == null || (marker.offset() != c.markerOffset() && !closedBefore)) {
       out.add(
           s
               + "recorded marker offset "

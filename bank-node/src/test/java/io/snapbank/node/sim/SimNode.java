@@ -22,6 +22,7 @@ import io.snapbank.node.core.RestoreResult;
 import io.snapbank.node.invariants.BankObservation;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankEpoch;
+import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.serde.SnapbankSerdes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,10 +57,9 @@ final class SimNode {
   record Quarantined(Input input, long offset, QuarantineReason reason) {}
 
   private final int id;
-  private final NodeTopology topology;
   private final SnapbankSerdes serdes;
   private final RecordFeeder feeder;
-  private final Workload workload;
+  private Workload workload;
   private final boolean sequenceNumbers;
   private final Map<Input, Long> positions = new LinkedHashMap<>();
   private final Map<Input, Long> committedPositions = new LinkedHashMap<>();
@@ -71,6 +71,7 @@ final class SimNode {
   private TreeSet<Long> known = new TreeSet<>();
   private final java.util.Set<Input> waiting = new java.util.HashSet<>();
   private String halted;
+  private boolean gone;
   private long transaction;
 
   SimNode(
@@ -80,22 +81,42 @@ final class SimNode {
       SnapbankSerdes serdes,
       WorkloadConfig workload,
       boolean sequenceNumbers) {
-    this.id = id;
-    this.topology = topology;
+    this(
+        NodeState.initial(topology, accounts.openingOf(id)),
+        Map.of(),
+        accounts,
+        serdes,
+        workload,
+        sequenceNumbers);
+  }
+
+  /**
+   * A node that starts from {@code initial} (a member the genesis made, or one a JOIN admitted),
+   * reading its inputs from {@code first} (0 for the others).
+   */
+  SimNode(
+      NodeState initial,
+      Map<Input, Long> first,
+      BankAccounts accounts,
+      SnapbankSerdes serdes,
+      WorkloadConfig workload,
+      boolean sequenceNumbers) {
+    this.id = initial.nodeId();
     this.serdes = serdes;
     this.feeder = new RecordFeeder(serdes);
     this.workload = new Workload(workload, id, accounts);
     this.sequenceNumbers = sequenceNumbers;
-    for (int i : topology.incoming()) {
-      positions.put(new Input(i), 0L);
+    for (int i : initial.topology().incoming()) {
+      positions.put(new Input(i), first.getOrDefault(new Input(i), 0L));
     }
-    positions.put(Input.REQUESTS, 0L);
-    positions.put(Input.ABORTS, 0L);
-    positions.put(Input.EPOCHS, 0L);
+    positions.put(Input.REQUESTS, first.getOrDefault(Input.REQUESTS, 0L));
+    positions.put(Input.ABORTS, first.getOrDefault(Input.ABORTS, 0L));
+    positions.put(Input.EPOCHS, first.getOrDefault(Input.EPOCHS, 0L));
     committedPositions.putAll(positions);
-    committedState = NodeState.initial(topology, accounts.openingOf(id));
+    committedState = initial;
     checkpoint = serdes.nodeCheckpoint().encode(CheckpointCodec.encode(committedState, 0, 0));
-    core = new NodeCore(topology, committedState, pending);
+    core = new NodeCore(committedState, pending);
+    known = knownIn(committedState);
   }
 
   int id() {
@@ -103,7 +124,22 @@ final class SimNode {
   }
 
   NodeTopology topology() {
-    return topology;
+    return core.topology();
+  }
+
+  /** Whether the node left the bank (it takes no more input). */
+  boolean gone() {
+    return gone;
+  }
+
+  /** The same node sending to {@code targets} (the members changed). */
+  void retarget(BankAccounts targets) {
+    workload = workload.withTargets(targets);
+  }
+
+  /** Whether the node is a member that makes transfers. */
+  boolean active() {
+    return core.mode() == io.snapbank.node.core.NodeMode.ACTIVE;
   }
 
   NodeState committedState() {
@@ -145,6 +181,8 @@ final class SimNode {
     DONE,
     /** A restore was applied: the caller commits it at once. */
     RESTORED,
+    /** The members changed: the caller commits it at once (the node may have left). */
+    SWITCHED,
     /** The node halted on it. */
     HALTED
   }
@@ -160,7 +198,7 @@ final class SimNode {
     }
     Handled h;
     if (in == Input.REQUESTS) {
-      h = feeder.request(core, e.value(), nowMs);
+      h = feeder.request(core, e.value(), nowMs).handled();
     } else if (in == Input.ABORTS) {
       h = feeder.abort(core, e.value());
     } else if (sequenceNumbers) {
@@ -205,7 +243,9 @@ final class SimNode {
     for (Input in : List.copyOf(waiting)) {
       SimLog.Entry e = logs.get(in).at(positions.get(in));
       Handled h =
-          core.onRecordOfUnknownEpoch(in.sender(), e.offset(), (ChannelMessage) e.decoded());
+          in == Input.REQUESTS
+              ? core.onRequestOfUnknownEpoch(call(e.value()))
+              : core.onRecordOfUnknownEpoch(in.sender(), e.offset(), (ChannelMessage) e.decoded());
       pending.quarantined.add(new Quarantined(in, e.offset(), pending.lastReason));
       positions.put(in, e.offset() + 1);
       if (h != Handled.QUARANTINED) {
@@ -216,6 +256,12 @@ final class SimNode {
     return true;
   }
 
+  private io.snapbank.node.core.SnapshotCall call(byte[] value) {
+    SnapshotRequest r = serdes.snapshotRequest().decode(value);
+    return new io.snapbank.node.core.SnapshotCall(
+        r.getSnapshotId(), r.getInitiators(), r.getEpoch(), r.getRequestedAtMs());
+  }
+
   /**
    * An epoch record: a restore abandons what is pending and applies the cut, as the driver does.
    */
@@ -224,6 +270,17 @@ final class SimNode {
     if (epoch.getEpoch() <= core.epochs().epoch()) {
       positions.put(Input.EPOCHS, e.offset() + 1);
       return Consumed.DONE;
+    }
+    var change = EpochCodec.membershipChange(epoch);
+    if (change.isPresent()) {
+      io.snapbank.node.core.EpochResult r = core.onMembership(change.get(), 0);
+      positions.put(Input.EPOCHS, e.offset() + 1);
+      pending.balancesChanged = true;
+      follow(core.topology());
+      waiting.clear();
+      known = knownIn(core.state());
+      gone = r == io.snapbank.node.core.EpochResult.GONE;
+      return Consumed.SWITCHED;
     }
     crash(); // the driver aborts its open transaction and rewinds
     RestoreResult r =
@@ -303,11 +360,21 @@ final class SimNode {
   void crash() {
     pending.clear();
     NodeState state = CheckpointCodec.decode(serdes.nodeCheckpoint().decode(checkpoint));
-    core = new NodeCore(topology, state, pending);
+    core = new NodeCore(state, pending);
+    follow(core.topology());
     positions.clear();
     positions.putAll(committedPositions);
     known = knownIn(state);
     waiting.clear();
+    gone = state.mode() == io.snapbank.node.core.NodeMode.GONE;
+  }
+
+  /** Reads the channels of {@code t}: new ones from their start, dropped ones no more. */
+  private void follow(NodeTopology t) {
+    for (Map<Input, Long> m : List.of(positions, committedPositions)) {
+      m.keySet().removeIf(in -> in.isChannel() && !t.incoming().contains(in.sender()));
+      t.incoming().forEach(i -> m.putIfAbsent(new Input(i), 0L));
+    }
   }
 
   /** Whether the node has work that a commit would make visible. */

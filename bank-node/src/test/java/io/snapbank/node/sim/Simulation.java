@@ -20,6 +20,10 @@ import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.CutAccount;
+import io.snapbank.schemas.EpochKind;
+import io.snapbank.schemas.JoiningNode;
+import io.snapbank.schemas.LeavingNode;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.NodeFigure;
 import io.snapbank.schemas.SnapshotAbort;
@@ -84,6 +88,7 @@ public final class Simulation {
    * @param forgeryRate chance per event of a forged record on a channel
    * @param forgeries the kinds a forger writes
    * @param restoreRate chance per event that an operator restores a verified cut
+   * @param membershipRate chance per event that a node joins or starts leaving (complete graphs)
    */
   public record Options(
       int nodes,
@@ -94,7 +99,8 @@ public final class Simulation {
       boolean sequenceNumbers,
       double forgeryRate,
       List<Forgery> forgeries,
-      double restoreRate) {
+      double restoreRate,
+      double membershipRate) {
     /** FIFO channels, checked sequence numbers, forgeries that never break a channel. */
     public static Options of(int nodes, boolean complete, int steps, double crashRate) {
       return new Options(
@@ -113,12 +119,22 @@ public final class Simulation {
               Forgery.UNKNOWN_ACCOUNT,
               Forgery.REPLAYED,
               Forgery.FUTURE_EPOCH),
+          0.0,
           0.0);
     }
 
     public Options with(FaultFilter f, boolean checkSequence) {
       return new Options(
-          nodes, complete, steps, crashRate, f, checkSequence, forgeryRate, forgeries, restoreRate);
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          f,
+          checkSequence,
+          forgeryRate,
+          forgeries,
+          restoreRate,
+          membershipRate);
     }
 
     public Options withForgeries(double rate, List<Forgery> kinds) {
@@ -131,12 +147,36 @@ public final class Simulation {
           sequenceNumbers,
           rate,
           List.copyOf(kinds),
-          restoreRate);
+          restoreRate,
+          membershipRate);
     }
 
     public Options withRestores(double rate) {
       return new Options(
-          nodes, complete, steps, crashRate, filter, sequenceNumbers, forgeryRate, forgeries, rate);
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          filter,
+          sequenceNumbers,
+          forgeryRate,
+          forgeries,
+          rate,
+          membershipRate);
+    }
+
+    public Options withMembership(double rate) {
+      return new Options(
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          filter,
+          sequenceNumbers,
+          forgeryRate,
+          forgeries,
+          restoreRate,
+          rate);
     }
   }
 
@@ -145,8 +185,12 @@ public final class Simulation {
   private final Options options;
   private final SplittableRandom random;
   private final SnapbankSerdes serdes = SnapbankSerdes.create();
-  private final BankAccounts accounts;
+  private BankAccounts accounts;
   private final long expectedTotal;
+  private final TreeMap<Long, BankObservation.EpochFacts> facts = new TreeMap<>();
+  private BankEpoch pendingLeave;
+  private int joins;
+  private int leaves;
   private final List<SimNode> nodes = new ArrayList<>();
   private final TreeMap<Channel, SimLog> channelLogs = new TreeMap<>();
   private final TreeMap<Channel, List<byte[]>> heldBack = new TreeMap<>();
@@ -195,6 +239,7 @@ public final class Simulation {
     }
     accounts = new BankAccounts(opening);
     expectedTotal = accounts.total();
+    facts.put(0L, new BankObservation.EpochFacts(new TreeSet<>(opening.keySet()), expectedTotal));
     for (int i = 0; i < n; i++) {
       TreeSet<Integer> in = new TreeSet<>();
       TreeSet<Integer> out = new TreeSet<>();
@@ -246,13 +291,22 @@ public final class Simulation {
   public int snapshots() {
     int complete = 0;
     for (SortedMap<Integer, LocalSnapshot> parts : snapshots.values()) {
-      complete += parts.size() == nodes.size() ? 1 : 0;
+      complete += complete(parts) ? 1 : 0;
     }
     return complete;
   }
 
   public int crashes() {
     return crashes;
+  }
+
+  /** Nodes that joined and nodes that left. */
+  public int joins() {
+    return joins;
+  }
+
+  public int leaves() {
+    return leaves;
   }
 
   /** Restores written (each is applied by every node before the run ends). */
@@ -276,10 +330,14 @@ public final class Simulation {
   }
 
   private void step() {
-    SimNode node = nodes.get(random.nextInt(nodes.size()));
+    List<SimNode> alive = nodes.stream().filter(n -> !n.gone()).toList();
+    SimNode node = alive.get(random.nextInt(alive.size()));
     int roll = random.nextInt(100);
+    finishLeave();
     if (roll < 35) {
-      node.generate(now, node.backlog(inputs(node)));
+      if (node.active()) {
+        node.generate(now, node.backlog(inputs(node)));
+      }
     } else if (roll < 75) {
       int records = 1 + random.nextInt(3);
       for (int r = 0; r < records && poll(node); r++) {
@@ -291,8 +349,14 @@ public final class Simulation {
       request();
     } else if (roll < 95) {
       abort();
-    } else if (roll < 97 && random.nextDouble() < options.restoreRate() * 50) {
+    } else if (roll < 96 && random.nextDouble() < options.restoreRate() * 100) {
       restore();
+    } else if (roll < 97 && random.nextDouble() < options.membershipRate() * 100) {
+      if (random.nextBoolean()) {
+        join();
+      } else {
+        leave();
+      }
     } else if (random.nextDouble() < options.crashRate() * 20) {
       node.crash();
       crashes++;
@@ -329,6 +393,16 @@ public final class Simulation {
           checkRestored(node);
         }
       }
+      case SWITCHED -> {
+        if (random.nextInt(5) == 0) {
+          node.crash(); // killed before the switch committed: it applies the change again
+          crashes++;
+        } else {
+          commit(node);
+          node.retarget(targetsAt(node.committedState().epoch()));
+        }
+        return !node.gone();
+      }
       default -> {}
     }
     node.rejectWaiting(logs, epochs.end());
@@ -341,16 +415,19 @@ public final class Simulation {
    */
   private void restore() {
     long current = epochs.entries().size();
-    for (SimNode n : nodes) {
-      if (n.committedState().epoch() != current) {
-        return; // the last switch is still being applied: the controller refuses
-      }
+    if (!settledAt(current)) {
+      return; // the last switch is still being applied: the controller refuses
     }
     List<Long> candidates = new ArrayList<>();
     snapshots.forEach(
         (sid, parts) -> {
-          if (parts.size() == nodes.size()
-              && parts.values().stream().map(LocalSnapshot::epochs).distinct().count() == 1) {
+          if (parts.keySet().equals(members())
+              && parts.values().stream().map(LocalSnapshot::epochs).distinct().count() == 1
+              && facts
+                  .floorEntry(parts.values().iterator().next().epoch())
+                  .getValue()
+                  .members()
+                  .equals(members())) {
             candidates.add(sid);
           }
         });
@@ -391,14 +468,208 @@ public final class Simulation {
     epochs.append(serdes.bankEpoch().encode(e), e);
     restoredTotals.put(current + 1, expected);
     restores++;
+    abortIncomplete("superseded");
+    changed = true;
+  }
+
+  /** Every snapshot not complete now ends (the auditor aborts it when the epoch changes). */
+  private void abortIncomplete(String why) {
     for (long id = 1; id < nextSnapshotId; id++) {
-      SortedMap<Integer, LocalSnapshot> parts = snapshots.get(id);
-      if (!aborted.contains(id) && (parts == null || parts.size() < nodes.size())) {
+      if (!aborted.contains(id) && !complete(snapshots.get(id))) {
         aborted.add(id);
-        aborts.append(serdes.snapshotAbort().encode(new SnapshotAbort(id, "superseded", now)), id);
+        aborts.append(serdes.snapshotAbort().encode(new SnapshotAbort(id, why, now)), id);
       }
     }
+  }
+
+  /** Whether {@code parts} are every member's part of a snapshot of one epoch. */
+  private boolean complete(SortedMap<Integer, LocalSnapshot> parts) {
+    if (parts == null || parts.isEmpty()) {
+      return false;
+    }
+    long epoch = parts.values().iterator().next().epoch();
+    return parts.values().stream().allMatch(p -> p.epoch() == epoch)
+        && parts.keySet().equals(facts.floorEntry(epoch).getValue().members());
+  }
+
+  /**
+   * A member that can start a snapshot for everyone: not one that is leaving (once drained, its
+   * channels are closed and its markers reach nobody; the auditor's timeout ends such requests).
+   */
+  private int anyMember() {
+    List<Integer> m = new ArrayList<>(members());
+    if (pendingLeave != null) {
+      m.remove(Integer.valueOf(pendingLeave.getLeaving().getNodeId()));
+    }
+    return m.get(random.nextInt(m.size()));
+  }
+
+  /** The current members. */
+  private java.util.SortedSet<Integer> members() {
+    return facts.lastEntry().getValue().members();
+  }
+
+  /** Whether every member has committed {@code epoch} and no node is leaving. */
+  private boolean settledAt(long epoch) {
+    return pendingLeave == null
+        && members().stream().allMatch(m -> nodes.get(m).committedState().epoch() == epoch);
+  }
+
+  /** The accounts a member may send to in {@code epoch}: not those of a node that is leaving. */
+  private BankAccounts targetsAt(long epoch) {
+    TreeMap<Integer, SortedMap<String, Long>> m = new TreeMap<>();
+    for (int member : facts.floorEntry(epoch).getValue().members()) {
+      m.put(member, accounts.openingOf(member));
+    }
+    if (pendingLeave != null && pendingLeave.getEpoch() <= epoch) {
+      m.remove(pendingLeave.getLeaving().getNodeId());
+    }
+    return new BankAccounts(m);
+  }
+
+  /** A new node joins with an opening deposit (money entering the bank). */
+  private void join() {
+    long current = epochs.entries().size();
+    if (!options.complete() || !settledAt(current)) {
+      return;
+    }
+    int id = nodes.size();
+    TreeMap<String, Long> own = new TreeMap<>();
+    List<CutAccount> opened = new ArrayList<>();
+    for (int a = 0; a < ACCOUNTS; a++) {
+      long b = 50L + random.nextInt(100);
+      own.put("n" + id + "-a" + a, b);
+      opened.add(new CutAccount(id, "n" + id + "-a" + a, b));
+    }
+    TreeMap<Integer, SortedMap<String, Long>> all = new TreeMap<>(accounts.opening());
+    all.put(id, own);
+    accounts = new BankAccounts(all);
+    TreeSet<Integer> members = new TreeSet<>(members());
+    for (int m : members) {
+      channelLogs.put(new Channel(m, id), new SimLog());
+      channelLogs.put(new Channel(id, m), new SimLog());
+    }
+    members.add(id);
+    long money = own.values().stream().mapToLong(Long::longValue).sum();
+    long epoch = current + 1;
+    BankEpoch e =
+        BankEpoch.newBuilder()
+            .setEpoch(epoch)
+            .setIncarnation(incarnation())
+            .setKind(EpochKind.JOIN)
+            .setMembers(new ArrayList<>(members))
+            .setCreatedAtMs(now)
+            .setJoined(new JoiningNode(id, opened, requests.end(), aborts.end()))
+            .setMoneyIn(money)
+            .build();
+    long offset = epochs.append(serdes.bankEpoch().encode(e), e);
+    facts.put(
+        epoch,
+        new BankObservation.EpochFacts(
+            members, facts.lastEntry().getValue().expectedTotal() + money));
+    NodeState initial = NodeState.initial(NodeTopology.among(id, members), own);
+    NodeState at =
+        new NodeState(
+            id,
+            initial.balances(),
+            initial.engine(),
+            initial.sent(),
+            initial.received(),
+            0,
+            epoch,
+            incarnation());
+    nodes.add(
+        new SimNode(
+            at,
+            Map.of(
+                SimNode.Input.REQUESTS, requests.end(),
+                SimNode.Input.ABORTS, aborts.end(),
+                SimNode.Input.EPOCHS, offset + 1),
+            accounts,
+            serdes,
+            new WorkloadConfig(400, 60, 0.9, random.nextLong(), 12),
+            options.sequenceNumbers()));
+    joins++;
+    abortIncomplete("epoch changed");
     changed = true;
+  }
+
+  /** A member starts leaving: its money goes to every other member's first account in turn. */
+  private void leave() {
+    long current = epochs.entries().size();
+    if (!options.complete() || !settledAt(current) || members().size() <= 2) {
+      return;
+    }
+    List<Integer> members = new ArrayList<>(members());
+    int id = members.get(random.nextInt(members.size()));
+    List<CutAccount> heirs = new ArrayList<>();
+    for (int m : members) {
+      if (m != id) {
+        heirs.add(new CutAccount(m, accounts.accountsOf(m).get(0), 0L));
+      }
+    }
+    BankEpoch e =
+        BankEpoch.newBuilder()
+            .setEpoch(current + 1)
+            .setIncarnation(incarnation())
+            .setKind(EpochKind.LEAVE)
+            .setMembers(members)
+            .setCreatedAtMs(now)
+            .setLeaving(new LeavingNode(id, heirs))
+            .build();
+    epochs.append(serdes.bankEpoch().encode(e), e);
+    facts.put(current + 1, facts.lastEntry().getValue());
+    pendingLeave = e;
+    leaves++;
+    abortIncomplete("epoch changed");
+    changed = true;
+  }
+
+  /** Once the leaving node has drained, the LEFT that ends its membership. */
+  private void finishLeave() {
+    if (pendingLeave == null) {
+      return;
+    }
+    int id = pendingLeave.getLeaving().getNodeId();
+    if (nodes.get(id).committedState().mode() != io.snapbank.node.core.NodeMode.DRAINED) {
+      return;
+    }
+    for (int m : members()) {
+      if (m != id && !nodes.get(m).committedState().engine().closedIn().contains(id)) {
+        return; // its last transfers are still on their way to this member
+      }
+    }
+    long current = epochs.entries().size();
+    TreeSet<Integer> members = new TreeSet<>(members());
+    members.remove(id);
+    BankEpoch e =
+        BankEpoch.newBuilder()
+            .setEpoch(current + 1)
+            .setIncarnation(incarnation())
+            .setKind(EpochKind.LEFT)
+            .setMembers(new ArrayList<>(members))
+            .setCreatedAtMs(now)
+            .setLeaving(new LeavingNode(id, new ArrayList<>()))
+            .build();
+    epochs.append(serdes.bankEpoch().encode(e), e);
+    facts.put(
+        current + 1,
+        new BankObservation.EpochFacts(members, facts.lastEntry().getValue().expectedTotal()));
+    pendingLeave = null;
+    abortIncomplete("epoch changed");
+    changed = true;
+  }
+
+  /** The epoch of the last restore written (0: none). */
+  private long incarnation() {
+    long inc = 0;
+    for (SimLog.Entry en : epochs.entries()) {
+      BankEpoch b = (BankEpoch) en.decoded();
+      if (b.getKind() == EpochKind.RESTORE) {
+        inc = b.getEpoch();
+      }
+    }
+    return inc;
   }
 
   /** Right after its switch, a node holds exactly its recorded balances plus its in-flight. */
@@ -475,11 +746,15 @@ public final class Simulation {
     List<Integer> initiators =
         switch (random.nextInt(3)) {
           case 0 -> List.of();
-          case 1 -> List.of(random.nextInt(nodes.size()));
-          default -> List.of(random.nextInt(nodes.size()), random.nextInt(nodes.size()));
+          case 1 -> List.of(anyMember());
+          default -> List.of(anyMember(), anyMember());
         };
     requests.append(
-        serdes.snapshotRequest().encode(new SnapshotRequest(id, initiators, now, "sim")), id);
+        serdes
+            .snapshotRequest()
+            .encode(
+                new SnapshotRequest(id, initiators, now, "sim", (long) epochs.entries().size())),
+        id);
   }
 
   private void abort() {
@@ -493,7 +768,20 @@ public final class Simulation {
 
   /** A forged or malformed record on a random channel, written outside any node. */
   private void forge() {
-    List<Channel> chans = new ArrayList<>(channelLogs.keySet());
+    // a forger writes on a channel between active members that is not closed
+    List<Channel> chans = new ArrayList<>();
+    for (Channel c : channelLogs.keySet()) {
+      if (members().contains(c.from())
+          && members().contains(c.to())
+          && (pendingLeave == null
+              || (c.from() != pendingLeave.getLeaving().getNodeId()
+                  && c.to() != pendingLeave.getLeaving().getNodeId()))) {
+        chans.add(c);
+      }
+    }
+    if (chans.isEmpty()) {
+      return;
+    }
     Channel ch = chans.get(random.nextInt(chans.size()));
     Forgery kind = options.forgeries().get(random.nextInt(options.forgeries().size()));
     SimLog log = channelLogs.get(ch);
@@ -573,8 +861,12 @@ public final class Simulation {
             log.controlRecord();
           });
       heldBack.clear();
-      boolean progress = false;
-      for (SimNode node : nodes) {
+      boolean progress = pendingLeave != null;
+      finishLeave();
+      for (SimNode node : List.copyOf(nodes)) {
+        if (node.gone()) {
+          continue;
+        }
         now++;
         while (poll(node)) {
           progress = true;
@@ -602,7 +894,7 @@ public final class Simulation {
     TreeMap<Long, SortedMap<Integer, LocalSnapshot>> fresh = new TreeMap<>();
     snapshots.forEach(
         (sid, parts) -> {
-          if (parts.size() == nodes.size() && checkedCuts.add(sid)) {
+          if (complete(parts) && checkedCuts.add(sid)) {
             fresh.put(sid, parts);
           }
         });
@@ -622,8 +914,8 @@ public final class Simulation {
       }
       SortedMap<Integer, LocalSnapshot> parts = snapshots.getOrDefault(id, new TreeMap<>());
       check(
-          parts.size() == nodes.size(),
-          "snapshot " + id + " completed on " + parts.keySet() + " of " + nodes.size() + " nodes");
+          complete(parts),
+          "snapshot " + id + " completed on " + parts.keySet() + ", members " + members());
     }
     for (Forged f : forged) {
       SimNode receiver = nodes.get(f.channel().to());
@@ -643,7 +935,16 @@ public final class Simulation {
 
   private BankObservation observation(SortedMap<Long, SortedMap<Integer, LocalSnapshot>> snaps) {
     TreeMap<Integer, NodeState> states = new TreeMap<>();
-    nodes.forEach(n -> states.put(n.id(), n.committedState()));
+    // a node that left stays in view until every member has applied its LEFT
+    long oldest =
+        nodes.stream()
+            .filter(n -> !n.gone())
+            .mapToLong(n -> n.committedState().epoch())
+            .min()
+            .orElse(0);
+    nodes.stream()
+        .filter(n -> !n.gone() || n.committedState().epoch() > oldest)
+        .forEach(n -> states.put(n.id(), n.committedState()));
     TreeMap<Channel, List<LogEntry>> logs = new TreeMap<>();
     channelLogs.forEach(
         (ch, log) -> {
@@ -653,7 +954,14 @@ public final class Simulation {
           }
           logs.put(ch, entries);
         });
-    return new BankObservation(expectedTotal, accounts, states, logs, snaps, truths);
+    return new BankObservation(
+        expectedTotal,
+        accounts,
+        states,
+        logs,
+        snaps,
+        truths,
+        options.complete() ? facts : new TreeMap<>());
   }
 
   private String where() {
