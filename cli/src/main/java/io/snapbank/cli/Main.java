@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       AuditorCommand.class,
       SnapshotCommand.class,
       RestoreCommand.class,
+      MemberCommand.class,
       ReportCommand.class,
       VerifyCommand.class,
       ConformanceCommand.class,

@@ -1,5 +1,6 @@
 package io.snapbank.cli;
 
+import io.snapbank.node.kafka.BankReader;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.kafka.KafkaClients;
@@ -69,10 +70,11 @@ final class SnapshotCommand implements Callable<Integer> {
   static void request(
       String bootstrap, BankTopics topics, long snapshotId, List<Integer> initiators, String by)
       throws Exception {
+    long epoch = currentEpoch(bootstrap, topics);
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
       SnapshotRequest req =
-          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, -1L);
+          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, epoch);
       p.send(
               new ProducerRecord<>(
                   topics.snapshotRequests().name(),
@@ -84,6 +86,13 @@ final class SnapshotCommand implements Callable<Integer> {
                       .serializer()
                       .serialize(topics.snapshotRequests().name(), req)))
           .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The bank's latest epoch: nodes take the snapshot in it (a node still behind waits). */
+  private static long currentEpoch(String bootstrap, BankTopics topics) {
+    try (BankReader reader = new BankReader(bootstrap, Map.of(), topics)) {
+      return reader.epochs(reader.requireGenesis()).current();
     }
   }
 }

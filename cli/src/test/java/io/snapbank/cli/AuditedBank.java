@@ -1,8 +1,12 @@
 package io.snapbank.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.snapbank.auditor.app.AuditorApp;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.node.kafka.BankFixture;
+import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import java.nio.file.Path;
@@ -10,7 +14,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 
 /** A bank of node threads with a running auditor, for tests that need audited snapshots. */
 final class AuditedBank implements AutoCloseable {
@@ -20,12 +28,19 @@ final class AuditedBank implements AutoCloseable {
   private long nextId = 1;
 
   AuditedBank(String bootstrap, String prefix, int nodes, Path state) throws Exception {
+    this(bootstrap, prefix, nodes, state, Duration.ZERO);
+  }
+
+  /** A bank whose auditor also requests a snapshot every {@code requestPeriod} (zero: never). */
+  AuditedBank(String bootstrap, String prefix, int nodes, Path state, Duration requestPeriod)
+      throws Exception {
     bank = new BankFixture(bootstrap, prefix, nodes, 4, 10_000);
     auditor =
         new AuditorApp(
             AuditorConfig.of(bootstrap, prefix, state)
                 .withTimeout(Duration.ofSeconds(8))
-                .withPunctuateInterval(Duration.ofMillis(200)));
+                .withPunctuateInterval(Duration.ofMillis(100))
+                .withRequestPeriod(requestPeriod));
     auditor.onReport(r -> reports.put(r.getSnapshotId(), r));
     auditor.start();
     if (!auditor.awaitRunning(Duration.ofSeconds(60))) {
@@ -39,6 +54,25 @@ final class AuditedBank implements AutoCloseable {
       bank.start(bank.config(i, rate));
     }
     return this;
+  }
+
+  /** Every audit report seen, the latest per snapshot. */
+  Map<Long, AuditReport> reports() {
+    return new java.util.TreeMap<>(reports);
+  }
+
+  /** Waits for a report matching {@code ok}, of any snapshot; returns it. */
+  AuditReport awaitAny(Predicate<AuditReport> ok, Duration timeout) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      for (AuditReport r : reports.values()) {
+        if (ok.test(r)) {
+          return r;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no matching report among " + reports.size());
   }
 
   /** Requests a snapshot and returns its id. */
@@ -71,6 +105,21 @@ final class AuditedBank implements AutoCloseable {
       }
     }
     throw new AssertionError("no CONSISTENT snapshot in 5 attempts");
+  }
+
+  /** Fails when a transaction of a node of bank {@code prefix} is still open. */
+  static void assertNoOpenTransaction(String prefix) throws Exception {
+    try (Admin admin = BankSetup.admin(SharedBroker.bootstrap())) {
+      for (TransactionListing t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
+        if (t.transactionalId().startsWith(prefix + "-")) {
+          assertTrue(
+              t.state() != TransactionState.ONGOING
+                  && t.state() != TransactionState.PREPARE_COMMIT
+                  && t.state() != TransactionState.PREPARE_ABORT,
+              "open transaction " + t);
+        }
+      }
+    }
   }
 
   @Override

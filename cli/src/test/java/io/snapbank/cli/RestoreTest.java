@@ -31,8 +31,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,20 +127,6 @@ class RestoreTest {
     }
   }
 
-  private static void assertNoOpenTransaction(String prefix) throws Exception {
-    try (Admin admin = BankSetup.admin(SharedBroker.bootstrap())) {
-      for (TransactionListing t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
-        if (t.transactionalId().startsWith(prefix + "-")) {
-          assertTrue(
-              t.state() != TransactionState.ONGOING
-                  && t.state() != TransactionState.PREPARE_COMMIT
-                  && t.state() != TransactionState.PREPARE_ABORT,
-              "open transaction " + t);
-        }
-      }
-    }
-  }
-
   @Test
   void when_the_bank_is_rolled_back_under_load_then_each_node_holds_the_cut_plus_its_in_flight(
       @TempDir Path tmp) throws Exception {
@@ -177,7 +161,7 @@ class RestoreTest {
           Invariants.all(),
           KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT),
           "bank after a rollback");
-      assertNoOpenTransaction(prefix);
+      AuditedBank.assertNoOpenTransaction(prefix);
       assertTrue(
           b.auditor.epochs().size() == 1
               && b.auditor.epochs().get(0).getReason().equals("test rollback"),

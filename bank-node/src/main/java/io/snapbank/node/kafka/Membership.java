@@ -20,6 +20,26 @@ import org.apache.kafka.common.TopicPartition;
  * is not a member, or left, is refused with one clear line.
  */
 record Membership(NodeState state, Map<TopicPartition, Long> firstOffsets) {
+  /**
+   * Refuses a node id that was never a member, before anything of its own is read (a stranger has
+   * no checkpoint partition).
+   */
+  static void requireKnown(int self, EpochHistory history, BankTopics topics) {
+    if (!history.everMembers().contains(self)) {
+      long now = history.current();
+      throw new NodeLoop.FatalNodeError(
+          "node id "
+              + self
+              + " is not a member of bank '"
+              + topics.prefix()
+              + "' (members in epoch "
+              + now
+              + ": "
+              + history.membersAt(now)
+              + "); add it with 'snapbank member add'");
+    }
+  }
+
   static Membership of(
       int self,
       Optional<NodeState> saved,
@@ -72,19 +92,6 @@ record Membership(NodeState state, Map<TopicPartition, Long> firstOffsets) {
       first.put(
           new TopicPartition(topics.snapshotAborts().name(), 0), j.getJoined().getAbortsOffset());
       return new Membership(at, first);
-    }
-    if (!history.membersAt(0).contains(self)) {
-      long now = history.current();
-      throw new NodeLoop.FatalNodeError(
-          "node id "
-              + self
-              + " is not a member of bank '"
-              + topics.prefix()
-              + "' (members in epoch "
-              + now
-              + ": "
-              + history.membersAt(now)
-              + "); add it with 'snapbank member add'");
     }
     return new Membership(
         NodeState.initial(NodeTopology.among(self, history.membersAt(0)), genesis.openingOf(self)),

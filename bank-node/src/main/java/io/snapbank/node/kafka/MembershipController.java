@@ -46,6 +46,11 @@ public final class MembershipController implements AutoCloseable {
     this.genesis = reader.requireGenesis();
   }
 
+  /** The bank's genesis. */
+  public BankGenesis genesis() {
+    return genesis;
+  }
+
   /** The bank's epoch log as it stands. */
   public EpochHistory history() {
     return reader.epochs(genesis);
@@ -258,9 +263,7 @@ public final class MembershipController implements AutoCloseable {
         .nodeStates(members)
         .forEach(
             (node, s) -> {
-              long epoch = s.map(NodeState::epoch).orElse(0L);
-              if (epoch < history.current()
-                  && history.joinOf(node).map(j -> j.getEpoch() < history.current()).orElse(true)) {
+              if (s.map(NodeState::epoch).orElse(-1L) < history.current()) {
                 behind.add(node);
               }
             });
@@ -270,7 +273,7 @@ public final class MembershipController implements AutoCloseable {
               + behind
               + " have not applied epoch "
               + history.current()
-              + " yet (are they running?)");
+              + " yet (start them with 'snapbank node --id N' if they are down)");
     }
   }
 

@@ -69,6 +69,7 @@ final class NodeStart {
       }
       history = reader.epochs(genesis);
     }
+    Membership.requireKnown(self, history, topics);
     BankAccounts genesisAccounts = ReportCodec.accounts(genesis);
     ProducerSession session = new ProducerSession(config, topics, clock, metrics);
     Optional<NodeState> saved =

@@ -98,10 +98,14 @@ final class TransactionOutput implements NodeOutput {
 
   @Override
   public void send(int to, ChannelMessage message) {
-    String key =
-        message.body() instanceof ChannelMessage.Transfer t
-            ? t.transferId()
-            : "marker-" + ((ChannelMessage.Marker) message.body()).snapshotId();
+    String key;
+    if (message.body() instanceof ChannelMessage.Transfer t) {
+      key = t.transferId();
+    } else if (message.body() instanceof ChannelMessage.Marker m) {
+      key = "marker-" + m.snapshotId();
+    } else {
+      key = "final";
+    }
     write(channels, to, key, ChannelCodec.toRecord(message));
   }
 

@@ -3,6 +3,7 @@ package io.snapbank.node.restore;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.EpochKind;
+import io.snapbank.schemas.epoch.EpochMoney;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -101,6 +102,18 @@ public final class EpochHistory {
       m.put(node, own);
     }
     return new BankAccounts(m);
+  }
+
+  /**
+   * The total every snapshot of {@code epoch} must account for, from the genesis total {@code
+   * genesisTotal} ({@link EpochMoney}).
+   */
+  public long expectedTotalAt(long epoch, long genesisTotal) {
+    long total = genesisTotal;
+    for (BankEpoch e : epochs.headMap(epoch, true).values()) {
+      total = EpochMoney.totalAfter(total, e);
+    }
+    return total;
   }
 
   /** Every entry, oldest first. */

@@ -9,7 +9,9 @@ import io.snapbank.node.core.NodeState;
 import io.snapbank.node.invariants.BankObservation;
 import io.snapbank.node.invariants.Channel;
 import io.snapbank.node.invariants.LogEntry;
+import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -31,22 +34,25 @@ public final class KafkaObservation {
 
   public static BankObservation read(
       String bootstrap, BankTopics topics, BankGenesis genesis, Duration timeout) {
-    BankAccounts accounts = ReportCodec.accounts(genesis);
+    EpochHistory history;
+    try (BankReader reader = new BankReader(bootstrap, Map.of(), topics)) {
+      history = reader.epochs(genesis);
+    }
+    BankAccounts accounts = everyAccount(genesis, history);
     RecordFeeder feeder = new RecordFeeder(topics.serdes());
     TreeMap<Integer, NodeState> states = new TreeMap<>();
     TreeMap<Channel, List<LogEntry>> logs = new TreeMap<>();
     TreeMap<Long, SortedMap<Integer, LocalSnapshot>> snapshots = new TreeMap<>();
-    int n = genesis.getNodes();
+    List<Integer> members = history.membersAt(history.current());
     try (PartitionScanner scanner = new PartitionScanner(bootstrap, Map.of())) {
-      for (int j = 0; j < n; j++) {
-        int node = j;
+      for (int j : members) {
         NodeState state =
             scanner
                 .lastValue(new TopicPartition(topics.nodeState().name(), j), timeout)
                 .map(b -> CheckpointCodec.decode(topics.nodeState().decode(b)))
-                .orElseThrow(() -> new AssertionError("node " + node + " has no checkpoint"));
+                .orElseThrow(() -> new AssertionError("node " + j + " has no checkpoint"));
         states.put(j, state);
-        for (int i = 0; i < n; i++) {
+        for (int i : history.everMembers()) {
           if (i == j) {
             continue;
           }
@@ -71,6 +77,40 @@ public final class KafkaObservation {
             }
           });
     }
-    return new BankObservation(genesis.getTotal(), accounts, states, logs, snapshots, Map.of());
+    return new BankObservation(
+        genesis.getTotal(), accounts, states, logs, snapshots, Map.of(), facts(genesis, history));
+  }
+
+  /** Members and expected money per epoch; empty for a bank whose members never changed. */
+  private static TreeMap<Long, BankObservation.EpochFacts> facts(
+      BankGenesis genesis, EpochHistory history) {
+    TreeMap<Long, BankObservation.EpochFacts> facts = new TreeMap<>();
+    if (history.entries().stream().noneMatch(e -> e.getKind() != EpochKind.RESTORE)) {
+      return facts;
+    }
+    for (long e = 0; e <= history.current(); e++) {
+      facts.put(
+          e,
+          new BankObservation.EpochFacts(
+              new TreeSet<>(history.membersAt(e)), history.expectedTotalAt(e, genesis.getTotal())));
+    }
+    return facts;
+  }
+
+  /** The accounts of every node that ever was a member: the genesis's and the joined nodes'. */
+  private static BankAccounts everyAccount(BankGenesis genesis, EpochHistory history) {
+    BankAccounts initial = ReportCodec.accounts(genesis);
+    TreeMap<Integer, SortedMap<String, Long>> all = new TreeMap<>(initial.opening());
+    for (int node : history.everMembers()) {
+      history
+          .joinOf(node)
+          .ifPresent(
+              j -> {
+                TreeMap<String, Long> own = new TreeMap<>();
+                j.getJoined().getAccounts().forEach(a -> own.put(a.getAccount(), a.getBalance()));
+                all.put(node, own);
+              });
+    }
+    return new BankAccounts(all);
   }
 }

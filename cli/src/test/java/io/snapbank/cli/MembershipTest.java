@@ -1,0 +1,164 @@
+package io.snapbank.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapbank.node.invariants.Invariants;
+import io.snapbank.node.kafka.BankReader;
+import io.snapbank.node.kafka.KafkaObservation;
+import io.snapbank.node.kafka.SharedBroker;
+import io.snapbank.node.restore.EpochHistory;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code snapbank member} on a real broker, under load, with the auditor snapshotting. */
+class MembershipTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Pattern ADMITS = Pattern.compile("admits node (\\d+)");
+
+  private static CliTest.Run member(String prefix, String... more) {
+    List<String> args = new ArrayList<>(List.of("member"));
+    args.add(more[0]);
+    args.addAll(List.of("--bootstrap", SharedBroker.bootstrap(), "--prefix", prefix));
+    args.addAll(List.of(more).subList(1, more.length));
+    return CliTest.run(args.toArray(String[]::new));
+  }
+
+  private static EpochHistory history(AuditedBank b) {
+    try (BankReader r = new BankReader(b.bank.bootstrap, Map.of(), b.bank.topics)) {
+      return r.epochs(b.bank.genesis);
+    }
+  }
+
+  /** Admits a node through the CLI, starts it, and returns its id. */
+  private static int add(AuditedBank b, String prefix) throws Exception {
+    CliTest.Run run = member(prefix, "add", "--accounts", "2", "--opening", "5000");
+    assertEquals(0, run.code(), run.out() + run.err());
+    Matcher m = ADMITS.matcher(run.out());
+    assertTrue(m.find(), run.out());
+    int id = Integer.parseInt(m.group(1));
+    b.bank.start(b.bank.config(id, 200));
+    return id;
+  }
+
+  /** Waits for a CONSISTENT snapshot of the bank's current epoch, covering its members. */
+  private static AuditReport consistentNow(AuditedBank b) throws InterruptedException {
+    EpochHistory h = history(b);
+    long epoch = h.current();
+    AuditReport r =
+        b.awaitAny(x -> x.getStatus() == AuditStatus.CONSISTENT && x.getEpoch() == epoch, WAIT);
+    assertEquals(
+        h.membersAt(epoch),
+        r.getNodes().stream().map(f -> f.getNodeId()).toList(),
+        "snapshot " + r.getSnapshotId() + " covers the members of epoch " + epoch);
+    assertEquals(h.expectedTotalAt(epoch, b.bank.genesis.getTotal()), r.getExpectedTotal());
+    return r;
+  }
+
+  @Test
+  void when_nodes_join_and_leave_under_load_then_every_snapshot_is_consistent_or_aborted_by_it(
+      @TempDir Path tmp) throws Exception {
+    String prefix = "members";
+    try (AuditedBank b =
+        new AuditedBank(SharedBroker.bootstrap(), prefix, 3, tmp, Duration.ofMillis(500))) {
+      b.startNodes(3, 200);
+      consistentNow(b);
+
+      int first = add(b, prefix);
+      consistentNow(b);
+      int second = add(b, prefix);
+      consistentNow(b);
+      assertEquals(List.of(3, 4), List.of(first, second));
+
+      CliTest.Run remove = member(prefix, "remove", "--id", "1", "--timeout", "60s");
+      assertEquals(0, remove.code(), remove.out() + remove.err());
+      assertTrue(remove.out().contains("done: epoch"), remove.out());
+      AuditReport afterLeave = consistentNow(b);
+      assertEquals(
+          List.of(0, 2, 3, 4), afterLeave.getNodes().stream().map(f -> f.getNodeId()).toList());
+
+      int third = add(b, prefix);
+      assertEquals(5, third, "ids are never reused");
+      consistentNow(b);
+
+      CliTest.Run list = member(prefix, "list");
+      assertEquals(0, list.code(), list.err());
+      for (String kind : List.of("GENESIS", "JOIN", "LEAVE", "LEFT")) {
+        assertTrue(list.out().contains(kind), list.out());
+      }
+      assertTrue(list.out().contains("[0, 2, 3, 4, 5]"), list.out());
+
+      b.bank.stopAll();
+      List<String> bad = new ArrayList<>();
+      b.reports()
+          .values()
+          .forEach(
+              r -> {
+                boolean ok =
+                    r.getStatus() == AuditStatus.CONSISTENT
+                        || (r.getStatus() == AuditStatus.ABORTED
+                            && r.getAbortReason().equals("EPOCH_CHANGED"));
+                if (!ok) {
+                  bad.add(r.getSnapshotId() + " " + r.getStatus() + " " + r.getProblems());
+                }
+              });
+      assertEquals(List.of(), bad, "every snapshot is CONSISTENT or ABORTED(EPOCH_CHANGED)");
+      assertTrue(b.reports().size() >= 8, "snapshots were taken all along: " + b.reports().size());
+      Invariants.assertHold(
+          Invariants.all(),
+          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT),
+          "bank after two joins, a leave and a join");
+      AuditedBank.assertNoOpenTransaction(prefix);
+    }
+  }
+
+  @Test
+  void when_a_command_is_wrong_then_one_line_says_why_and_nothing_changes(@TempDir Path tmp)
+      throws Exception {
+    String prefix = "members-bad";
+    try (AuditedBank b = new AuditedBank(SharedBroker.bootstrap(), prefix, 2, tmp)) {
+      b.startNodes(2, 100);
+      for (String[] args :
+          List.of(
+              new String[] {"remove", "--id", "7"},
+              new String[] {"remove", "--id", "0", "--to", "0"},
+              new String[] {"add", "--accounts", "0"})) {
+        CliTest.Run run = member(prefix, args);
+        assertEquals(1, run.code(), String.join(" ", args) + ": " + run.out());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("error: "), run.err());
+      }
+      assertEquals(0, history(b).current(), "no refused command wrote an epoch");
+
+      CliTest.Run leave = member(prefix, "remove", "--id", "1", "--timeout", "60s");
+      assertEquals(0, leave.code(), leave.out() + leave.err());
+      CliTest.Run last = member(prefix, "remove", "--id", "0");
+      assertEquals(1, last.code(), last.out());
+      assertTrue(last.err().contains("last member"), last.err());
+      assertEquals(2, history(b).current(), "LEAVE and LEFT, nothing after");
+
+      CliTest.Run add = member(prefix, "add");
+      assertEquals(0, add.code(), add.err());
+      CliTest.Run again = member(prefix, "add");
+      assertEquals(1, again.code(), again.out());
+      assertTrue(again.err().contains("another change is in progress"), again.err());
+      assertEquals(3, history(b).current(), "the second add changed nothing");
+
+      CliTest.Run stranger =
+          CliTest.run(
+              "node", "--bootstrap", SharedBroker.bootstrap(), "--prefix", prefix, "--id", "9");
+      assertEquals(1, stranger.code(), stranger.out());
+      assertTrue(stranger.err().contains("node id 9"), stranger.err());
+      assertEquals(1, stranger.err().strip().lines().count(), stranger.err());
+    }
+  }
+}
