@@ -3,7 +3,6 @@ package io.snapbank.node.core;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 
 /**
  * A bank node's whole protocol: what it does with every input, as one pure, deterministic state
@@ -40,7 +39,9 @@ import java.util.TreeMap;
  * restore to a verified cut      balances := cut + replayed in-flight      {@link RestoreResult}
  * </pre>
  *
- * Everything a node sends carries its epoch. After a halt the core takes no more input.
+ * Everything a node sends carries its epoch. After a halt the core takes no more input. The core
+ * holds the node's standing (channels, epoch, mode, balances); what arrives on its channels is a
+ * {@link ChannelReceiver}'s to judge and apply, what goes out on them a {@link ChannelSender}'s.
  */
 public final class NodeCore {
   /**
@@ -53,9 +54,8 @@ public final class NodeCore {
   private final NodeOutput out;
   private Ledger ledger;
   private SnapshotEngine engine;
-  private TreeMap<Integer, ChannelCounters> sent;
-  private TreeMap<Integer, ChannelCounters> received;
-  private long lastTransferId;
+  private ChannelSender sender;
+  private ChannelReceiver receiver;
   private ChannelRule.Epochs epochs;
   private NodeMode mode;
   private List<AccountRef> heirs;
@@ -89,10 +89,11 @@ public final class NodeCore {
             false,
             REMEMBER_FINISHED);
     engine.restore(state.engine());
-    this.sent = new TreeMap<>(state.sent());
-    this.received = new TreeMap<>(state.received());
-    this.lastTransferId = state.lastTransferId();
     this.epochs = state.epochs();
+    this.sender =
+        new ChannelSender(
+            topology, epochs.epoch(), out, engine, state.sent(), state.lastTransferId());
+    this.receiver = new ChannelReceiver(nodeId(), epochs, out, ledger, engine, state.received());
     this.mode = state.mode();
     this.heirs = state.heirs();
   }
@@ -111,9 +112,9 @@ public final class NodeCore {
         topology.nodeId(),
         ledger.capture(),
         engine.save(),
-        sent,
-        received,
-        lastTransferId,
+        sender.sent(),
+        receiver.received(),
+        sender.lastTransferId(),
         epochs.epoch(),
         epochs.incarnation(),
         mode,
@@ -165,40 +166,13 @@ public final class NodeCore {
   /** A decoded record at {@code offset} of channel {@code from}→self. */
   public Handled onChannelRecord(int from, long offset, ChannelMessage m, long nowMs) {
     requireRunning();
-    Verdict v =
-        ChannelRule.judge(
-            from,
-            nodeId(),
-            offset,
-            m,
-            engine.lastReceivedSeq(from),
-            ledger::owns,
-            epochs,
-            engine.closedFrom(from));
-    switch (v.kind()) {
-      case QUARANTINE -> {
-        engine.skip(from, offset);
-        out.quarantine(v.reason(), v.detail());
-        return Handled.QUARANTINED;
-      }
-      case HALT -> {
-        halted = true;
-        out.quarantine(v.reason(), v.detail());
-        out.halt(v.detail());
-        return Handled.HALTED;
-      }
-      case SUPERSEDED -> {
-        engine.skip(from, offset);
-        return Handled.SUPERSEDED;
-      }
-      case WAIT -> {
-        return Handled.WAITING;
-      }
-      case ACCEPT -> {
-        return accept(from, offset, m, nowMs);
-      }
-      default -> throw new IllegalStateException("unexpected verdict " + v.kind());
+    Handled h = receiver.onRecord(from, offset, m, nowMs);
+    if (h == Handled.HALTED) {
+      halted = true;
+    } else if (h == Handled.CHANNEL_CLOSED) {
+      drainIfDue(nowMs);
     }
+    return h;
   }
 
   /**
@@ -207,24 +181,13 @@ public final class NodeCore {
    */
   public Handled onRecordOfUnknownEpoch(int from, long offset, ChannelMessage m) {
     requireRunning();
-    engine.skip(from, offset);
-    out.quarantine(
-        QuarantineReason.UNKNOWN_EPOCH,
-        "epoch "
-            + m.epoch()
-            + " is not in the epoch log (last "
-            + epochs.epoch()
-            + "): "
-            + m.describe());
-    return Handled.QUARANTINED;
+    return receiver.onRecordOfUnknownEpoch(from, offset, m);
   }
 
   /** A record at {@code offset} of channel {@code from}→self that is not a channel record. */
   public Handled onUnreadableChannelRecord(int from, long offset, String detail) {
     requireRunning();
-    engine.skip(from, offset);
-    out.quarantine(QuarantineReason.UNDECODABLE, detail);
-    return Handled.QUARANTINED;
+    return receiver.setAside(from, offset, QuarantineReason.UNDECODABLE, detail);
   }
 
   /** A snapshot request, a snapshot abort or an epoch record that cannot be read. */
@@ -303,8 +266,7 @@ public final class NodeCore {
     }
     boolean local = order.toNode() == nodeId();
     if ((local && (order.fromAccount().equals(order.toAccount()) || !owns(order.toAccount())))
-        || (!local && !topology.outgoing().contains(order.toNode()))
-        || (!local && engine.closedTo(order.toNode()))) {
+        || (!local && !sender.canSend(order.toNode()))) {
       return TransferResult.INVALID;
     }
     switch (ledger.debit(order.fromAccount(), order.amount())) {
@@ -317,27 +279,12 @@ public final class NodeCore {
       }
     }
     if (local) {
-      credit(order.toAccount(), order.amount());
+      ledger.credit(order.toAccount(), order.amount());
+      out.balanceChanged(order.toAccount(), ledger.balance(order.toAccount()));
       return TransferResult.LOCAL;
     }
-    send(order, nowMs);
+    sender.send(order, nowMs);
     return TransferResult.SENT;
-  }
-
-  /** Sends {@code order}'s transfer (already debited) on its channel. */
-  private void send(TransferOrder order, long nowMs) {
-    String id = nodeId() + "-" + (++lastTransferId);
-    long seq = engine.nextTransferSeq(order.toNode());
-    out.send(
-        order.toNode(),
-        new ChannelMessage(
-            nodeId(),
-            order.toNode(),
-            seq,
-            new ChannelMessage.Transfer(
-                id, order.fromAccount(), order.toAccount(), order.amount(), nowMs),
-            epochs.epoch()));
-    sent.merge(order.toNode(), ChannelCounters.ZERO.plus(order.amount()), NodeCore::add);
   }
 
   /**
@@ -353,90 +300,23 @@ public final class NodeCore {
     }
     engine.abortAll();
     Rewiring r = Rewiring.of(change, topology, mode, heirs, engine::closedFrom);
-    NodeState now = state();
+    NodeState next = state().rewired(r, change.epoch());
     topology = r.topology();
-    load(
-        new NodeState(
-            now.nodeId(),
-            now.balances(),
-            now.engine().withChannels(topology.incoming(), topology.outgoing()),
-            restrict(now.sent(), topology.outgoing()),
-            restrict(now.received(), topology.incoming()),
-            now.lastTransferId(),
-            change.epoch(),
-            now.incarnation(),
-            r.mode(),
-            r.heirs()));
-    r.closeTo().ifPresent(this::close);
+    load(next);
+    r.closeTo().ifPresent(sender::close);
     drainIfDue(nowMs);
     return mode == NodeMode.GONE ? EpochResult.GONE : EpochResult.APPLIED;
   }
 
   /** A leaving node whose incoming channels are all closed moves its money out and closes up. */
   private void drainIfDue(long nowMs) {
-    if (mode != NodeMode.LEAVING || !engine.allIncomingClosed()) {
-      return;
+    if (mode == NodeMode.LEAVING && engine.allIncomingClosed()) {
+      sender.drain(ledger, heirs, nowMs);
+      mode = NodeMode.DRAINED;
     }
-    for (TransferOrder o : Rewiring.drain(ledger.capture(), heirs)) {
-      ledger.debit(o.fromAccount(), o.amount());
-      out.balanceChanged(o.fromAccount(), 0);
-      send(o, nowMs);
-    }
-    for (int to : topology.outgoing()) {
-      if (!engine.closedTo(to)) {
-        close(to);
-      }
-    }
-    mode = NodeMode.DRAINED;
-  }
-
-  /** Sends the final record of channel self→{@code to}. */
-  private void close(int to) {
-    long seq = engine.closeOutgoing(to);
-    out.send(to, new ChannelMessage(nodeId(), to, seq, new ChannelMessage.Final(), epochs.epoch()));
-  }
-
-  private static TreeMap<Integer, ChannelCounters> restrict(
-      java.util.SortedMap<Integer, ChannelCounters> m, java.util.Set<Integer> keys) {
-    TreeMap<Integer, ChannelCounters> out = new TreeMap<>(m);
-    out.keySet().retainAll(keys);
-    return out;
   }
 
   // --- internals ---
-
-  private Handled accept(int from, long offset, ChannelMessage m, long nowMs) {
-    if (m.body() instanceof ChannelMessage.Final) {
-      engine.onFinal(from, m.seq(), offset, nowMs);
-      drainIfDue(nowMs);
-      return Handled.CHANNEL_CLOSED;
-    }
-    if (m.body() instanceof ChannelMessage.Marker marker && m.epoch() < epochs.epoch()) {
-      // a snapshot of an earlier epoch: it ended here when the epoch changed
-      engine.onPassing(from, m.seq(), offset);
-      return Handled.MARKER_IGNORED;
-    }
-    if (m.body() instanceof ChannelMessage.Marker marker) {
-      Outcome o = engine.onMarker(from, m.seq(), offset, marker.snapshotId(), nowMs);
-      return o == Outcome.LATE || o == Outcome.DUPLICATE_MARKER
-          ? Handled.MARKER_IGNORED
-          : Handled.MARKER_APPLIED;
-    }
-    ChannelMessage.Transfer t = (ChannelMessage.Transfer) m.body();
-    engine.onTransfer(from, m.seq(), offset, t.amount());
-    credit(t.toAccount(), t.amount());
-    received.merge(from, ChannelCounters.ZERO.plus(t.amount()), NodeCore::add);
-    return Handled.CREDITED;
-  }
-
-  private void credit(String account, long amount) {
-    ledger.credit(account, amount);
-    out.balanceChanged(account, ledger.balance(account));
-  }
-
-  private static ChannelCounters add(ChannelCounters a, ChannelCounters b) {
-    return new ChannelCounters(a.count() + b.count(), Math.addExact(a.sum(), b.sum()));
-  }
 
   private void requireRunning() {
     if (halted) {
@@ -453,23 +333,22 @@ public final class NodeCore {
 
     @Override
     public SortedMap<Integer, ChannelCounters> sentCounters() {
-      return sent;
+      return sender.sent();
     }
 
     @Override
     public SortedMap<Integer, ChannelCounters> receivedCounters() {
-      return received;
+      return receiver.received();
     }
   }
 
-  /** The engine's effects, passed on through the node's port, stamped with the node's epoch. */
+  /**
+   * The engine's effects: markers go out through the sender, completions stamped with the epoch.
+   */
   private final class EngineEffects implements SnapshotEngine.Outbox {
     @Override
     public void sendMarker(int to, long seq, long snapshotId) {
-      out.send(
-          to,
-          new ChannelMessage(
-              nodeId(), to, seq, new ChannelMessage.Marker(snapshotId), epochs.epoch()));
+      sender.sendMarker(to, seq, snapshotId);
     }
 
     @Override

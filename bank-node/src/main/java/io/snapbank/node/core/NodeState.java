@@ -2,6 +2,7 @@ package io.snapbank.node.core;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -83,6 +84,33 @@ public record NodeState(
         new EngineState(topology.nodeId(), out, in, new TreeMap<>(in), List.of(), List.of());
     return new NodeState(
         topology.nodeId(), opening, engine, new TreeMap<>(), new TreeMap<>(), 0, 0, 0);
+  }
+
+  /**
+   * The same state in {@code epoch}, after a membership change rewired the node as {@code r} says:
+   * its channels, mode and heirs are {@code r}'s; new channels start at zero, dropped ones are
+   * forgotten, their counters too.
+   */
+  NodeState rewired(Rewiring r, long epoch) {
+    NodeTopology t = r.topology();
+    return new NodeState(
+        nodeId,
+        balances,
+        engine.withChannels(t.incoming(), t.outgoing()),
+        restrict(sent, t.outgoing()),
+        restrict(received, t.incoming()),
+        lastTransferId,
+        epoch,
+        incarnation,
+        r.mode(),
+        r.heirs());
+  }
+
+  private static SortedMap<Integer, ChannelCounters> restrict(
+      SortedMap<Integer, ChannelCounters> m, Set<Integer> keys) {
+    TreeMap<Integer, ChannelCounters> out = new TreeMap<>(m);
+    out.keySet().retainAll(keys);
+    return out;
   }
 
   /** Where the node stands in the epoch log. */

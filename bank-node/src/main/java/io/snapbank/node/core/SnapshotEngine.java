@@ -3,7 +3,6 @@ package io.snapbank.node.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -18,7 +17,9 @@ import java.util.TreeSet;
  * alike). The engine checks that numbering: a record that skips ahead is a {@link
  * Outcome#SEQUENCE_GAP}, a repeated one a {@link Outcome#SEQUENCE_DUPLICATE}; neither is applied.
  * Outgoing numbers come from {@link #nextTransferSeq(int)} (for transfers the caller sends) and the
- * markers the engine sends itself, so both share one counter per channel.
+ * markers the engine sends itself, so both share one counter per channel. That bookkeeping, and
+ * which channels a final record closed, is a {@link ChannelBook}'s; the engine keeps the recordings
+ * of the snapshots open on the node.
  *
  * <p>Channel state is kept as an offset range with a running count and sum, O(channels) memory per
  * snapshot whatever the traffic. With {@code collectMessages} the recorded transfers are also kept,
@@ -81,18 +82,11 @@ public final class SnapshotEngine {
   public static final int DEFAULT_REMEMBER_FINISHED = 100_000;
 
   private final int nodeId;
-  private final SortedSet<Integer> incoming;
-  private final SortedSet<Integer> outgoing;
+  private final ChannelBook channels;
   private final StateSource state;
   private final Outbox outbox;
   private final boolean collectMessages;
-
-  private final SortedMap<Integer, Long> outSeq = new TreeMap<>();
-  private final SortedMap<Integer, Long> inSeq = new TreeMap<>();
-  private final SortedMap<Integer, Long> inNextOffset = new TreeMap<>();
   private final SortedMap<Long, Recording> open = new TreeMap<>();
-  private final TreeSet<Integer> closedIn = new TreeSet<>();
-  private final TreeSet<Integer> closedOut = new TreeSet<>();
   private final FinishedIds finished;
 
   /**
@@ -118,31 +112,22 @@ public final class SnapshotEngine {
       boolean collectMessages,
       int rememberFinished) {
     this.nodeId = nodeId;
-    this.incoming = new TreeSet<>(incoming);
-    this.outgoing = new TreeSet<>(outgoing);
-    this.incoming.remove(nodeId);
-    this.outgoing.remove(nodeId);
+    this.channels = new ChannelBook(nodeId, incoming, outgoing);
     this.state = state;
     this.outbox = outbox;
     this.collectMessages = collectMessages;
     this.finished = new FinishedIds(rememberFinished);
-    for (int c : this.incoming) {
-      inSeq.put(c, 0L);
-      inNextOffset.put(c, 0L);
-    }
-    for (int c : this.outgoing) {
-      outSeq.put(c, 0L);
-    }
   }
 
   public int nodeId() {
     return nodeId;
   }
 
+  // --- channels, as the channel book keeps them ---
+
   /** Sets where consumption of channel {@code from}→self starts (the committed position). */
   public void setNextOffset(int from, long offset) {
-    requireIncoming(from);
-    inNextOffset.put(from, offset);
+    channels.setNextOffset(from, offset);
   }
 
   /**
@@ -150,26 +135,43 @@ public final class SnapshotEngine {
    * aside): a recording that starts later begins after it.
    */
   public void skip(int from, long offset) {
-    requireIncoming(from);
-    inNextOffset.put(from, Math.max(inNextOffset.get(from), offset + 1));
+    channels.skip(from, offset);
   }
 
   /** Last sequence number accepted on channel {@code from}→self. */
   public long lastReceivedSeq(int from) {
-    requireIncoming(from);
-    return inSeq.get(from);
+    return channels.lastReceivedSeq(from);
   }
 
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
   public long nextTransferSeq(int to) {
-    requireOutgoing(to);
-    if (closedOut.contains(to)) {
-      throw new IllegalStateException("channel " + nodeId + "->" + to + " is closed");
-    }
-    long seq = outSeq.get(to) + 1;
-    outSeq.put(to, seq);
-    return seq;
+    return channels.nextTransferSeq(to);
   }
+
+  /**
+   * Closes channel self→{@code to} for good: returns the sequence number of its final record, which
+   * the caller sends; no marker or transfer goes on it afterwards.
+   */
+  public long closeOutgoing(int to) {
+    return channels.closeOutgoing(to);
+  }
+
+  /** Whether this node sent the final record of channel self→{@code to}. */
+  public boolean closedTo(int to) {
+    return channels.closedTo(to);
+  }
+
+  /** Whether channel {@code from}→self was closed by its final record. */
+  public boolean closedFrom(int from) {
+    return channels.closedFrom(from);
+  }
+
+  /** Whether every incoming channel was closed by its final record. */
+  public boolean allIncomingClosed() {
+    return channels.allIncomingClosed();
+  }
+
+  // --- recordings ---
 
   /** Ids of snapshots recording on this node, ascending. */
   public SortedSet<Long> openSnapshots() {
@@ -201,11 +203,10 @@ public final class SnapshotEngine {
    * offset}: RECORDED, ACCEPTED, or a FIFO violation (then nothing changes).
    */
   public Outcome onTransfer(int from, long seq, long offset, long amount) {
-    Outcome check = checkSequence(from, seq);
-    if (check != null) {
+    Outcome check = channels.receive(from, seq, offset);
+    if (check != Outcome.ACCEPTED) {
       return check;
     }
-    accept(from, seq, offset);
     boolean recorded = false;
     for (Recording r : open.values()) {
       recorded |= r.record(from, seq, offset, amount);
@@ -219,11 +220,10 @@ public final class SnapshotEngine {
    * nothing changes).
    */
   public Outcome onMarker(int from, long seq, long offset, long snapshotId, long nowMs) {
-    Outcome check = checkSequence(from, seq);
-    if (check != null) {
+    Outcome check = channels.receive(from, seq, offset);
+    if (check != Outcome.ACCEPTED) {
       return check;
     }
-    accept(from, seq, offset);
     if (finished.contains(snapshotId)) {
       return Outcome.LATE;
     }
@@ -243,7 +243,6 @@ public final class SnapshotEngine {
     return started ? Outcome.STARTED : Outcome.CHANNEL_CLOSED;
   }
 
-  /** Drops {@code snapshotId}: ABORTED if it was recording, LATE if finished, else UNKNOWN. */
   /**
    * The final record of channel {@code from}→self arrived with sequence {@code seq} at {@code
    * offset}: nothing more arrives on the channel. It closes the channel in every recording (as
@@ -252,12 +251,11 @@ public final class SnapshotEngine {
    * (then nothing changes).
    */
   public Outcome onFinal(int from, long seq, long offset, long nowMs) {
-    Outcome check = checkSequence(from, seq);
-    if (check != null) {
+    Outcome check = channels.receive(from, seq, offset);
+    if (check != Outcome.ACCEPTED) {
       return check;
     }
-    accept(from, seq, offset);
-    closedIn.add(from);
+    channels.closeIncoming(from);
     Outcome o = Outcome.ACCEPTED;
     for (Recording r : new ArrayList<>(open.values())) {
       if (r.close(from, offset)) {
@@ -271,44 +269,12 @@ public final class SnapshotEngine {
   }
 
   /**
-   * Closes channel self→{@code to} for good: returns the sequence number of its final record, which
-   * the caller sends; no marker or transfer goes on it afterwards.
-   */
-  public long closeOutgoing(int to) {
-    requireOutgoing(to);
-    long seq = outSeq.get(to) + 1;
-    outSeq.put(to, seq);
-    closedOut.add(to);
-    return seq;
-  }
-
-  /** Whether this node sent the final record of channel self→{@code to}. */
-  public boolean closedTo(int to) {
-    return closedOut.contains(to);
-  }
-
-  /**
    * A record with sequence {@code seq} at {@code offset} of channel {@code from}→self that is
    * accepted but changes no recording (a marker of a snapshot of an earlier epoch): ACCEPTED, or a
    * FIFO violation (then nothing changes).
    */
   public Outcome onPassing(int from, long seq, long offset) {
-    Outcome check = checkSequence(from, seq);
-    if (check != null) {
-      return check;
-    }
-    accept(from, seq, offset);
-    return Outcome.ACCEPTED;
-  }
-
-  /** Whether channel {@code from}→self was closed by its final record. */
-  public boolean closedFrom(int from) {
-    return closedIn.contains(from);
-  }
-
-  /** Whether every incoming channel was closed by its final record. */
-  public boolean allIncomingClosed() {
-    return closedIn.containsAll(incoming);
+    return channels.receive(from, seq, offset);
   }
 
   /** Drops every recording (remembered as finished, so their late markers are ignored). */
@@ -321,6 +287,7 @@ public final class SnapshotEngine {
     return ids;
   }
 
+  /** Drops {@code snapshotId}: ABORTED if it was recording, LATE if finished, else UNKNOWN. */
   public Outcome onAbort(long snapshotId) {
     if (finished.contains(snapshotId)) {
       return Outcome.LATE;
@@ -336,15 +303,7 @@ public final class SnapshotEngine {
     for (Recording r : open.values()) {
       snaps.add(r.save());
     }
-    return new EngineState(
-        nodeId,
-        new TreeMap<>(outSeq),
-        new TreeMap<>(inSeq),
-        new TreeMap<>(inNextOffset),
-        List.copyOf(snaps),
-        finished.list(),
-        closedIn,
-        closedOut);
+    return channels.save(List.copyOf(snaps), finished.list());
   }
 
   /**
@@ -356,37 +315,17 @@ public final class SnapshotEngine {
       throw new IllegalArgumentException(
           "state of node " + saved.nodeId() + " given to node " + nodeId);
     }
-    copyKnown(saved.outSeq(), outSeq);
-    copyKnown(saved.inSeq(), inSeq);
-    copyKnown(saved.inNextOffset(), inNextOffset);
+    channels.restore(saved);
     open.clear();
     for (EngineState.OpenSnapshotState s : saved.open()) {
-      open.put(s.snapshotId(), Recording.restore(s, inNextOffset, inSeq, nodeId));
+      open.put(
+          s.snapshotId(),
+          Recording.restore(s, channels.nextOffsets(), channels.lastSeqs(), nodeId));
     }
     finished.replace(saved.finished());
-    closedIn.clear();
-    closedIn.addAll(saved.closedIn());
-    closedIn.retainAll(incoming);
-    closedOut.clear();
-    closedOut.addAll(saved.closedOut());
-    closedOut.retainAll(outgoing);
   }
 
   // --- internals ---
-
-  private Outcome checkSequence(int from, long seq) {
-    requireIncoming(from);
-    return switch (ChannelRule.sequence(inSeq.get(from), seq)) {
-      case NEXT -> null;
-      case DUPLICATE -> Outcome.SEQUENCE_DUPLICATE;
-      case GAP -> Outcome.SEQUENCE_GAP;
-    };
-  }
-
-  private void accept(int from, long seq, long offset) {
-    inSeq.put(from, seq);
-    inNextOffset.put(from, offset + 1);
-  }
 
   /**
    * Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends
@@ -402,22 +341,15 @@ public final class SnapshotEngine {
             state.capture(),
             state.sentCounters(),
             state.receivedCounters(),
-            inNextOffset,
-            inSeq,
-            closedIn,
+            channels.nextOffsets(),
+            channels.lastSeqs(),
+            channels.closedIncoming(),
             collectMessages);
     if (markerFrom >= 0) {
       r.closeEmpty(markerFrom, markerOffset);
     }
     open.put(snapshotId, r);
-    for (int to : outgoing) {
-      if (closedOut.contains(to)) {
-        continue;
-      }
-      long seq = outSeq.get(to) + 1;
-      outSeq.put(to, seq);
-      outbox.sendMarker(to, seq, snapshotId);
-    }
+    channels.takeMarkerSeqs().forEach((to, seq) -> outbox.sendMarker(to, seq, snapshotId));
     return r;
   }
 
@@ -426,25 +358,5 @@ public final class SnapshotEngine {
     finished.add(r.snapshotId);
     outbox.completed(r.complete(nodeId, nowMs));
     return Outcome.COMPLETED;
-  }
-
-  private void requireIncoming(int from) {
-    if (!incoming.contains(from)) {
-      throw new IllegalArgumentException("node " + nodeId + " has no channel from " + from);
-    }
-  }
-
-  private void requireOutgoing(int to) {
-    if (!outgoing.contains(to)) {
-      throw new IllegalArgumentException("node " + nodeId + " has no channel to " + to);
-    }
-  }
-
-  private static void copyKnown(Map<Integer, Long> from, Map<Integer, Long> into) {
-    for (Map.Entry<Integer, Long> e : from.entrySet()) {
-      if (into.containsKey(e.getKey())) {
-        into.put(e.getKey(), e.getValue());
-      }
-    }
   }
 }

@@ -1,0 +1,219 @@
+package io.snapbank.node.core;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Per-channel bookkeeping of one node, whatever snapshots are open: the sequence numbers taken on
+ * each outgoing channel and accepted on each incoming one, the offset after the last record
+ * consumed per incoming channel, and the channels a final record closed. Mutable; owned by one
+ * {@link SnapshotEngine}.
+ *
+ * <pre>
+ * channel     kept                           changed by
+ * self→to     last sequence number taken     nextTransferSeq, takeMarkerSeqs, closeOutgoing
+ *             closed (final record sent)     closeOutgoing
+ * from→self   last sequence number accepted  receive
+ *             next offset to consume         receive, skip, setNextOffset
+ *             closed (final record came)     closeIncoming
+ * </pre>
+ *
+ * Naming a channel the node does not have is an {@link IllegalArgumentException}.
+ */
+final class ChannelBook {
+  private final int nodeId;
+  private final SortedSet<Integer> incoming;
+  private final SortedSet<Integer> outgoing;
+  private final SortedMap<Integer, Long> outSeq = new TreeMap<>();
+  private final SortedMap<Integer, Long> inSeq = new TreeMap<>();
+  private final SortedMap<Integer, Long> inNextOffset = new TreeMap<>();
+  private final TreeSet<Integer> closedIn = new TreeSet<>();
+  private final TreeSet<Integer> closedOut = new TreeSet<>();
+
+  /** Channels from {@code incoming} and to {@code outgoing} (self excluded), all at zero. */
+  ChannelBook(int nodeId, Collection<Integer> incoming, Collection<Integer> outgoing) {
+    this.nodeId = nodeId;
+    this.incoming = new TreeSet<>(incoming);
+    this.outgoing = new TreeSet<>(outgoing);
+    this.incoming.remove(nodeId);
+    this.outgoing.remove(nodeId);
+    for (int c : this.incoming) {
+      inSeq.put(c, 0L);
+      inNextOffset.put(c, 0L);
+    }
+    for (int c : this.outgoing) {
+      outSeq.put(c, 0L);
+    }
+  }
+
+  // --- incoming ---
+
+  /**
+   * Takes the record with sequence {@code seq} at {@code offset} of channel {@code from}→self:
+   * ACCEPTED when it is the next one (then it is the last accepted, and consumption goes on after
+   * it), else SEQUENCE_DUPLICATE or SEQUENCE_GAP and nothing changes.
+   */
+  Outcome receive(int from, long seq, long offset) {
+    requireIncoming(from);
+    Outcome o =
+        switch (ChannelRule.sequence(inSeq.get(from), seq)) {
+          case NEXT -> Outcome.ACCEPTED;
+          case DUPLICATE -> Outcome.SEQUENCE_DUPLICATE;
+          case GAP -> Outcome.SEQUENCE_GAP;
+        };
+    if (o == Outcome.ACCEPTED) {
+      inSeq.put(from, seq);
+      inNextOffset.put(from, offset + 1);
+    }
+    return o;
+  }
+
+  /** Sets where consumption of channel {@code from}→self starts (the committed position). */
+  void setNextOffset(int from, long offset) {
+    requireIncoming(from);
+    inNextOffset.put(from, offset);
+  }
+
+  /** A record at {@code offset} of channel {@code from}→self was consumed without being applied. */
+  void skip(int from, long offset) {
+    requireIncoming(from);
+    inNextOffset.put(from, Math.max(inNextOffset.get(from), offset + 1));
+  }
+
+  /** Last sequence number accepted on channel {@code from}→self. */
+  long lastReceivedSeq(int from) {
+    requireIncoming(from);
+    return inSeq.get(from);
+  }
+
+  /** Channel {@code from}→self had its final record: nothing more arrives on it. */
+  void closeIncoming(int from) {
+    closedIn.add(from);
+  }
+
+  /** Whether channel {@code from}→self was closed by its final record. */
+  boolean closedFrom(int from) {
+    return closedIn.contains(from);
+  }
+
+  /** Whether every incoming channel was closed by its final record. */
+  boolean allIncomingClosed() {
+    return closedIn.containsAll(incoming);
+  }
+
+  // --- outgoing ---
+
+  /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
+  long nextTransferSeq(int to) {
+    requireOutgoing(to);
+    if (closedOut.contains(to)) {
+      throw new IllegalStateException("channel " + nodeId + "->" + to + " is closed");
+    }
+    return take(to);
+  }
+
+  /**
+   * Takes a sequence number for a marker on every outgoing channel not closed: receiver → number,
+   * ascending by receiver.
+   */
+  SortedMap<Integer, Long> takeMarkerSeqs() {
+    SortedMap<Integer, Long> seqs = new TreeMap<>();
+    for (int to : outgoing) {
+      if (!closedOut.contains(to)) {
+        seqs.put(to, take(to));
+      }
+    }
+    return seqs;
+  }
+
+  /** Closes channel self→{@code to} for good: the sequence number of its final record. */
+  long closeOutgoing(int to) {
+    requireOutgoing(to);
+    long seq = take(to);
+    closedOut.add(to);
+    return seq;
+  }
+
+  /** Whether this node sent the final record of channel self→{@code to}. */
+  boolean closedTo(int to) {
+    return closedOut.contains(to);
+  }
+
+  // --- state ---
+
+  /** Per incoming channel, the offset after the last record consumed (a live view). */
+  SortedMap<Integer, Long> nextOffsets() {
+    return Collections.unmodifiableSortedMap(inNextOffset);
+  }
+
+  /** Per incoming channel, the last sequence number accepted (a live view). */
+  SortedMap<Integer, Long> lastSeqs() {
+    return Collections.unmodifiableSortedMap(inSeq);
+  }
+
+  /** The incoming channels closed by their final record (a live view). */
+  SortedSet<Integer> closedIncoming() {
+    return Collections.unmodifiableSortedSet(closedIn);
+  }
+
+  /** The engine's saved state: this bookkeeping, with its {@code open} and {@code finished} ids. */
+  EngineState save(List<EngineState.OpenSnapshotState> open, List<Long> finished) {
+    return new EngineState(
+        nodeId,
+        new TreeMap<>(outSeq),
+        new TreeMap<>(inSeq),
+        new TreeMap<>(inNextOffset),
+        open,
+        finished,
+        closedIn,
+        closedOut);
+  }
+
+  /**
+   * Takes the bookkeeping of {@code saved}: counters of channels not in it keep their values, and
+   * channels the node does not have are ignored.
+   */
+  void restore(EngineState saved) {
+    copyKnown(saved.outSeq(), outSeq);
+    copyKnown(saved.inSeq(), inSeq);
+    copyKnown(saved.inNextOffset(), inNextOffset);
+    closedIn.clear();
+    closedIn.addAll(saved.closedIn());
+    closedIn.retainAll(incoming);
+    closedOut.clear();
+    closedOut.addAll(saved.closedOut());
+    closedOut.retainAll(outgoing);
+  }
+
+  private long take(int to) {
+    long seq = outSeq.get(to) + 1;
+    outSeq.put(to, seq);
+    return seq;
+  }
+
+  private void requireIncoming(int from) {
+    if (!incoming.contains(from)) {
+      throw new IllegalArgumentException("node " + nodeId + " has no channel from " + from);
+    }
+  }
+
+  private void requireOutgoing(int to) {
+    if (!outgoing.contains(to)) {
+      throw new IllegalArgumentException("node " + nodeId + " has no channel to " + to);
+    }
+  }
+
+  private static void copyKnown(Map<Integer, Long> from, Map<Integer, Long> into) {
+    for (Map.Entry<Integer, Long> e : from.entrySet()) {
+      if (into.containsKey(e.getKey())) {
+        into.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+}
