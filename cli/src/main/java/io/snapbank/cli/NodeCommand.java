@@ -87,6 +87,10 @@ final class NodeCommand implements Callable<Integer> {
       System.err.println("error: " + node.failure().get());
       return 1;
     }
+    if (node.left()) {
+      System.out.println(
+          "node " + id + " left bank '" + kafka.prefix + "': its money moved to the other members");
+    }
     return 0;
   }
 }

@@ -10,11 +10,13 @@ import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,79 @@ class MembershipTest {
           Invariants.all(),
           KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT),
           "bank after two joins, a leave and a join");
+      AuditedBank.assertNoOpenTransaction(prefix);
+    }
+  }
+
+  private static void awaitEpoch(AuditedBank b, int node, long epoch) throws Exception {
+    long deadline = System.currentTimeMillis() + WAIT.toMillis();
+    try (BankReader r = new BankReader(b.bank.bootstrap, Map.of(), b.bank.topics)) {
+      while (r.nodeEpochs(List.of(node)).get(node) < epoch) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("node " + node + " did not reach epoch " + epoch);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static Process killed(Process p) throws InterruptedException {
+    p.destroyForcibly(); // SIGKILL
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    return p;
+  }
+
+  @Test
+  void when_the_joining_or_the_leaving_node_is_killed_mid_change_then_the_change_completes(
+      @TempDir Path tmp) throws Exception {
+    String prefix = "members-kill";
+    try (AuditedBank b = new AuditedBank(SharedBroker.bootstrap(), prefix, 3, tmp)) {
+      b.bank.start(b.bank.config(0, 200));
+      b.bank.start(b.bank.config(1, 200));
+      Path log2 = tmp.resolve("node-2.log");
+      Process two = NodeProcesses.start(b.bank.bootstrap, prefix, 2, log2);
+      awaitEpoch(b, 2, 0);
+
+      CliTest.Run add = member(prefix, "add");
+      assertEquals(0, add.code(), add.err());
+      Path log3 = tmp.resolve("node-3.log");
+      for (long delay : new long[] {300, 900}) {
+        Process p = NodeProcesses.start(b.bank.bootstrap, prefix, 3, log3);
+        Thread.sleep(delay); // somewhere in its start-up as a new member
+        killed(p);
+      }
+      Process three = NodeProcesses.start(b.bank.bootstrap, prefix, 3, log3);
+      for (int node = 0; node < 4; node++) {
+        awaitEpoch(b, node, 1);
+      }
+      AuditReport joined = b.consistent();
+      assertEquals(
+          List.of(0, 1, 2, 3), joined.getNodes().stream().map(f -> f.getNodeId()).toList());
+
+      killed(two);
+      CliTest.Run stuck = member(prefix, "remove", "--id", "2", "--timeout", "2s");
+      assertEquals(3, stuck.code(), stuck.out() + stuck.err());
+      assertTrue(stuck.err().contains("run this command again"), stuck.err());
+      two = NodeProcesses.start(b.bank.bootstrap, prefix, 2, log2);
+      Thread.sleep(700); // somewhere in its switch or its drain
+      killed(two);
+      killed(three); // another member, down in the middle of the change
+      three = NodeProcesses.start(b.bank.bootstrap, prefix, 3, log3);
+      two = NodeProcesses.start(b.bank.bootstrap, prefix, 2, log2);
+      CliTest.Run resumed = member(prefix, "remove", "--id", "2", "--timeout", "60s");
+      assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+      assertTrue(two.waitFor(60, TimeUnit.SECONDS), "node 2 stops once it left");
+      assertTrue(Files.readString(log2).contains("left"), Files.readString(log2));
+      AuditReport after = b.consistent();
+      assertEquals(List.of(0, 1, 3), after.getNodes().stream().map(f -> f.getNodeId()).toList());
+
+      three.destroy();
+      assertTrue(three.waitFor(30, TimeUnit.SECONDS));
+      b.bank.stopAll();
+      Invariants.assertHold(
+          Invariants.all(),
+          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT),
+          "bank after joining and leaving nodes were killed mid-change");
       AuditedBank.assertNoOpenTransaction(prefix);
     }
   }
