@@ -90,6 +90,22 @@ final class DemoCommand implements Callable<Integer> {
               + " keep going (at a terminal, 'r' then Enter does the same at any time).")
   Duration restoreAfter;
 
+  @Option(
+      names = "--join-after",
+      converter = DurationConverter.class,
+      description =
+          "Admit a new node once, this long after the start, and run it (at a terminal: 'j' then"
+              + " Enter).")
+  Duration joinAfter;
+
+  @Option(
+      names = "--leave-after",
+      converter = DurationConverter.class,
+      description =
+          "Remove the member with the highest id once, this long after the start: it drains to"
+              + " the others and leaves (at a terminal: 'l' or 'l N' then Enter).")
+  Duration leaveAfter;
+
   private final AtomicLong consistent = new AtomicLong();
   private final AtomicLong violations = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
@@ -121,11 +137,7 @@ final class DemoCommand implements Callable<Integer> {
 
     LocalBank bank = new LocalBank(topics);
     for (int i = 0; i < nodes; i++) {
-      bank.start(
-          NodeConfig.of(bootstrap, "demo", i)
-              .withWorkload(
-                  new WorkloadConfig(
-                      rate, 500, 0.8, System.nanoTime() + i, WorkloadConfig.DEFAULT_MAX_BACKLOG)));
+      startNode(bank, bootstrap, i);
     }
     bank.awaitReady(Duration.ofSeconds(60));
     int webPort = httpPort > 0 && !portFree(httpPort) ? 0 : httpPort;
@@ -170,12 +182,19 @@ final class DemoCommand implements Callable<Integer> {
             });
     Runtime.getRuntime().addShutdownHook(hook);
     DemoActions actions =
-        new DemoActions(bootstrap, topics, out, () -> Optional.ofNullable(lastConsistent.get()));
+        new DemoActions(
+            bootstrap,
+            topics,
+            out,
+            () -> Optional.ofNullable(lastConsistent.get()),
+            id -> startNode(bank, bootstrap, id));
+    DemoActions.Schedule schedule = new DemoActions.Schedule(restoreAfter, joinAfter, leaveAfter);
     if (tty) {
       actions.listenToKeys();
-      out.println("keys: r + Enter rolls the bank back to its last verified snapshot");
+      out.println(
+          "keys (then Enter): r rolls the bank back to its last verified snapshot, j admits a"
+              + " node, l or l N removes one");
     }
-    boolean restored = false;
     long start = System.currentTimeMillis();
     long lastSent = 0;
     long lastTick = start;
@@ -202,10 +221,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("node " + n.nodeId() + " stopped: " + n.failure().orElse(""));
         stop.countDown();
       }
-      if (restoreAfter != null && !restored && now - start >= restoreAfter.toMillis()) {
-        restored = true;
-        actions.restoreToLastVerified();
-      }
+      actions.runDue(schedule, Duration.ofMillis(now - start));
       if (duration != null && now - start >= duration.toMillis()) {
         break;
       }
@@ -214,6 +230,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
     }
     out.println("stopping...");
+    actions.close();
     bank.stopAll();
     auditor.close();
     broker.close();
@@ -231,6 +248,14 @@ final class DemoCommand implements Callable<Integer> {
     }
     boolean failed = bank.failed().isPresent();
     return violations.get() > 0 || failed ? 1 : 0;
+  }
+
+  private void startNode(LocalBank bank, String bootstrap, int id) {
+    bank.start(
+        NodeConfig.of(bootstrap, "demo", id)
+            .withWorkload(
+                new WorkloadConfig(
+                    rate, 500, 0.8, System.nanoTime() + id, WorkloadConfig.DEFAULT_MAX_BACKLOG)));
   }
 
   private void onReport(PrintStream out, AuditReport r, boolean tty) {
