@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * The benchmark: Kafka's own transactional produce ceiling, the bank's committed transfer rate and
  * latency without and with a snapshot per second, snapshot latency, node heap with a snapshot held
- * open over many in-flight transfers, recovery time after SIGKILL, and restore time. Each phase is
- * its own class; this one runs them in order and prints one table. No figure is asserted here.
+ * open over many in-flight transfers, recovery time after SIGKILL, restore time, and what a
+ * membership change costs. Each phase is its own class; this one runs them in order and prints one
+ * table. No figure is asserted here.
  */
 final class Bench {
   private final BenchContext ctx;
@@ -35,7 +36,7 @@ final class Bench {
                   false,
                   o.rate(),
                   ceiling,
-                  "[2/7] saturated, no snapshots, round " + round,
+                  "[2/8] saturated, no snapshots, round " + round,
                   round == 2));
       with =
           Math.max(
@@ -44,7 +45,7 @@ final class Bench {
                   true,
                   o.rate(),
                   ceiling,
-                  "[3/7] saturated, a snapshot every second, round " + round,
+                  "[3/8] saturated, a snapshot every second, round " + round,
                   round == 2));
     }
     rows.add(
@@ -72,13 +73,14 @@ final class Bench {
         sustained,
         ceiling,
         String.format(
-            "[4/7] %.0f %% of saturation (%s transfers/s), a snapshot every second",
+            "[4/8] %.0f %% of saturation (%s transfers/s), a snapshot every second",
             o.loadShare() * 100, BenchContext.fmt(sustained * o.nodes())),
         true);
     rows.addAll(bank.rows());
     rows.addAll(new BenchMemory(ctx).run());
     rows.addAll(new BenchRecovery(ctx).run());
     rows.addAll(new BenchRestore(ctx).run(sustained));
+    rows.addAll(new BenchMembership(ctx).run(sustained));
     return rows;
   }
 

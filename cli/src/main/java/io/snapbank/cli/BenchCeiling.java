@@ -51,7 +51,7 @@ final class BenchCeiling {
           .get(30, TimeUnit.SECONDS);
     }
     out.printf(
-        "[1/7] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
+        "[1/8] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
         o.ceilingRecords(), size);
     Process p =
         BenchContext.java(
