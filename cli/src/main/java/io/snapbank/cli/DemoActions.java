@@ -21,16 +21,19 @@ import java.util.function.Supplier;
  */
 final class DemoActions {
   private final String bootstrap;
+  private final Map<String, String> client;
   private final BankTopics topics;
   private final PrintStream out;
   private final Supplier<Optional<AuditReport>> lastConsistent;
 
   DemoActions(
       String bootstrap,
+      Map<String, String> client,
       BankTopics topics,
       PrintStream out,
       Supplier<Optional<AuditReport>> lastConsistent) {
     this.bootstrap = bootstrap;
+    this.client = Map.copyOf(client);
     this.topics = topics;
     this.out = out;
     this.lastConsistent = lastConsistent;
@@ -44,7 +47,7 @@ final class DemoActions {
       return;
     }
     long id = cut.get().getSnapshotId();
-    try (RestoreController c = new RestoreController(bootstrap, Map.of(), topics)) {
+    try (RestoreController c = new RestoreController(bootstrap, client, topics)) {
       RestoreController.Plan plan = c.plan(id);
       if (!plan.restorable()) {
         out.println("\nrestore of snapshot " + id + " refused: " + plan.refusals());

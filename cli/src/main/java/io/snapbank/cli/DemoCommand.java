@@ -90,6 +90,13 @@ final class DemoCommand implements Callable<Integer> {
               + " keep going (at a terminal, 'r' then Enter does the same at any time).")
   Duration restoreAfter;
 
+  @Option(
+      names = "--secure",
+      description =
+          "Run the broker secure (TLS, SASL/SCRAM-SHA-512, ACLs) and every node, the auditor and"
+              + " the restore action with its own principal, as 'init --secure' creates them.")
+  boolean secure;
+
   private final AtomicLong consistent = new AtomicLong();
   private final AtomicLong violations = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
@@ -104,25 +111,35 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     boolean temp = dataDir == null;
     Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
-    out.println("starting an embedded Kafka broker...");
-    EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka")).start();
+    out.println("starting an embedded Kafka broker" + (secure ? " (secure)" : "") + "...");
+    EmbeddedKafkaBroker.Builder b =
+        EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka"));
+    EmbeddedKafkaBroker broker = (secure ? b.secure() : b).start();
     String bootstrap = broker.bootstrapServers();
     BankTopics topics = BankTopics.of("demo");
-    BankGenesis genesis =
-        BankSetup.init(
-                bootstrap,
-                topics,
-                BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis()))
-            .genesis();
+    DemoClients clients =
+        DemoClients.init(
+            broker,
+            topics,
+            BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis()),
+            dir);
+    BankGenesis genesis = clients.genesis();
     out.printf(
         "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n",
         bootstrap, nodes, accounts, genesis.getTotal());
+    if (clients.credentials() != null) {
+      out.println(
+          "secure: TLS, SASL/SCRAM-SHA-512 and ACLs; principals "
+              + String.join(", ", clients.credentials().files().keySet())
+              + ", each with its own client config (mode 600) in "
+              + dir.resolve("credentials"));
+    }
 
     LocalBank bank = new LocalBank(topics);
     for (int i = 0; i < nodes; i++) {
       bank.start(
           NodeConfig.of(bootstrap, "demo", i)
+              .withClientOverrides(clients.node(i))
               .withWorkload(
                   new WorkloadConfig(
                       rate, 500, 0.8, System.nanoTime() + i, WorkloadConfig.DEFAULT_MAX_BACKLOG)));
@@ -139,7 +156,8 @@ final class DemoCommand implements Callable<Integer> {
             .withRequestPeriod(snapshotEvery)
             .withStorage(dir.resolve("snapshots"), 20)
             .withHttpPort(webPort)
-            .withDeepAuditEvery(5);
+            .withDeepAuditEvery(5)
+            .withClientOverrides(clients.auditor());
     AuditorApp auditor = new AuditorApp(ac);
     boolean tty = System.console() != null;
     auditor.onReport(r -> onReport(out, r, tty));
@@ -150,6 +168,7 @@ final class DemoCommand implements Callable<Integer> {
             + " ms");
     if (auditor.httpPort() > 0) {
       out.println("web page: http://localhost:" + auditor.httpPort() + "/");
+      auditor.httpToken().ifPresent(t -> out.println(WebAccess.tokenLine(t)));
     }
     out.println(
         "snapshots are stored in "
@@ -170,7 +189,12 @@ final class DemoCommand implements Callable<Integer> {
             });
     Runtime.getRuntime().addShutdownHook(hook);
     DemoActions actions =
-        new DemoActions(bootstrap, topics, out, () -> Optional.ofNullable(lastConsistent.get()));
+        new DemoActions(
+            bootstrap,
+            clients.operator(),
+            topics,
+            out,
+            () -> Optional.ofNullable(lastConsistent.get()));
     if (tty) {
       actions.listenToKeys();
       out.println("keys: r + Enter rolls the bank back to its last verified snapshot");

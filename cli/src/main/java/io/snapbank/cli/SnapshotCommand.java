@@ -7,6 +7,7 @@ import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,13 +47,18 @@ final class SnapshotCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BankTopics topics = BankTopics.of(kafka.prefix);
     long snapshotId = id != null ? id : System.currentTimeMillis();
-    request(kafka.bootstrap, topics, snapshotId, initiators, "cli");
+    request(kafka.bootstrap, kafka.clientConfig(), topics, snapshotId, initiators, "cli");
     System.out.println("requested snapshot " + snapshotId);
     if (!await) {
       return 0;
     }
     Optional<AuditReport> r =
-        AuditReports.await(kafka.bootstrap, topics, snapshotId, Duration.ofSeconds(timeoutSeconds));
+        AuditReports.await(
+            kafka.bootstrap,
+            kafka.clientConfig(),
+            topics,
+            snapshotId,
+            Duration.ofSeconds(timeoutSeconds));
     if (r.isEmpty()) {
       System.err.println(
           "error: no audit report for snapshot "
@@ -67,10 +73,16 @@ final class SnapshotCommand implements Callable<Integer> {
   }
 
   static void request(
-      String bootstrap, BankTopics topics, long snapshotId, List<Integer> initiators, String by)
+      String bootstrap,
+      Map<String, String> client,
+      BankTopics topics,
+      long snapshotId,
+      List<Integer> initiators,
+      String by)
       throws Exception {
-    try (KafkaProducer<byte[], byte[]> p =
-        KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
+    Map<String, String> settings = new HashMap<>(client);
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, settings)) {
       SnapshotRequest req =
           new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by);
       p.send(
