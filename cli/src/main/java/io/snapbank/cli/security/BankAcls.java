@@ -116,8 +116,7 @@ public final class BankAcls {
                 AclOperation.CREATE,
                 AclOperation.READ,
                 AclOperation.WRITE,
-                AclOperation.DESCRIBE,
-                AclOperation.DESCRIBE_CONFIGS)));
+                AclOperation.DESCRIBE)));
     g.add(topic(a, topics.snapshotReports().name(), READ));
     g.add(topic(a, topics.genesis().name(), READ));
     g.add(topic(a, topics.epochs().name(), READ));
