@@ -138,6 +138,35 @@ class SecureBankTest {
       assertTrue(after.out().contains("snapshot 12 CONSISTENT"), after.out());
       assertTrue(bank.failed().isEmpty(), bank.failed().flatMap(n -> n.failure()).orElse(""));
       assertTrue(auditor.failure().isEmpty(), auditor.failure().orElse(""));
+
+      // a fork creates a bank: the operator may not, an admin may, and init grants its ACLs
+      CliTest.Run refused =
+          operator("restore", "--prefix", prefix, "--snapshot", "12", "--into", "secure-fork");
+      assertEquals(1, refused.code(), refused.out() + refused.err());
+      assertTrue(refused.err().contains("not allowed by Kafka's ACLs"), refused.err());
+      CliTest.Run fork =
+          CliTest.run(
+              "restore",
+              "--bootstrap",
+              SecureCluster.bootstrap(),
+              "--client-config",
+              SecureCluster.adminFile().toString(),
+              "--prefix",
+              prefix,
+              "--snapshot",
+              "12",
+              "--into",
+              "secure-fork");
+      assertEquals(0, fork.code(), fork.out() + fork.err());
+      assertTrue(fork.out().contains("forked: bank 'secure-fork'"), fork.out());
+      SecureCluster.init("secure-fork", 3);
+      try (LocalBank forked = new LocalBank(BankTopics.of("secure-fork"))) {
+        forked.startAndAwait(
+            NodeConfig.of(SecureCluster.bootstrap(), "secure-fork", 0)
+                .withRate(10)
+                .withClientOverrides(SecureCluster.config(SecureCluster.node(0))),
+            Duration.ofSeconds(60));
+      }
     }
   }
 
