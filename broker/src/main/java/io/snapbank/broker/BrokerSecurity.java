@@ -28,7 +28,8 @@ import java.util.Map;
  *   <li>{@code admin.properties} (mode 600): the super user's client config.
  * </ul>
  *
- * <p>{@link #toString()} shows no secret.
+ * <p>The data directory itself is made owner-only (mode 700): its log holds every record and the
+ * credentials. {@link #toString()} shows no secret.
  */
 final class BrokerSecurity {
   static final String ADMIN = "admin";
@@ -63,6 +64,8 @@ final class BrokerSecurity {
   static BrokerSecurity loadOrCreate(Path dir, boolean newStorage) {
     Path sec = dir.resolve("security");
     try {
+      // the log holds every record and the SCRAM credentials: only the owner may read it
+      ClientConfigFile.restrict(dir);
       if (Files.exists(sec.resolve("admin.password"))) {
         return new BrokerSecurity(
             dir,

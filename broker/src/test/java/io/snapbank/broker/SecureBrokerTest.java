@@ -41,6 +41,7 @@ class SecureBrokerTest {
       Path file = broker.adminConfigFile().orElseThrow();
       assertEquals(data.resolve("admin.properties").toAbsolutePath(), file.toAbsolutePath());
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
       assertEquals(
           "rw-------",
           PosixFilePermissions.toString(
