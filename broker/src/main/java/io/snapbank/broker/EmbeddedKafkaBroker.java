@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -24,6 +25,12 @@ import org.apache.kafka.server.common.MetadataVersion;
  * Data lives in {@link #dataDir()}: a temporary directory deleted on {@link #close()}, or a given
  * directory that is formatted once and reused, so a broker restarted on it keeps its data. Clients
  * connect to {@link #bootstrapServers()} on 127.0.0.1.
+ *
+ * <p>By default the client listener is PLAINTEXT and every client may do anything. {@link
+ * Builder#secure() Secure}, it takes only TLS with SASL/SCRAM-SHA-512 and authorizes every request
+ * by ACLs ({@code StandardAuthorizer}, nothing allowed unless an ACL grants it); the one super
+ * user's client config is {@link #adminClientConfig()}, also written to {@code admin.properties} in
+ * the data directory ({@link BrokerSecurity}). A data directory keeps the mode it was created in.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
@@ -33,13 +40,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownsDir;
   private final int port;
+  private final BrokerSecurity security;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean ownsDir, int port) {
+  private EmbeddedKafkaBroker(
+      KafkaRaftServer server, Path dataDir, boolean ownsDir, int port, BrokerSecurity security) {
     this.server = server;
     this.dataDir = dataDir;
     this.ownsDir = ownsDir;
     this.port = port;
+    this.security = security;
   }
 
   public static Builder builder() {
@@ -50,6 +60,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static final class Builder {
     private int port;
     private Path dataDir;
+    private boolean secure;
     private final Map<String, String> config = new LinkedHashMap<>();
 
     private Builder() {}
@@ -66,6 +77,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * TLS and SASL/SCRAM-SHA-512 on the client listener and ACLs on every request; see {@link
+     * BrokerSecurity}.
+     */
+    public Builder secure() {
+      this.secure = true;
+      return this;
+    }
+
     /** An extra broker setting. */
     public Builder config(String key, String value) {
       config.put(key, value);
@@ -79,6 +99,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path dir = owns ? Files.createTempDirectory("snapbank-kafka-") : dataDir.toAbsolutePath();
         Files.createDirectories(dir);
         Path logDir = dir.resolve("kraft-logs");
+        boolean formatted = Files.exists(logDir.resolve("meta.properties"));
+        if (!secure && formatted && BrokerSecurity.isSecure(dir)) {
+          throw new IllegalStateException(
+              "the broker data directory " + dir + " was created with --secure; start it secure");
+        }
+        BrokerSecurity security = secure ? BrokerSecurity.loadOrCreate(dir, !formatted) : null;
+        String client = secure ? "CLIENT" : "PLAINTEXT";
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Properties p = new Properties();
@@ -87,16 +114,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
         p.put(
             "listeners",
-            "PLAINTEXT://127.0.0.1:"
+            client
+                + "://127.0.0.1:"
                 + clientPort
                 + ","
                 + CONTROLLER
                 + "://127.0.0.1:"
                 + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        p.put("advertised.listeners", client + "://127.0.0.1:" + clientPort);
         p.put("controller.listener.names", CONTROLLER);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        if (security != null) {
+          p.putAll(security.brokerConfig(client, CONTROLLER));
+        }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
         p.put("default.replication.factor", "1");
@@ -118,7 +149,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.putAll(config);
         KafkaConfig kafkaConfig = KafkaConfig.fromProps(p, false);
-        if (!Files.exists(logDir.resolve("meta.properties"))) {
+        if (!formatted) {
           Formatter f =
               new Formatter()
                   .setNodeId(NODE_ID)
@@ -129,11 +160,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                   .setControllerListenerName(CONTROLLER)
                   .setIgnoreFormatted(true)
                   .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+          if (security != null) {
+            f.setScramArguments(security.scramArguments());
+          }
           f.run();
         }
         KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
         server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, owns, clientPort);
+        if (security != null) {
+          security.writeAdminConfig();
+        }
+        EmbeddedKafkaBroker broker =
+            new EmbeddedKafkaBroker(server, dir, owns, clientPort, security);
         broker.awaitReady();
         return broker;
       } catch (IOException e) {
@@ -150,15 +188,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitReady() throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
+    Map<String, Object> client = new LinkedHashMap<>(adminClientConfig());
+    client.put("bootstrap.servers", bootstrapServers());
+    client.put("request.timeout.ms", "5000");
+    client.put("default.api.timeout.ms", "10000");
     try (org.apache.kafka.clients.admin.Admin admin =
-        org.apache.kafka.clients.admin.Admin.create(
-            Map.of(
-                "bootstrap.servers",
-                bootstrapServers(),
-                "request.timeout.ms",
-                "5000",
-                "default.api.timeout.ms",
-                "10000"))) {
+        org.apache.kafka.clients.admin.Admin.create(client)) {
       while (true) {
         try {
           if (!admin.describeCluster().nodes().get().isEmpty()) {
@@ -193,6 +228,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** Whether clients must authenticate over TLS and are authorized by ACLs. */
+  public boolean secure() {
+    return security != null;
+  }
+
+  /**
+   * The client settings of the super user (security protocol, mechanism, credentials, truststore):
+   * secret. Empty for a plain broker. Add {@code bootstrap.servers} to use them.
+   */
+  public Map<String, String> adminClientConfig() {
+    return security == null ? Map.of() : security.adminClientConfig();
+  }
+
+  /** The file holding {@link #adminClientConfig()} (mode 600), if the broker is secure. */
+  public Optional<Path> adminConfigFile() {
+    return security == null
+        ? Optional.empty()
+        : Optional.of(dataDir.resolve(BrokerSecurity.ADMIN_CONFIG_FILE));
   }
 
   /** Stops the broker cleanly; deletes the data directory if it was a temporary one. Idempotent. */

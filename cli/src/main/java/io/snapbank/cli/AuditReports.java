@@ -18,10 +18,10 @@ final class AuditReports {
   private AuditReports() {}
 
   /** All reports present now, in topic order, latest version per snapshot. */
-  static Map<Long, AuditReport> readAll(String bootstrap, BankTopics topics, Duration timeout) {
+  static Map<Long, AuditReport> readAll(
+      String bootstrap, Map<String, String> client, BankTopics topics, Duration timeout) {
     Map<Long, AuditReport> out = new LinkedHashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        KafkaClients.committedReader(bootstrap, null, Map.of())) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, client)) {
       TopicPartition tp = partition(c, topics, timeout);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
@@ -43,9 +43,12 @@ final class AuditReports {
 
   /** Waits for the first report of {@code snapshotId} written from now on or already present. */
   static Optional<AuditReport> await(
-      String bootstrap, BankTopics topics, long snapshotId, Duration timeout) {
-    try (KafkaConsumer<byte[], byte[]> c =
-        KafkaClients.committedReader(bootstrap, null, Map.of())) {
+      String bootstrap,
+      Map<String, String> client,
+      BankTopics topics,
+      long snapshotId,
+      Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, client)) {
       TopicPartition tp = partition(c, topics, timeout);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));

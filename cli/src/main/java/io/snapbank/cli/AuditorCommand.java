@@ -1,6 +1,7 @@
 package io.snapbank.cli;
 
 import io.snapbank.auditor.app.AuditorApp;
+import io.snapbank.auditor.config.ApiToken;
 import io.snapbank.auditor.config.AuditorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,25 @@ final class AuditorCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--http-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "${env:SNAPBANK_HTTP_BIND:-127.0.0.1}",
+      description =
+          "Address the web page listens on (env SNAPBANK_HTTP_BIND; default ${DEFAULT-VALUE}:"
+              + " this machine only; 0.0.0.0 = every interface).")
+  String httpBind;
+
+  @Option(
+      names = "--http-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SNAPBANK_HTTP_TOKEN}",
+      description =
+          "Token the web API's state-changing requests (POST) must send as 'Authorization: Bearer"
+              + " TOKEN', at least 16 characters (env SNAPBANK_HTTP_TOKEN; default: a random one,"
+              + " printed once at start).")
+  String httpToken;
+
+  @Option(
       names = "--deep-audit-every",
       defaultValue = "0",
       description = "Deep-audit every n-th complete snapshot (default: on demand only).")
@@ -72,7 +92,10 @@ final class AuditorCommand implements Callable<Integer> {
             .withRequestPeriod(requestPeriod)
             .withStorage(snapshotDir, retain)
             .withHttpPort(httpPort)
-            .withDeepAuditEvery(deepAuditEvery);
+            .withHttpBind(httpBind)
+            .withHttpToken(httpToken == null ? null : new ApiToken(httpToken))
+            .withDeepAuditEvery(deepAuditEvery)
+            .withClientOverrides(kafka.clientConfig());
     AuditorApp app = new AuditorApp(config);
     app.onReport(r -> System.out.println(ReportFormat.line(r)));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -89,7 +112,10 @@ final class AuditorCommand implements Callable<Integer> {
             + kafka.prefix
             + "' at "
             + kafka.bootstrap
-            + (app.httpPort() > 0 ? "; web page http://localhost:" + app.httpPort() + "/" : ""));
+            + (app.httpPort() > 0 ? "; web page " + WebAccess.url(httpBind, app.httpPort()) : ""));
+    if (httpToken == null) {
+      app.httpToken().ifPresent(t -> System.out.println(WebAccess.tokenLine(t)));
+    }
     while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
       if (app.failure().isPresent()) {
         System.err.println("error: " + app.failure().get());

@@ -44,7 +44,7 @@ final class BenchCeiling {
                     false))
             .length;
     String topic = "bench-ceiling-" + ctx.run;
-    try (Admin admin = BankSetup.admin(o.bootstrap())) {
+    try (Admin admin = BankSetup.admin(o.bootstrap(), o.client())) {
       admin
           .createTopics(List.of(new NewTopic(topic, o.nodes(), (short) 1)))
           .all()
@@ -53,8 +53,9 @@ final class BenchCeiling {
     out.printf(
         "[1/8] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
         o.ceilingRecords(), size);
-    Process p =
-        BenchContext.java(
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "org.apache.kafka.tools.ProducerPerformance",
                 "--topic",
                 topic,
@@ -72,8 +73,13 @@ final class BenchCeiling {
                 "bootstrap.servers=" + o.bootstrap(),
                 "acks=all",
                 "linger.ms=5",
-                "batch.size=131072")
-            .start();
+                "batch.size=131072"));
+    if (o.clientConfigFile() != null) {
+      // the file, not its secrets, goes on the command line
+      args.addAll(List.of("--producer.config", o.clientConfigFile().toString()));
+    }
+    Process p =
+        BenchContext.java(args.get(0), args.subList(1, args.size()).toArray(new String[0])).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(10, TimeUnit.MINUTES);
     Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(text);

@@ -1,10 +1,12 @@
 package io.snapbank.cli;
 
 import io.snapbank.broker.EmbeddedKafkaBroker;
+import io.snapbank.cli.security.ClientConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +23,14 @@ final class BenchCommand implements Callable<Integer> {
       names = {"-b", "--bootstrap"},
       description = "Kafka to measure against (default: an embedded broker).")
   String bootstrap;
+
+  @Option(
+      names = "--client-config",
+      paramLabel = "FILE",
+      description =
+          "With --bootstrap: the Kafka client config of a principal allowed to create banks and"
+              + " run them (on a secure broker, its admin.properties).")
+  Path clientConfigFile;
 
   @Option(
       names = "--nodes",
@@ -65,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
     if (nodes < 2) {
       throw new IllegalArgumentException("--nodes must be at least 2");
     }
+    if (clientConfigFile != null && bootstrap == null) {
+      throw new IllegalArgumentException("--client-config is only used with --bootstrap");
+    }
+    Map<String, String> client = ClientConfigs.load(clientConfigFile, System.err);
     Path work = Files.createTempDirectory("snapbank-bench-");
     EmbeddedKafkaBroker broker = null;
     String target = bootstrap;
@@ -83,7 +97,16 @@ final class BenchCommand implements Callable<Integer> {
       List<BenchContext.Row> rows =
           new Bench(
                   new BenchContext.Options(
-                      target, nodes, duration, ceilingRecords, inFlight, rate, load, work),
+                      target,
+                      clientConfigFile,
+                      client,
+                      nodes,
+                      duration,
+                      ceilingRecords,
+                      inFlight,
+                      rate,
+                      load,
+                      work),
                   System.out)
               .run();
       System.out.println();

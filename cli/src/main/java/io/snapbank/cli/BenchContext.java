@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,9 +18,14 @@ import java.util.function.BooleanSupplier;
  * run's banks, and the helpers to start node configurations, child JVMs and wait.
  */
 final class BenchContext {
-  /** Settings of one run. */
+  /**
+   * Settings of one run; {@code client} holds the client settings of {@code clientConfigFile} (null
+   * and empty without one).
+   */
   record Options(
       String bootstrap,
+      Path clientConfigFile,
+      Map<String, String> client,
       int nodes,
       Duration duration,
       long ceilingRecords,
@@ -43,13 +49,15 @@ final class BenchContext {
   /** A new bank named {@code bench-<run>-<name>} with {@code nodes} nodes; returns its topics. */
   BankTopics bank(String name, int nodes, int accounts, long opening) throws InterruptedException {
     BankTopics topics = BankTopics.of("bench-" + run + "-" + name);
-    BankSetup.init(o.bootstrap(), topics, BankSetup.genesis(nodes, accounts, opening, 0));
+    BankSetup.init(
+        o.bootstrap(), o.client(), topics, BankSetup.genesis(nodes, accounts, opening, 0));
     return topics;
   }
 
   NodeConfig config(
       String prefix, int node, double rate, long maxAmount, double remoteShare, long seed) {
     return NodeConfig.of(o.bootstrap(), prefix, node)
+        .withClientOverrides(o.client())
         .withWorkload(
             new WorkloadConfig(
                 rate, maxAmount, remoteShare, seed, WorkloadConfig.DEFAULT_MAX_BACKLOG));

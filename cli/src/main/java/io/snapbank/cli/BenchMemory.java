@@ -42,7 +42,7 @@ final class BenchMemory {
         bank.startAndAwait(ctx.config(prefix, 1, 0, 1, 0, 1), Duration.ofSeconds(60));
     long seq = 0;
     try (KafkaProducer<byte[], byte[]> p =
-        KafkaClients.producer(o.bootstrap(), Map.of("linger.ms", "20", "batch.size", "262144"))) {
+        KafkaClients.producer(o.bootstrap(), settings(o.client()))) {
       seq =
           writeTransfers(p, topics, seq, o.inFlight()); // node 0's channel, written as node 0 would
       BenchContext.awaitCondition(
@@ -104,5 +104,13 @@ final class BenchMemory {
       best = Math.min(best, mem.getHeapMemoryUsage().getUsed());
     }
     return best;
+  }
+
+  /** The client settings plus batching for a bulk write. */
+  private static Map<String, String> settings(Map<String, String> client) {
+    Map<String, String> m = new java.util.HashMap<>(client);
+    m.put("linger.ms", "20");
+    m.put("batch.size", "262144");
+    return m;
   }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -64,19 +63,24 @@ final class BenchRecovery {
   }
 
   private Process nodeProcess(String prefix, Path log) throws IOException {
-    return BenchContext.java(
-            "io.snapbank.cli.Main",
-            "node",
-            "--bootstrap",
-            o.bootstrap(),
-            "--prefix",
-            prefix,
-            "--id",
-            "0",
-            "--rate",
-            "1000",
-            "--commit-ms",
-            "100")
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "node",
+                "--bootstrap",
+                o.bootstrap(),
+                "--prefix",
+                prefix,
+                "--id",
+                "0",
+                "--rate",
+                "1000",
+                "--commit-ms",
+                "100"));
+    if (o.clientConfigFile() != null) {
+      args.addAll(List.of("--client-config", o.clientConfigFile().toString()));
+    }
+    return BenchContext.java("io.snapbank.cli.Main", args.toArray(new String[0]))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
   }
@@ -85,7 +89,7 @@ final class BenchRecovery {
   private long latestCheckpointOffset(BankTopics topics) {
     TopicPartition tp = new TopicPartition(topics.nodeState().name(), 0);
     try (KafkaConsumer<byte[], byte[]> c =
-        KafkaClients.committedReader(o.bootstrap(), null, Map.of())) {
+        KafkaClients.committedReader(o.bootstrap(), null, o.client())) {
       c.assign(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
       c.seek(tp, Math.max(0, end - 20));

@@ -11,7 +11,6 @@ import io.snapbank.schemas.topic.BankTopics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,7 +40,8 @@ final class BenchRestore {
             AuditorConfig.of(o.bootstrap(), topics.prefix(), o.work().resolve("auditor-restore"))
                 .withRequestPeriod(Duration.ofMillis(500))
                 .withPunctuateInterval(Duration.ofMillis(100))
-                .withTimeout(Duration.ofSeconds(10)))) {
+                .withTimeout(Duration.ofSeconds(10))
+                .withClientOverrides(o.client()))) {
       auditor.onReport(
           r -> {
             if (r.getStatus() == AuditStatus.CONSISTENT && r.getDeepAudit() == null) {
@@ -56,7 +56,7 @@ final class BenchRestore {
       auditor.awaitRunning(Duration.ofSeconds(60));
       BenchContext.awaitCondition(() -> latest.get() != null, Duration.ofSeconds(60));
       Thread.sleep(2000); // the old timeline goes on past the cut
-      try (RestoreController c = new RestoreController(o.bootstrap(), Map.of(), topics)) {
+      try (RestoreController c = new RestoreController(o.bootstrap(), o.client(), topics)) {
         RestoreController.Plan plan = c.plan(latest.get().getSnapshotId());
         if (!plan.restorable()) {
           throw new IllegalStateException(

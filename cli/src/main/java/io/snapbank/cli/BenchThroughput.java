@@ -64,7 +64,8 @@ final class BenchThroughput {
               AuditorConfig.of(o.bootstrap(), prefix, o.work().resolve("auditor-" + prefix))
                   .withRequestPeriod(Duration.ofSeconds(1))
                   .withPunctuateInterval(Duration.ofMillis(100))
-                  .withTimeout(Duration.ofSeconds(10)));
+                  .withTimeout(Duration.ofSeconds(10))
+                  .withClientOverrides(o.client()));
       auditor.onReport(
           r -> {
             synchronized (snapLatency) {

@@ -26,11 +26,23 @@ final class BrokerCommand implements Callable<Integer> {
           "Data directory, kept across runs (default: a temporary directory removed on exit).")
   Path dataDir;
 
+  @Option(
+      names = "--secure",
+      description =
+          "TLS and SASL/SCRAM-SHA-512 on the client port, every request authorized by ACLs (none"
+              + " allowed unless granted); the super user's client config is written to"
+              + " DATA-DIR/admin.properties (mode 600). Then run 'snapbank init --secure"
+              + " --client-config DATA-DIR/admin.properties --credentials-dir DIR'.")
+  boolean secure;
+
   @Override
   public Integer call() throws Exception {
     EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder().port(port);
     if (dataDir != null) {
       b.dataDir(dataDir);
+    }
+    if (secure) {
+      b.secure();
     }
     EmbeddedKafkaBroker broker = b.start();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -46,7 +58,12 @@ final class BrokerCommand implements Callable<Integer> {
             + broker.bootstrapServers()
             + " (data in "
             + broker.dataDir()
-            + "); Ctrl-C stops it");
+            + ")"
+            + (broker.secure() ? "; secure: TLS, SASL/SCRAM-SHA-512, ACLs" : "")
+            + "; Ctrl-C stops it");
+    broker
+        .adminConfigFile()
+        .ifPresent(f -> System.out.println("admin client config (mode 600): " + f));
     stopped.await();
     return 0;
   }

@@ -34,6 +34,7 @@ final class DemoActions implements AutoCloseable {
   record Schedule(Duration restoreAfter, Duration joinAfter, Duration leaveAfter) {}
 
   private final String bootstrap;
+  private final Map<String, String> client;
   private final BankTopics topics;
   private final PrintStream out;
   private final Supplier<Optional<AuditReport>> lastConsistent;
@@ -55,11 +56,13 @@ final class DemoActions implements AutoCloseable {
    */
   DemoActions(
       String bootstrap,
+      Map<String, String> client,
       BankTopics topics,
       PrintStream out,
       Supplier<Optional<AuditReport>> lastConsistent,
       IntConsumer startNode) {
     this.bootstrap = bootstrap;
+    this.client = Map.copyOf(client);
     this.topics = topics;
     this.out = out;
     this.lastConsistent = lastConsistent;
@@ -94,7 +97,7 @@ final class DemoActions implements AutoCloseable {
       return;
     }
     long id = cut.get().getSnapshotId();
-    try (RestoreController c = new RestoreController(bootstrap, Map.of(), topics)) {
+    try (RestoreController c = new RestoreController(bootstrap, client, topics)) {
       RestoreController.Plan plan = c.plan(id);
       if (!plan.restorable()) {
         out.println("\nrestore of snapshot " + id + " refused: " + plan.refusals());
@@ -124,7 +127,7 @@ final class DemoActions implements AutoCloseable {
 
   /** Admits a new node with node 0's accounts and openings, and starts it. */
   void join() {
-    try (MembershipController c = new MembershipController(bootstrap, Map.of(), topics)) {
+    try (MembershipController c = new MembershipController(bootstrap, client, topics)) {
       long t0 = System.nanoTime();
       int accounts =
           (int) c.genesis().getAccounts().stream().filter(a -> a.getNodeId() == 0).count();
@@ -155,7 +158,7 @@ final class DemoActions implements AutoCloseable {
 
   /** Removes node {@code id}, or the member with the highest id, and waits until it left. */
   void leave(OptionalInt id) {
-    try (MembershipController c = new MembershipController(bootstrap, Map.of(), topics)) {
+    try (MembershipController c = new MembershipController(bootstrap, client, topics)) {
       long t0 = System.nanoTime();
       List<Integer> members = c.history().membersAt(c.history().current());
       int node = id.orElse(members.get(members.size() - 1));

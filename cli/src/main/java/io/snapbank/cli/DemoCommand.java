@@ -106,6 +106,13 @@ final class DemoCommand implements Callable<Integer> {
               + " the others and leaves (at a terminal: 'l' or 'l N' then Enter).")
   Duration leaveAfter;
 
+  @Option(
+      names = "--secure",
+      description =
+          "Run the broker secure (TLS, SASL/SCRAM-SHA-512, ACLs) and every node, the auditor and"
+              + " the restore action with its own principal, as 'init --secure' creates them.")
+  boolean secure;
+
   private final AtomicLong consistent = new AtomicLong();
   private final AtomicLong violations = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
@@ -120,24 +127,33 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     boolean temp = dataDir == null;
     Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
-    out.println("starting an embedded Kafka broker...");
-    EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka")).start();
+    out.println("starting an embedded Kafka broker" + (secure ? " (secure)" : "") + "...");
+    EmbeddedKafkaBroker.Builder b =
+        EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka"));
+    EmbeddedKafkaBroker broker = (secure ? b.secure() : b).start();
     String bootstrap = broker.bootstrapServers();
     BankTopics topics = BankTopics.of("demo");
-    BankGenesis genesis =
-        BankSetup.init(
-                bootstrap,
-                topics,
-                BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis()))
-            .genesis();
+    DemoClients clients =
+        DemoClients.init(
+            broker,
+            topics,
+            BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis()),
+            dir);
+    BankGenesis genesis = clients.genesis();
     out.printf(
         "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n",
         bootstrap, nodes, accounts, genesis.getTotal());
+    if (clients.credentials() != null) {
+      out.println(
+          "secure: TLS, SASL/SCRAM-SHA-512 and ACLs; principals "
+              + String.join(", ", clients.credentials().files().keySet())
+              + ", each with its own client config (mode 600) in "
+              + dir.resolve("credentials"));
+    }
 
     LocalBank bank = new LocalBank(topics);
     for (int i = 0; i < nodes; i++) {
-      startNode(bank, bootstrap, i);
+      startNode(bank, bootstrap, clients, i);
     }
     bank.awaitReady(Duration.ofSeconds(60));
     int webPort = httpPort > 0 && !portFree(httpPort) ? 0 : httpPort;
@@ -151,7 +167,8 @@ final class DemoCommand implements Callable<Integer> {
             .withRequestPeriod(snapshotEvery)
             .withStorage(dir.resolve("snapshots"), 20)
             .withHttpPort(webPort)
-            .withDeepAuditEvery(5);
+            .withDeepAuditEvery(5)
+            .withClientOverrides(clients.auditor());
     AuditorApp auditor = new AuditorApp(ac);
     boolean tty = System.console() != null;
     auditor.onReport(r -> onReport(out, r, tty));
@@ -162,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
             + " ms");
     if (auditor.httpPort() > 0) {
       out.println("web page: http://localhost:" + auditor.httpPort() + "/");
+      auditor.httpToken().ifPresent(t -> out.println(WebAccess.tokenLine(t)));
     }
     out.println(
         "snapshots are stored in "
@@ -184,10 +202,11 @@ final class DemoCommand implements Callable<Integer> {
     DemoActions actions =
         new DemoActions(
             bootstrap,
+            clients.operator(),
             topics,
             out,
             () -> Optional.ofNullable(lastConsistent.get()),
-            id -> startNode(bank, bootstrap, id));
+            id -> startNode(bank, bootstrap, clients, id));
     DemoActions.Schedule schedule = new DemoActions.Schedule(restoreAfter, joinAfter, leaveAfter);
     if (tty) {
       actions.listenToKeys();
@@ -250,9 +269,10 @@ final class DemoCommand implements Callable<Integer> {
     return violations.get() > 0 || failed ? 1 : 0;
   }
 
-  private void startNode(LocalBank bank, String bootstrap, int id) {
+  private void startNode(LocalBank bank, String bootstrap, DemoClients clients, int id) {
     bank.start(
         NodeConfig.of(bootstrap, "demo", id)
+            .withClientOverrides(clients.node(id))
             .withWorkload(
                 new WorkloadConfig(
                     rate, 500, 0.8, System.nanoTime() + id, WorkloadConfig.DEFAULT_MAX_BACKLOG)));

@@ -1,7 +1,14 @@
 package io.snapbank.cli;
 
+import io.snapbank.auditor.app.AuditorSetup;
+import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.auditor.topology.AuditorTopics;
+import io.snapbank.cli.security.BankCredentials;
 import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.schemas.topic.BankTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,8 +17,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "init",
     mixinStandardHelpOptions = true,
-    description =
-        "Create the bank's topics and write its genesis (idempotent: an existing bank is kept).")
+    description = {
+      "Create the bank's topics (and the auditor's deep-audits topic) and write its genesis"
+          + " (idempotent: an existing bank is kept).",
+      "With --secure (and the admin's --client-config), also create one principal per role"
+          + " (node-<i>, auditor, operator) with SCRAM-SHA-512 credentials and least-privilege"
+          + " ACLs, and write each one's client config to DIR/<principal>.properties (mode 600)."
+    })
 final class InitCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -33,13 +45,44 @@ final class InitCommand implements Callable<Integer> {
       description = "Opening balance per account, minor units (default ${DEFAULT-VALUE}).")
   long opening;
 
+  @Option(
+      names = "--secure",
+      description =
+          "Create the bank's principals, their credentials and ACLs (needs an admin's"
+              + " --client-config and --credentials-dir).")
+  boolean secure;
+
+  @Option(
+      names = "--credentials-dir",
+      paramLabel = "DIR",
+      description = "Where --secure writes each principal's client config (created mode 700).")
+  Path credentialsDir;
+
   @Override
   public Integer call() throws Exception {
+    if (secure && credentialsDir == null) {
+      throw new IllegalArgumentException("--secure needs --credentials-dir DIR");
+    }
+    if (secure && kafka.clientConfig().isEmpty()) {
+      throw new IllegalArgumentException(
+          "--secure needs an admin's --client-config (a secure broker writes admin.properties)");
+    }
+    if (!secure && credentialsDir != null) {
+      throw new IllegalArgumentException("--credentials-dir is only used with --secure");
+    }
+    Map<String, String> client = kafka.clientConfig();
+    BankTopics topics = BankTopics.of(kafka.prefix);
     BankSetup.InitResult r =
         BankSetup.init(
             kafka.bootstrap,
-            BankTopics.of(kafka.prefix),
+            client,
+            topics,
             BankSetup.genesis(nodes, accounts, opening, System.currentTimeMillis()));
+    int created =
+        r.topicsCreated().size()
+            + AuditorSetup.ensureTopics(
+                    kafka.bootstrap, client, new AuditorTopics(topics), Duration.ofSeconds(30))
+                .size();
     System.out.printf(
         "bank '%s' at %s: %d nodes, %d accounts, total %d (%s); topics created: %d%n",
         kafka.prefix,
@@ -48,7 +91,21 @@ final class InitCommand implements Callable<Integer> {
         r.genesis().getAccounts().size(),
         r.genesis().getTotal(),
         r.created() ? "genesis written" : "genesis already present, kept",
-        r.topicsCreated().size());
+        created);
+    if (secure) {
+      BankCredentials.Provisioned p =
+          BankCredentials.provision(
+              kafka.bootstrap,
+              client,
+              topics,
+              r.genesis().getNodes(),
+              AuditorConfig.of(kafka.bootstrap, kafka.prefix, Path.of(".")).applicationId(),
+              credentialsDir);
+      System.out.printf(
+          "principals %s: SCRAM-SHA-512 credentials and %d ACLs; client configs (mode 600) in %s%n",
+          String.join(", ", p.files().keySet()), p.acls(), credentialsDir);
+      p.files().forEach((principal, f) -> System.out.println("  " + principal + ": " + f));
+    }
     return 0;
   }
 }

@@ -1,5 +1,8 @@
 package io.snapbank.cli;
 
+import io.snapbank.cli.security.ClientConfigs;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that talks to Kafka; environment variables give defaults. */
@@ -16,8 +19,22 @@ final class KafkaOptions {
       description = "Topic prefix of the bank (env SNAPBANK_PREFIX; default ${DEFAULT-VALUE}).")
   String prefix;
 
-  /** Extra Kafka client settings (security, for one); none yet. */
-  java.util.Map<String, String> clientConfig() {
-    return java.util.Map.of();
+  @Option(
+      names = "--client-config",
+      paramLabel = "FILE",
+      defaultValue = "${env:SNAPBANK_CLIENT_CONFIG}",
+      description =
+          "Kafka client config (security.protocol, sasl.*, ssl.*) of this process's principal, e.g."
+              + " one written by 'init --secure' (env SNAPBANK_CLIENT_CONFIG; default: none).")
+  Path clientConfigFile;
+
+  private Map<String, String> clientConfig;
+
+  /** The settings of {@link #clientConfigFile}, read once; empty without one. */
+  Map<String, String> clientConfig() {
+    if (clientConfig == null) {
+      clientConfig = ClientConfigs.load(clientConfigFile, System.err);
+    }
+    return clientConfig;
   }
 }

@@ -5,7 +5,6 @@ import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,7 +62,7 @@ final class NodeCommand implements Callable<Integer> {
                 System.nanoTime(),
                 WorkloadConfig.DEFAULT_MAX_BACKLOG),
             commitMs,
-            Map.of());
+            kafka.clientConfig());
     BankNode node = new BankNode(config, BankTopics.of(config.prefix()));
     Thread loop = new Thread(node, "bank-node-" + id);
     Runtime.getRuntime()

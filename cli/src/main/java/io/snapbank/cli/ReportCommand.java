@@ -29,7 +29,11 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<Long, AuditReport> all =
-        AuditReports.readAll(kafka.bootstrap, BankTopics.of(kafka.prefix), Duration.ofSeconds(30));
+        AuditReports.readAll(
+            kafka.bootstrap,
+            kafka.clientConfig(),
+            BankTopics.of(kafka.prefix),
+            Duration.ofSeconds(30));
     if (all.isEmpty()) {
       System.err.println("error: no audit reports yet in bank '" + kafka.prefix + "'");
       return 1;

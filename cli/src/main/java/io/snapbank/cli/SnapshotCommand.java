@@ -8,6 +8,7 @@ import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,13 +48,18 @@ final class SnapshotCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BankTopics topics = BankTopics.of(kafka.prefix);
     long snapshotId = id != null ? id : System.currentTimeMillis();
-    request(kafka.bootstrap, topics, snapshotId, initiators, "cli");
+    request(kafka.bootstrap, kafka.clientConfig(), topics, snapshotId, initiators, "cli");
     System.out.println("requested snapshot " + snapshotId);
     if (!await) {
       return 0;
     }
     Optional<AuditReport> r =
-        AuditReports.await(kafka.bootstrap, topics, snapshotId, Duration.ofSeconds(timeoutSeconds));
+        AuditReports.await(
+            kafka.bootstrap,
+            kafka.clientConfig(),
+            topics,
+            snapshotId,
+            Duration.ofSeconds(timeoutSeconds));
     if (r.isEmpty()) {
       System.err.println(
           "error: no audit report for snapshot "
@@ -68,11 +74,17 @@ final class SnapshotCommand implements Callable<Integer> {
   }
 
   static void request(
-      String bootstrap, BankTopics topics, long snapshotId, List<Integer> initiators, String by)
+      String bootstrap,
+      Map<String, String> client,
+      BankTopics topics,
+      long snapshotId,
+      List<Integer> initiators,
+      String by)
       throws Exception {
-    long epoch = currentEpoch(bootstrap, topics);
-    try (KafkaProducer<byte[], byte[]> p =
-        KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
+    long epoch = currentEpoch(bootstrap, client, topics);
+    Map<String, String> settings = new HashMap<>(client);
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, settings)) {
       SnapshotRequest req =
           new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, epoch);
       p.send(
@@ -90,8 +102,9 @@ final class SnapshotCommand implements Callable<Integer> {
   }
 
   /** The bank's latest epoch: nodes take the snapshot in it (a node still behind waits). */
-  private static long currentEpoch(String bootstrap, BankTopics topics) {
-    try (BankReader reader = new BankReader(bootstrap, Map.of(), topics)) {
+  private static long currentEpoch(
+      String bootstrap, Map<String, String> client, BankTopics topics) {
+    try (BankReader reader = new BankReader(bootstrap, client, topics)) {
       return reader.epochs(reader.requireGenesis()).current();
     }
   }

@@ -116,6 +116,21 @@ class CliTest {
   }
 
   @Test
+  void
+      when_the_demo_runs_secure_then_every_process_uses_its_own_principal_and_snapshots_are_consistent() {
+    Run r = run("demo", "--secure", "--duration", "20s", "--nodes", "3", "--http-port", "0");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("starting an embedded Kafka broker (secure)"), r.out());
+    assertTrue(r.out().contains("principals node-0, node-1, node-2, auditor, operator"), r.out());
+    assertTrue(r.out().contains("CONSISTENT"), r.out());
+    assertFalse(r.out().contains("VIOLATION"), r.out());
+    assertFalse(
+        (r.out() + r.err()).contains("password=") || (r.out() + r.err()).contains("PRIVATE KEY"),
+        "no secret printed");
+    assertTrue(r.out().matches("(?s).*done: [1-9]\\d* consistent, 0 violations.*"), r.out());
+  }
+
+  @Test
   void when_compose_file_is_checked_then_docker_compose_accepts_it() throws Exception {
     Path compose = Path.of("").toAbsolutePath().getParent().resolve("docker-compose.yml");
     Path tool =

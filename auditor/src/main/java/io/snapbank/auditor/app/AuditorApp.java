@@ -1,5 +1,6 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.auditor.config.ApiToken;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.store.SnapshotStore;
 import io.snapbank.auditor.topology.AuditorTopics;
@@ -108,7 +109,7 @@ public final class AuditorApp implements AutoCloseable {
     }
     String client = config.applicationId();
     if (config.httpPort() >= 0) {
-      web = new AuditWebServer(config.httpPort());
+      web = new AuditWebServer(config.httpBind(), config.httpPort(), config.httpToken());
       web.onDeepAudit(this::deepAudit);
     }
     streams.setUncaughtExceptionHandler(
@@ -127,14 +128,20 @@ public final class AuditorApp implements AutoCloseable {
         });
     worker =
         new DeepAuditWorker(
-            new DeepAuditor(config.bootstrapServers(), topics, config.deepAudit().readTimeout()),
+            new DeepAuditor(
+                config.bootstrapServers(),
+                config.clientOverrides(),
+                topics,
+                config.deepAudit().readTimeout()),
             own.deepAudits(),
             config.bootstrapServers(),
+            config.clientOverrides(),
             client + "-deep-audit",
             config.deepAudit().queueCapacity());
     follower =
         new ReportFollower(
             config.bootstrapServers(),
+            config.clientOverrides(),
             client + "-report-follower",
             topics.auditReports(),
             topics.epochs(),
@@ -159,7 +166,8 @@ public final class AuditorApp implements AutoCloseable {
     boolean warned = false;
     while (!closing) {
       try {
-        AuditorSetup.ensureTopics(config.bootstrapServers(), own, SETUP_TIMEOUT);
+        AuditorSetup.ensureTopics(
+            config.bootstrapServers(), config.clientOverrides(), own, SETUP_TIMEOUT);
         break;
       } catch (IllegalStateException e) {
         if (!warned && !closing) {
@@ -185,6 +193,14 @@ public final class AuditorApp implements AutoCloseable {
   /** Whether the topology is RUNNING now. */
   public boolean isRunning() {
     return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /**
+   * The token the web API's state-changing requests need (given, or generated at start), or empty
+   * when the web page is off (or not started). Secret.
+   */
+  public Optional<ApiToken> httpToken() {
+    return web == null ? Optional.empty() : Optional.of(web.token());
   }
 
   /** Port of the web page, or -1 when it is off (or not started). */

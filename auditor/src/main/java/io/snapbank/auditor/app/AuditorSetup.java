@@ -34,13 +34,17 @@ public final class AuditorSetup {
   }
 
   /**
-   * Creates the missing ones of {@link #topicsOf}; returns the names of those it created. Throws
-   * {@link IllegalStateException} when Kafka does not answer within {@code timeout} or refuses.
+   * Creates the missing ones of {@link #topicsOf} with the client settings {@code overrides};
+   * returns the names of those it created. Topics that exist are not created again, so a principal
+   * allowed to describe them but not to create topics (the auditor's, under ACLs, once {@code init}
+   * created them) passes. Throws {@link IllegalStateException} when Kafka does not answer within
+   * {@code timeout} or refuses.
    */
-  public static List<String> ensureTopics(String bootstrap, AuditorTopics topics, Duration timeout)
+  public static List<String> ensureTopics(
+      String bootstrap, Map<String, String> overrides, AuditorTopics topics, Duration timeout)
       throws InterruptedException {
     List<String> created = new ArrayList<>();
-    Admin admin = BankSetup.admin(bootstrap);
+    Admin admin = BankSetup.admin(bootstrap, overrides);
     boolean ok = false;
     try {
       try {
@@ -50,6 +54,9 @@ public final class AuditorSetup {
             "cannot reach Kafka at " + bootstrap + " (no answer within " + timeout + ")", e);
       }
       for (NewTopic t : topicsOf(topics)) {
+        if (exists(admin, t.name(), timeout)) {
+          continue;
+        }
         try {
           admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
           created.add(t.name());
@@ -69,5 +76,18 @@ public final class AuditorSetup {
       admin.close(ok ? Duration.ofSeconds(5) : Duration.ZERO);
     }
     return created;
+  }
+
+  private static boolean exists(Admin admin, String topic, Duration timeout)
+      throws InterruptedException {
+    try {
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false; // missing, not visible or not answered: creating it tells which
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -50,11 +51,14 @@ final class DeepAuditWorker implements AutoCloseable {
       DeepAuditor auditor,
       Topic<String, DeepAuditResult> topic,
       String bootstrap,
+      Map<String, String> overrides,
       String clientId,
       int capacity) {
     this.auditor = auditor;
     this.topic = topic;
-    this.producer = KafkaClients.producer(bootstrap, Map.of("client.id", clientId));
+    Map<String, String> client = new HashMap<>(overrides);
+    client.put("client.id", clientId);
+    this.producer = KafkaClients.producer(bootstrap, client);
     this.executor =
         new ThreadPoolExecutor(
             1,

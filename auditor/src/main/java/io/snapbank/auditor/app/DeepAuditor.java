@@ -14,6 +14,7 @@ import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +36,23 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class DeepAuditor {
   private final String bootstrapServers;
+  private final Map<String, String> overrides;
   private final BankTopics topics;
   private final Duration readTimeout;
   private volatile BankAccounts accounts;
 
   public DeepAuditor(String bootstrapServers, BankTopics topics, Duration readTimeout) {
+    this(bootstrapServers, Map.of(), topics, readTimeout);
+  }
+
+  /** A deep auditor whose readers use the client settings {@code overrides} (security). */
+  public DeepAuditor(
+      String bootstrapServers,
+      Map<String, String> overrides,
+      BankTopics topics,
+      Duration readTimeout) {
     this.bootstrapServers = bootstrapServers;
+    this.overrides = Map.copyOf(overrides);
     this.topics = topics;
     this.readTimeout = readTimeout;
   }
@@ -92,7 +104,7 @@ public final class DeepAuditor {
     if (a == null) {
       try {
         a =
-            BankSetup.readGenesis(bootstrapServers, topics, readTimeout)
+            BankSetup.readGenesis(bootstrapServers, overrides, topics, readTimeout)
                 .map(ReportCodec::accounts)
                 .orElse(null);
       } catch (KafkaException e) {
@@ -104,7 +116,9 @@ public final class DeepAuditor {
   }
 
   private ChannelRangeReader reader(String clientId) {
-    return new ChannelRangeReader(bootstrapServers, topics, Map.of("client.id", clientId));
+    Map<String, String> client = new HashMap<>(overrides);
+    client.put("client.id", clientId);
+    return new ChannelRangeReader(bootstrapServers, topics, client);
   }
 
   private List<InFlightTransfer> read(

@@ -59,6 +59,7 @@ final class ReportFollower implements AutoCloseable {
 
   ReportFollower(
       String bootstrap,
+      Map<String, String> overrides,
       String clientId,
       Topic<String, AuditReport> topic,
       Topic<String, BankEpoch> epochTopic,
@@ -66,9 +67,10 @@ final class ReportFollower implements AutoCloseable {
     this.topic = topic;
     this.epochTopic = epochTopic;
     this.handler = handler;
-    this.consumer =
-        KafkaClients.committedReader(
-            bootstrap, null, Map.of("client.id", clientId, "fetch.max.wait.ms", "100"));
+    Map<String, String> client = new HashMap<>(overrides);
+    client.put("client.id", clientId);
+    client.put("fetch.max.wait.ms", "100");
+    this.consumer = KafkaClients.committedReader(bootstrap, null, client);
     this.thread = new Thread(this::follow, clientId);
     thread.setDaemon(true);
   }

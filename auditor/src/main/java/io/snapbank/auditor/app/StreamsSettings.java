@@ -12,10 +12,12 @@ public final class StreamsSettings {
   /**
    * Exactly-once v2, a 100 ms commit interval, one stream thread, reading from the earliest offset,
    * and static membership so that a restarted auditor takes over at once instead of waiting for the
-   * killed one's session to expire (one auditor per bank).
+   * killed one's session to expire (one auditor per bank). The client overrides (security) apply to
+   * every client of the application.
    */
   public static Properties of(AuditorConfig config) {
     Properties p = new Properties();
+    p.putAll(config.clientOverrides());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -3,6 +3,8 @@ package io.snapbank.auditor.config;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Settings of the auditor. Immutable; the {@code with...} methods return a changed copy.
@@ -20,6 +22,13 @@ import java.time.Duration;
  * @param snapshotDir where complete snapshots are stored; null = not stored (the default)
  * @param httpPort web page and JSON port; -1 = off (the default), 0 = any free port
  * @param deepAudit the deep-audit stage: sampling, queue and timeouts (default: on demand only)
+ * @param clientOverrides extra Kafka client settings (security: protocol, SASL, TLS) for every
+ *     client of the auditor: the Streams application's, the report follower's, the deep audit's
+ *     (default none); secret, never shown by {@link #toString()}
+ * @param httpBind the address the web page listens on (default {@value #DEFAULT_HTTP_BIND}: this
+ *     machine only)
+ * @param httpToken the token every state-changing request of the web API must present; null (the
+ *     default) = one is generated when the web server starts
  */
 public record AuditorConfig(
     String bootstrapServers,
@@ -32,11 +41,15 @@ public record AuditorConfig(
     int retainSnapshots,
     Path snapshotDir,
     int httpPort,
-    DeepAuditSettings deepAudit) {
+    DeepAuditSettings deepAudit,
+    Map<String, String> clientOverrides,
+    String httpBind,
+    ApiToken httpToken) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_RETAIN = 20;
+  public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
   public AuditorConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -75,11 +88,46 @@ public record AuditorConfig(
     if (deepAudit == null) {
       deepAudit = DeepAuditSettings.DEFAULTS;
     }
+    clientOverrides = clientOverrides == null ? Map.of() : Map.copyOf(clientOverrides);
+    if (httpBind == null || httpBind.isBlank()) {
+      httpBind = DEFAULT_HTTP_BIND;
+    }
+  }
+
+  /** Settings without client overrides, listening on {@value #DEFAULT_HTTP_BIND}. */
+  public AuditorConfig(
+      String bootstrapServers,
+      String prefix,
+      String applicationId,
+      Path stateDir,
+      Duration snapshotTimeout,
+      Duration punctuateInterval,
+      Duration requestPeriod,
+      int retainSnapshots,
+      Path snapshotDir,
+      int httpPort,
+      DeepAuditSettings deepAudit) {
+    this(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAudit,
+        Map.of(),
+        DEFAULT_HTTP_BIND,
+        null);
   }
 
   /**
    * Defaults: application id {@code <prefix>-auditor}, 30 s timeout, checks every second, no
-   * scheduled requests, keep 20, no files, no web page, deep audits on demand only.
+   * scheduled requests, keep 20, no files, no web page, deep audits on demand only, no client
+   * overrides.
    */
   public static AuditorConfig of(String bootstrapServers, String prefix, Path stateDir) {
     return new AuditorConfig(
@@ -108,7 +156,10 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAudit);
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        httpToken);
   }
 
   public AuditorConfig withTimeout(Duration timeout) {
@@ -123,7 +174,10 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAudit);
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        httpToken);
   }
 
   public AuditorConfig withPunctuateInterval(Duration interval) {
@@ -138,7 +192,10 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAudit);
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        httpToken);
   }
 
   /** Request a snapshot every {@code period}; zero turns scheduled requests off. */
@@ -154,7 +211,10 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        deepAudit);
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        httpToken);
   }
 
   /** Store complete snapshots in {@code dir} (null = don't), keeping the last {@code retain}. */
@@ -170,7 +230,10 @@ public record AuditorConfig(
         retain,
         dir,
         httpPort,
-        deepAudit);
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        httpToken);
   }
 
   public AuditorConfig withHttpPort(int port) {
@@ -185,7 +248,10 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         port,
-        deepAudit);
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        httpToken);
   }
 
   /** Deep-audit every n-th complete snapshot; 0 = on demand only. */
@@ -210,7 +276,101 @@ public record AuditorConfig(
         retainSnapshots,
         snapshotDir,
         httpPort,
-        settings);
+        settings,
+        clientOverrides,
+        httpBind,
+        httpToken);
+  }
+
+  /** Extra Kafka client settings (security) for every client of the auditor. */
+  public AuditorConfig withClientOverrides(Map<String, String> overrides) {
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAudit,
+        overrides,
+        httpBind,
+        httpToken);
+  }
+
+  /** The web page listens on {@code address} (a host name or IP address). */
+  public AuditorConfig withHttpBind(String address) {
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAudit,
+        clientOverrides,
+        address,
+        httpToken);
+  }
+
+  /** State-changing web requests must present {@code token}; null = generate one at start. */
+  public AuditorConfig withHttpToken(ApiToken token) {
+    return new AuditorConfig(
+        bootstrapServers,
+        prefix,
+        applicationId,
+        stateDir,
+        snapshotTimeout,
+        punctuateInterval,
+        requestPeriod,
+        retainSnapshots,
+        snapshotDir,
+        httpPort,
+        deepAudit,
+        clientOverrides,
+        httpBind,
+        token);
+  }
+
+  /** The settings with the client overrides' values and the token hidden. */
+  @Override
+  public String toString() {
+    return "AuditorConfig[bootstrapServers="
+        + bootstrapServers
+        + ", prefix="
+        + prefix
+        + ", applicationId="
+        + applicationId
+        + ", stateDir="
+        + stateDir
+        + ", snapshotTimeout="
+        + snapshotTimeout
+        + ", punctuateInterval="
+        + punctuateInterval
+        + ", requestPeriod="
+        + requestPeriod
+        + ", retainSnapshots="
+        + retainSnapshots
+        + ", snapshotDir="
+        + snapshotDir
+        + ", httpPort="
+        + httpPort
+        + ", deepAudit="
+        + deepAudit
+        + ", clientOverrides="
+        + new TreeSet<>(clientOverrides.keySet())
+        + " (values hidden), httpBind="
+        + httpBind
+        + ", httpToken="
+        + httpToken
+        + "]";
   }
 
   /** Deep-audit every n-th complete snapshot; 0 = on demand only. */

@@ -2,6 +2,8 @@ package io.snapbank.auditor.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.snapbank.auditor.config.ApiToken;
+import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.store.ReportJson;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BankEpoch;
@@ -11,17 +13,23 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Serves audit reports over HTTP (JDK server, all interfaces):
+ * Serves audit reports over HTTP (JDK server) on one address, by default 127.0.0.1 (this machine
+ * only):
  *
  * <ul>
  *   <li>{@code GET /}: one static page (inline script, no external assets) listing the latest
@@ -43,9 +51,18 @@ import java.util.function.LongFunction;
  *       unknown snapshot, 503 when it cannot be queued, 500 when it failed.
  * </ul>
  *
+ * <p>Every state-changing request (each POST) must present the server's {@link ApiToken} as {@code
+ * Authorization: Bearer TOKEN}: 401 without it, 403 with another one, checked before anything else
+ * about the request. Bad requests get a 4xx answer with a JSON {@code error} message ({@link
+ * RequestGuard}): 400 for a malformed snapshot id, 405 for a wrong method, 413 for a body over
+ * {@value RequestGuard#MAX_BODY} bytes (no endpoint takes one), 414 for an overlong path. An
+ * unexpected failure answers 500 with a fixed message; its details go to the log, never to the
+ * client. Neither the token nor any other secret is ever part of a page or an answer.
+ *
  * <p>Thread-safe: reports may be added from any thread; the latest version of a snapshot wins.
  */
 public final class AuditWebServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditWebServer.class);
   private static final int KEEP = 200;
   private static final int LIST_SIZE = 50;
   private static final String JSON = "application/json; charset=utf-8";
@@ -54,18 +71,36 @@ public final class AuditWebServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final String page;
+  private final ApiToken token;
+  private final RequestGuard guard;
   private volatile LongFunction<DeepAuditAnswer> deepAudit = DeepAuditAnswer.Unknown::new;
 
+  /** A server on 127.0.0.1 with a generated token. */
   public AuditWebServer(int port) {
+    this(AuditorConfig.DEFAULT_HTTP_BIND, port, null);
+  }
+
+  /**
+   * A server listening on {@code bind} (host name or IP address) and {@code port} (0 = any free
+   * port) whose state-changing requests need {@code token} (null = a new random one, see {@link
+   * #token()}).
+   */
+  public AuditWebServer(String bind, int port, ApiToken token) {
+    this.token = token != null ? token : newToken();
+    this.guard = new RequestGuard(this.token);
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("cannot serve the web page: unknown address " + bind);
+    }
     try (InputStream in = AuditWebServer.class.getResourceAsStream("index.html")) {
       if (in == null) {
         throw new IllegalStateException("the page resource index.html is missing");
       }
       page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(address, 0);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot serve the web page on port " + port + ": " + e.getMessage(), e);
+          "cannot serve the web page on " + bind + ":" + port + ": " + e.getMessage(), e);
     }
     executor =
         Executors.newFixedThreadPool(
@@ -82,6 +117,22 @@ public final class AuditWebServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The address the server listens on. */
+  public String address() {
+    return server.getAddress().getAddress().getHostAddress();
+  }
+
+  /** The token state-changing requests must present: secret, show it only to its operator. */
+  public ApiToken token() {
+    return token;
+  }
+
+  private static ApiToken newToken() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return new ApiToken(Base64.getUrlEncoder().withoutPadding().encodeToString(b));
   }
 
   /** How an on-demand deep audit is run (by default: every snapshot is unknown). */
@@ -114,56 +165,77 @@ public final class AuditWebServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      String path = ex.getRequestURI().getPath();
-      String method = ex.getRequestMethod();
-      if (path.equals("/") || path.equals("/index.html")) {
-        if (get(ex, method)) {
-          send(ex, 200, "text/html; charset=utf-8", page);
-        }
-      } else if (path.equals("/api/reports") || path.equals("/api/reports/")) {
-        if (get(ex, method)) {
-          send(ex, 200, JSON, ReportJson.toJson(latest(LIST_SIZE)));
-        }
-      } else if (path.equals("/api/epochs")) {
-        if (get(ex, method)) {
-          List<BankEpoch> all;
-          synchronized (this) {
-            all = new ArrayList<>(epochs.values());
-          }
-          send(ex, 200, JSON, ReportJson.epochsToJson(all));
-        }
-      } else if (path.startsWith("/api/reports/")) {
-        reportResource(ex, method, path.substring("/api/reports/".length()).split("/", -1));
-      } else {
-        send(ex, 404, "text/plain; charset=utf-8", "not found");
+      try {
+        route(ex);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "web request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+        send(ex, 500, JSON, ReportJson.message("error", "internal error; see the auditor's log"));
       }
-    } catch (RuntimeException e) {
-      send(ex, 500, "text/plain; charset=utf-8", "error: " + e.getMessage());
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
+    RequestGuard.Refusal tooBig = guard.checkSize(ex);
+    if (tooBig != null) {
+      refuse(ex, tooBig);
+      return;
+    }
+    String path = ex.getRequestURI().getPath();
+    String method = ex.getRequestMethod();
+    if (path.equals("/") || path.equals("/index.html")) {
+      if (get(ex, method)) {
+        send(ex, 200, "text/html; charset=utf-8", page);
+      }
+    } else if (path.equals("/api/reports") || path.equals("/api/reports/")) {
+      if (get(ex, method)) {
+        send(ex, 200, JSON, ReportJson.toJson(latest(LIST_SIZE)));
+      }
+    } else if (path.equals("/api/epochs")) {
+      if (get(ex, method)) {
+        List<BankEpoch> all;
+        synchronized (this) {
+          all = new ArrayList<>(epochs.values());
+        }
+        send(ex, 200, JSON, ReportJson.epochsToJson(all));
+      }
+    } else if (path.startsWith("/api/reports/")) {
+      reportResource(ex, method, path.substring("/api/reports/".length()).split("/", -1));
+    } else {
+      send(ex, 404, "text/plain; charset=utf-8", "not found");
     }
   }
 
   private void reportResource(HttpExchange ex, String method, String[] parts) throws IOException {
-    long id;
-    try {
-      id = Long.parseLong(parts[0]);
-    } catch (NumberFormatException e) {
-      send(ex, 400, JSON, "{\"error\":\"snapshot id must be a number\"}");
-      return;
-    }
-    if (parts.length == 1) {
-      if (get(ex, method)) {
-        answer(ex, DeepAuditAnswer.of(id, get(id)));
-      }
-    } else if (parts.length == 2 && parts[1].equals("deep-audit")) {
+    if (parts.length == 2 && parts[1].equals("deep-audit")) {
       if (!method.equals("POST")) {
         ex.getResponseHeaders().set("Allow", "POST");
         send(ex, 405, JSON, "{\"error\":\"use POST\"}");
         return;
       }
-      answer(ex, deepAudit.apply(id));
-    } else {
+      RequestGuard.Refusal denied = guard.checkToken(ex);
+      if (denied != null) {
+        refuse(ex, denied);
+        return;
+      }
+    } else if (parts.length != 1) {
       send(ex, 404, "text/plain; charset=utf-8", "not found");
+      return;
     }
+    OptionalLong id = RequestGuard.snapshotId(parts[0]);
+    if (id.isEmpty()) {
+      send(ex, 400, JSON, "{\"error\":\"snapshot id must be a number\"}");
+      return;
+    }
+    if (parts.length == 2) {
+      answer(ex, deepAudit.apply(id.getAsLong()));
+    } else if (get(ex, method)) {
+      answer(ex, DeepAuditAnswer.of(id.getAsLong(), get(id.getAsLong())));
+    }
+  }
+
+  private static void refuse(HttpExchange ex, RequestGuard.Refusal r) throws IOException {
+    send(ex, r.status(), JSON, ReportJson.message("error", r.message()));
   }
 
   private static void answer(HttpExchange ex, DeepAuditAnswer a) throws IOException {

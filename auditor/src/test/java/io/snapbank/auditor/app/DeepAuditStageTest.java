@@ -52,10 +52,12 @@ class DeepAuditStageTest {
     throw new AssertionError("no matching report of snapshot " + id + ": " + reports.get(id));
   }
 
-  private static HttpResponse<String> post(int port, String path) throws Exception {
+  /** A POST with the auditor's API token, as an operator sends it. */
+  private static HttpResponse<String> post(AuditorApp auditor, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + auditor.httpPort() + path))
+                .header("Authorization", "Bearer " + auditor.httpToken().orElseThrow().value())
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -92,7 +94,7 @@ class DeepAuditStageTest {
         assertEquals(AuditStatus.CONSISTENT, plain.getStatus(), plain.getProblems().toString());
         assertNull(plain.getDeepAudit(), "no sampled deep audits");
 
-        HttpResponse<String> answer = post(auditor.httpPort(), "/api/reports/1/deep-audit");
+        HttpResponse<String> answer = post(auditor, "/api/reports/1/deep-audit");
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode json = new ObjectMapper().readTree(answer.body());
         assertEquals(1, json.get("snapshotId").asLong());
@@ -106,7 +108,7 @@ class DeepAuditStageTest {
             bank.readUntil(own.deepAudits(), 1, v -> !v.isEmpty(), Duration.ofSeconds(30));
         assertEquals(1, results.get(0).value().snapshotId());
 
-        assertEquals(404, post(auditor.httpPort(), "/api/reports/99/deep-audit").statusCode());
+        assertEquals(404, post(auditor, "/api/reports/99/deep-audit").statusCode());
 
         // a node stopped: the next snapshot is aborted, and answered as it is
         bank.nodes().get(1).stop();

@@ -1,11 +1,14 @@
 package io.snapbank.auditor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AuditorConfigTest {
@@ -50,6 +53,34 @@ class AuditorConfigTest {
             DeepAuditSettings.DEFAULTS.withSample(4)),
         c);
     assertEquals(7, c.withDeepAuditEvery(7).deepAuditSample());
+  }
+
+  @Test
+  void when_client_overrides_and_a_token_are_set_then_to_string_shows_neither_value() {
+    AuditorConfig c =
+        AuditorConfig.of("b:1", "bank", STATE)
+            .withClientOverrides(
+                Map.of(
+                    "security.protocol",
+                    "SASL_SSL",
+                    "sasl.jaas.config",
+                    "ScramLoginModule required username=\"auditor\" password=\"s3cret-value\";"))
+            .withHttpToken(new ApiToken("token-value-0123456789"))
+            .withHttpBind("0.0.0.0");
+    assertEquals("0.0.0.0", c.httpBind());
+    assertEquals("SASL_SSL", c.clientOverrides().get("security.protocol"));
+    String shown = c.toString();
+    assertFalse(shown.contains("s3cret-value") || shown.contains("token-value"), shown);
+    assertTrue(shown.contains("sasl.jaas.config"), shown);
+    assertEquals("127.0.0.1", AuditorConfig.of("b:1", "bank", STATE).httpBind());
+    assertNull(AuditorConfig.of("b:1", "bank", STATE).httpToken(), "generated at start");
+    assertThrows(IllegalArgumentException.class, () -> new ApiToken("short"));
+    assertThrows(IllegalArgumentException.class, () -> new ApiToken("has a space in it 12345"));
+    ApiToken t = new ApiToken("token-value-0123456789");
+    assertTrue(t.matches("token-value-0123456789"));
+    assertFalse(t.matches("token-value-012345678"));
+    assertFalse(t.matches("token-value-01234567890"));
+    assertFalse(t.matches(null));
   }
 
   @Test

@@ -120,6 +120,7 @@ class AuditWebServerTest {
           client.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + web.port() + "/api/reports/41/deep-audit"))
+                  .header("Authorization", "Bearer " + web.token().value())
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -130,6 +131,7 @@ class AuditWebServerTest {
           client.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + web.port() + "/api/reports/7/deep-audit"))
+                  .header("Authorization", "Bearer " + web.token().value())
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -137,6 +139,7 @@ class AuditWebServerTest {
       HttpResponse<String> postList =
           client.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/api/reports"))
+                  .header("Authorization", "Bearer " + web.token().value())
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -144,10 +147,12 @@ class AuditWebServerTest {
     }
   }
 
-  private static HttpResponse<String> post(int port, String path) throws Exception {
+  /** A POST with the server's API token, as an operator sends it. */
+  private static HttpResponse<String> post(AuditWebServer web, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path))
+                .header("Authorization", "Bearer " + web.token().value())
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -164,15 +169,15 @@ class AuditWebServerTest {
                 case 2 -> new DeepAuditAnswer.Refused("the queue is full");
                 default -> new DeepAuditAnswer.Failed("no log");
               });
-      HttpResponse<String> queued = post(web.port(), "/api/reports/1/deep-audit");
+      HttpResponse<String> queued = post(web, "/api/reports/1/deep-audit");
       assertEquals(202, queued.statusCode());
       assertEquals(
           "queued \"1\"", new ObjectMapper().readTree(queued.body()).get("message").asText());
-      HttpResponse<String> refused = post(web.port(), "/api/reports/2/deep-audit");
+      HttpResponse<String> refused = post(web, "/api/reports/2/deep-audit");
       assertEquals(503, refused.statusCode());
       assertEquals(
           "the queue is full", new ObjectMapper().readTree(refused.body()).get("error").asText());
-      assertEquals(500, post(web.port(), "/api/reports/3/deep-audit").statusCode());
+      assertEquals(500, post(web, "/api/reports/3/deep-audit").statusCode());
     }
   }
 

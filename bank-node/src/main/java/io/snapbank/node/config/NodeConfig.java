@@ -1,6 +1,7 @@
 package io.snapbank.node.config;
 
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Settings of one bank node. Immutable.
@@ -10,7 +11,8 @@ import java.util.Map;
  * @param nodeId this node's id, 0 ≤ id &lt; number of nodes in the genesis
  * @param workload how the node generates transfers
  * @param commitIntervalMs how long one transaction collects work before it commits
- * @param clientOverrides extra Kafka client properties, applied to producer and consumers
+ * @param clientOverrides extra Kafka client properties, applied to producer and consumers; they may
+ *     hold credentials, so {@link #toString()} shows their keys only
  */
 public record NodeConfig(
     String bootstrapServers,
@@ -76,5 +78,22 @@ public record NodeConfig(
   /** The consumer group whose offsets record the node's consumed positions. */
   public String groupId() {
     return prefix + "-node-" + nodeId;
+  }
+
+  @Override
+  public String toString() {
+    return "NodeConfig[bootstrapServers="
+        + bootstrapServers
+        + ", prefix="
+        + prefix
+        + ", nodeId="
+        + nodeId
+        + ", workload="
+        + workload
+        + ", commitIntervalMs="
+        + commitIntervalMs
+        + ", clientOverrides="
+        + new TreeSet<>(clientOverrides.keySet())
+        + " (values hidden)]";
   }
 }

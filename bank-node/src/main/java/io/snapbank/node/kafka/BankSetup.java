@@ -84,8 +84,16 @@ public final class BankSetup {
    */
   public static InitResult init(String bootstrap, BankTopics topics, BankGenesis genesis)
       throws InterruptedException {
-    List<String> created = createTopics(bootstrap, Map.of(), topics, genesis.getNodes());
-    Optional<BankGenesis> existing = readGenesis(bootstrap, topics, Duration.ofSeconds(30));
+    return init(bootstrap, Map.of(), topics, genesis);
+  }
+
+  /** {@link #init(String, BankTopics, BankGenesis)} with the client settings {@code overrides}. */
+  public static InitResult init(
+      String bootstrap, Map<String, String> overrides, BankTopics topics, BankGenesis genesis)
+      throws InterruptedException {
+    List<String> created = createTopics(bootstrap, overrides, topics, genesis.getNodes());
+    Optional<BankGenesis> existing =
+        readGenesis(bootstrap, overrides, topics, Duration.ofSeconds(30));
     if (existing.isPresent()) {
       if (existing.get().getNodes() != genesis.getNodes()) {
         throw new IllegalStateException(
@@ -97,7 +105,7 @@ public final class BankSetup {
       }
       return new InitResult(existing.get(), false, created);
     }
-    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, Map.of())) {
+    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, overrides)) {
       p.send(
           new ProducerRecord<>(
               topics.genesis().name(),
