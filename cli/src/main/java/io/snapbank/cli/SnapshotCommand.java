@@ -72,7 +72,7 @@ final class SnapshotCommand implements Callable<Integer> {
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
       SnapshotRequest req =
-          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, -1L);
+          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, -1L, -1L);
       p.send(
               new ProducerRecord<>(
                   topics.snapshotRequests().name(),
