@@ -58,8 +58,12 @@ final class BenchMemory {
               topics
                   .snapshotRequests()
                   .encode(
-                      new SnapshotRequest(
-                          1L, List.of(1), System.currentTimeMillis(), "bench", -1L))));
+                      SnapshotRequest.newBuilder()
+                          .setSnapshotId(1L)
+                          .setInitiators(List.of(1))
+                          .setRequestedAtMs(System.currentTimeMillis())
+                          .setRequestedBy("bench")
+                          .build())));
       p.flush();
       Thread.sleep(500);
       writeTransfers(p, topics, seq, o.inFlight());

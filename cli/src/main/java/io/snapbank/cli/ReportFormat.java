@@ -8,12 +8,24 @@ import io.snapbank.schemas.NodeFigure;
 final class ReportFormat {
   private ReportFormat() {}
 
-  /** One line: id, status, totals and latency. */
+  /**
+   * One line: id, status, epoch and its members (and the snapshot it retries), totals and latency.
+   */
   static String line(AuditReport r) {
     StringBuilder b = new StringBuilder();
     b.append("snapshot ").append(r.getSnapshotId()).append(' ').append(r.getStatus());
+    if (!r.getAbortReason().isEmpty()) {
+      b.append(" (").append(r.getAbortReason()).append(')');
+    }
+    b.append(" in epoch ")
+        .append(r.getEpoch())
+        .append(", members ")
+        .append(r.getMembers().isEmpty() ? "not known" : r.getMembers().toString());
+    if (r.getRetryOf() >= 0) {
+      b.append(", retry of ").append(r.getRetryOf());
+    }
     if (r.getStatus().name().equals("ABORTED")) {
-      b.append(" missing nodes ").append(r.getMissingNodes());
+      b.append(": missing nodes ").append(r.getMissingNodes());
     } else {
       b.append(": balances ")
           .append(r.getBalancesTotal())

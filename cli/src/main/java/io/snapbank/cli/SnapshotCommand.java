@@ -86,7 +86,7 @@ final class SnapshotCommand implements Callable<Integer> {
     settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
     try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, settings)) {
       SnapshotRequest req =
-          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, epoch);
+          new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), by, epoch, -1L);
       p.send(
               new ProducerRecord<>(
                   topics.snapshotRequests().name(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.Members;
 import io.snapbank.cli.security.BankPrincipals;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.harness.LocalBank;
@@ -208,7 +209,8 @@ class SecurityAttacksTest {
     String genesisTopic = TOPICS.genesis().name();
     Map<TopicPartition, Long> reportsBefore = ends(reports, 1);
     Map<TopicPartition, Long> genesisBefore = ends(genesisTopic, 1);
-    AuditReport verdict = AuditRules.aborted(424242, List.of(), NODES, genesis.getTotal(), 0, 1);
+    AuditReport verdict =
+        AuditRules.aborted(424242, List.of(), Members.range(NODES), genesis.getTotal(), 0, 1);
     verdict.setStatus(AuditStatus.CONSISTENT);
     Throwable forged =
         write(as(SecureCluster.node(1)), reports, 0, TOPICS.auditReports().encode(verdict));

@@ -19,16 +19,17 @@ import java.util.TreeSet;
 /**
  * The audit of an assembled global snapshot. Pure: the same reports give the same verdict.
  *
- * <p>A snapshot of a bank of N nodes (ids 0..N-1) is CONSISTENT when all of these hold, and a
- * VIOLATION otherwise, with one {@link Problem} per finding:
+ * <p>A snapshot taken in an epoch whose {@link Members members} are M is CONSISTENT when all of
+ * these hold, and a VIOLATION otherwise, with one {@link Problem} per finding:
  *
  * <ul>
  *   <li>{@link ViolationReason#CONSERVATION}: recorded balances plus recorded in-flight sums equal
- *       the expected (genesis) total;
+ *       the epoch's expected total: the genesis total (or the total of the last restore's cut),
+ *       plus the money that entered the bank since, minus the money that left it;
  *   <li>{@link ViolationReason#NEGATIVE_BALANCE}: no recorded balance is negative;
  *   <li>{@link ViolationReason#CHANNEL_MISSING}, {@link ViolationReason#CHANNEL_DUPLICATE}, {@link
- *       ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in 0..N-1) is recorded
- *       exactly once, by its receiver j, and no other channel is recorded;
+ *       ViolationReason#CHANNEL_UNKNOWN}: every channel i→j (i ≠ j, both in M) is recorded exactly
+ *       once, by its receiver j, and no other channel is recorded;
  *   <li>{@link ViolationReason#BAD_RANGE}: every recorded range is possible ({@link
  *       #rangeProblem});
  *   <li>{@link ViolationReason#CHANNEL_COUNTERS}: every channel's state is what the sender had sent
@@ -52,11 +53,16 @@ public final class AuditRules {
       long requestedAtMs,
       long completedAtMs) {
     return audit(
-        snapshotId, reports, genesis.getNodes(), genesis.getTotal(), requestedAtMs, completedAtMs);
+        snapshotId,
+        reports,
+        Members.range(genesis.getNodes()),
+        genesis.getTotal(),
+        requestedAtMs,
+        completedAtMs);
   }
 
   /**
-   * Audits a complete set of reports (one per node) of a bank of {@code nodes} nodes whose money
+   * Audits a complete set of reports (one per member) of an epoch with {@code members} whose money
    * adds up to {@code expectedTotal}.
    *
    * @param requestedAtMs time of the snapshot request record, or 0 when unknown
@@ -65,32 +71,22 @@ public final class AuditRules {
   public static AuditReport audit(
       long snapshotId,
       Collection<LocalSnapshotReport> reports,
-      int nodes,
+      Members members,
       long expectedTotal,
       long requestedAtMs,
       long completedAtMs) {
-    Findings f = examine(reports, nodes, expectedTotal);
+    Findings f = examine(reports, members, expectedTotal);
     List<String> lines = new ArrayList<>();
     f.problems.forEach(p -> lines.add(p.line()));
-    long requested = requestedAt(requestedAtMs, reports);
-    return new AuditReport(
-        snapshotId,
-        f.problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION,
-        expectedTotal,
-        f.balances,
-        f.inFlight,
-        f.balances + f.inFlight - expectedTotal,
-        f.figures,
-        f.channels,
-        new ArrayList<>(),
-        lines,
-        requested,
-        completedAtMs,
-        latency(requested, completedAtMs),
-        null,
-        0L,
-        0L,
-        "");
+    return report(snapshotId, reports, members, expectedTotal, requestedAtMs, completedAtMs)
+        .setStatus(f.problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION)
+        .setBalancesTotal(f.balances)
+        .setInFlightTotal(f.inFlight)
+        .setDifference(f.balances + f.inFlight - expectedTotal)
+        .setNodes(f.figures)
+        .setChannels(f.channels)
+        .setProblems(lines)
+        .build();
   }
 
   /**
@@ -98,27 +94,26 @@ public final class AuditRules {
    * CHANNEL_COUNTERS.
    */
   public static List<Problem> check(
-      Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
-    return examine(reports, nodes, expectedTotal).problems;
+      Collection<LocalSnapshotReport> reports, Members members, long expectedTotal) {
+    return examine(reports, members, expectedTotal).problems;
   }
 
   /**
-   * The report of a snapshot that did not complete in time: status ABORTED, the figures of the
-   * nodes that did report, and {@code missingNodes}. Totals are zero: nothing was audited.
+   * The report of a snapshot that did not complete: status ABORTED, the figures of the nodes that
+   * did report, and {@code missingNodes}: the members that did not. Totals are zero: nothing was
+   * audited. The problem line says it timed out; a caller ending it for another reason replaces it.
    *
-   * @param nodes the bank's size, or 0 when the genesis is not known (no node can be named missing)
+   * @param members the members of the snapshot's epoch, or {@link Members#NONE} when they are not
+   *     known (no node can be named missing)
    */
   public static AuditReport aborted(
       long snapshotId,
       Collection<LocalSnapshotReport> reports,
-      int nodes,
+      Members members,
       long expectedTotal,
       long requestedAtMs,
       long abortedAtMs) {
-    TreeSet<Integer> missing = new TreeSet<>();
-    for (int i = 0; i < nodes; i++) {
-      missing.add(i);
-    }
+    TreeSet<Integer> missing = new TreeSet<>(members.ids());
     TreeMap<Integer, LocalSnapshotReport> byNode = new TreeMap<>();
     for (LocalSnapshotReport r : reports) {
       byNode.putIfAbsent(r.getNodeId(), r);
@@ -129,28 +124,38 @@ public final class AuditRules {
       figures.add(figure(r));
     }
     String why =
-        nodes == 0
-            ? "ABORTED: not complete in time, and the bank's genesis is not known"
+        members.isEmpty()
+            ? "ABORTED: not complete in time, and the members of its epoch are not known"
             : "ABORTED: nodes " + missing + " did not report in time";
+    return report(snapshotId, reports, members, expectedTotal, requestedAtMs, abortedAtMs)
+        .setStatus(AuditStatus.ABORTED)
+        .setNodes(figures)
+        .setMissingNodes(new ArrayList<>(missing))
+        .setProblems(new ArrayList<>(List.of(why)))
+        .build();
+  }
+
+  /** A report's builder with what every verdict has: ids, members, totals at zero and times. */
+  private static AuditReport.Builder report(
+      long snapshotId,
+      Collection<LocalSnapshotReport> reports,
+      Members members,
+      long expectedTotal,
+      long requestedAtMs,
+      long finishedAtMs) {
     long requested = requestedAt(requestedAtMs, reports);
-    return new AuditReport(
-        snapshotId,
-        AuditStatus.ABORTED,
-        expectedTotal,
-        0L,
-        0L,
-        0L,
-        figures,
-        new ArrayList<>(),
-        new ArrayList<>(missing),
-        new ArrayList<>(List.of(why)),
-        requested,
-        abortedAtMs,
-        latency(requested, abortedAtMs),
-        null,
-        0L,
-        0L,
-        "");
+    return AuditReport.newBuilder()
+        .setSnapshotId(snapshotId)
+        .setExpectedTotal(expectedTotal)
+        .setBalancesTotal(0L)
+        .setInFlightTotal(0L)
+        .setDifference(0L)
+        .setNodes(new ArrayList<>())
+        .setChannels(new ArrayList<>())
+        .setMembers(members.list())
+        .setRequestedAtMs(requested)
+        .setCompletedAtMs(finishedAtMs)
+        .setLatencyMs(latency(requested, finishedAtMs));
   }
 
   /**
@@ -231,7 +236,7 @@ public final class AuditRules {
   }
 
   private static Findings examine(
-      Collection<LocalSnapshotReport> reports, int nodes, long expectedTotal) {
+      Collection<LocalSnapshotReport> reports, Members members, long expectedTotal) {
     Findings f = new Findings();
     List<Problem> found = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
@@ -258,8 +263,8 @@ public final class AuditRules {
         String name = c.getFromNode() + "->" + c.getToNode();
         if (c.getToNode() != r.getNodeId()
             || c.getFromNode() == c.getToNode()
-            || !inRange(c.getFromNode(), nodes)
-            || !inRange(c.getToNode(), nodes)) {
+            || !members.contains(c.getFromNode())
+            || !members.contains(c.getToNode())) {
           found.add(
               new Problem(
                   ViolationReason.CHANNEL_UNKNOWN,
@@ -267,9 +272,8 @@ public final class AuditRules {
                       + name
                       + " reported by node "
                       + r.getNodeId()
-                      + " is not an incoming channel of a bank of "
-                      + nodes
-                      + " nodes"));
+                      + " is not an incoming channel of members "
+                      + members));
           continue;
         }
         if (!seen.add(name)) {
@@ -288,8 +292,8 @@ public final class AuditRules {
         f.inFlight += c.getSum();
       }
     }
-    for (int i = 0; i < nodes; i++) {
-      for (int j = 0; j < nodes; j++) {
+    for (int i : members.ids()) {
+      for (int j : members.ids()) {
         if (i != j && !seen.contains(i + "->" + j)) {
           found.add(
               new Problem(
@@ -320,9 +324,5 @@ public final class AuditRules {
         Comparator.comparingInt(ChannelState::getFromNode)
             .thenComparingInt(ChannelState::getToNode));
     return f;
-  }
-
-  private static boolean inRange(int node, int nodes) {
-    return node >= 0 && node < nodes;
   }
 }

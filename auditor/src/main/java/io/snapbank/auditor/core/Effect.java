@@ -3,13 +3,19 @@ package io.snapbank.auditor.core;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.SnapshotAbort;
+import java.util.List;
 
 /**
  * An output of a {@link Transition}, as data: what the driver must publish, tell or set aside.
  * Effects carry no I/O; the topology turns each into a record on its topic.
  */
 public sealed interface Effect
-    permits Effect.Publish, Effect.Abort, Effect.RejectInput, Effect.RejectHeld, Effect.Ignore {
+    permits Effect.Publish,
+        Effect.Abort,
+        Effect.Retry,
+        Effect.RejectInput,
+        Effect.RejectHeld,
+        Effect.Ignore {
 
   /** What a published report is. */
   enum Verdict {
@@ -26,6 +32,17 @@ public sealed interface Effect
 
   /** Tell every node to drop the snapshot. */
   record Abort(SnapshotAbort abort, AbortReason reason) implements Effect {}
+
+  /**
+   * Request the snapshot again, under a new id: snapshot {@code retryOf} was aborted because the
+   * bank's members changed. The new request names {@code epoch} and {@code initiators} (empty:
+   * every node initiates).
+   */
+  record Retry(long retryOf, long epoch, List<Integer> initiators) implements Effect {
+    public Retry {
+      initiators = List.copyOf(initiators);
+    }
+  }
 
   /** Quarantine the input record being processed. */
   record RejectInput(QuarantineReason reason, String detail) implements Effect {}

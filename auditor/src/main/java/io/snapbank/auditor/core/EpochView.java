@@ -3,9 +3,9 @@ package io.snapbank.auditor.core;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.EpochKind;
+import io.snapbank.schemas.epoch.EpochMoney;
 import java.util.Collections;
 import java.util.List;
-import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -57,14 +57,17 @@ public record EpochView(SortedMap<Long, Entry> entries) {
     return new EpochView(m);
   }
 
-  /** This view with epoch-log entry {@code e} added (the same epoch again replaces nothing). */
+  /**
+   * This view with epoch-log entry {@code e} added (the same epoch again replaces nothing). Its
+   * expected total is the restored cut's for a RESTORE, otherwise the total of the epoch before
+   * plus the money the change brought in, minus the money it took out.
+   */
   public EpochView with(BankEpoch e) {
     if (entries.containsKey(e.getEpoch())) {
       return this;
     }
     Entry before = at(e.getEpoch());
-    long total =
-        e.getRestore() != null ? e.getRestore().getExpectedTotal() : before.expectedTotal();
+    long total = EpochMoney.totalAfter(before.expectedTotal(), e);
     TreeMap<Long, Entry> m = new TreeMap<>(entries);
     m.put(
         e.getEpoch(),
@@ -83,14 +86,13 @@ public record EpochView(SortedMap<Long, Entry> entries) {
 
   /** The latest epoch known. */
   public Entry current() {
-    return entries.get(((TreeMap<Long, Entry>) entries).lastKey());
+    return entries.get(entries.lastKey());
   }
 
   /** The entry in force at {@code epoch} (the latest at or before it). */
   public Entry at(long epoch) {
-    NavigableMap<Long, Entry> upTo =
-        ((TreeMap<Long, Entry>) new TreeMap<>(entries)).headMap(epoch, true);
-    return upTo.isEmpty() ? entries.get(0L) : upTo.lastEntry().getValue();
+    SortedMap<Long, Entry> upTo = epoch == Long.MAX_VALUE ? entries : entries.headMap(epoch + 1);
+    return upTo.isEmpty() ? entries.get(entries.firstKey()) : upTo.get(upTo.lastKey());
   }
 
   /** Whether a restore lies after {@code from} and at or before {@code to}. */

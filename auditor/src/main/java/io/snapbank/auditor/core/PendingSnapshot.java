@@ -14,31 +14,52 @@ import java.util.TreeSet;
 
 /**
  * A snapshot whose reports are being collected: the reports held so far, one per node, when the
- * auditor first saw the snapshot (its timeout counts from then) and when it was requested. While
- * the bank's size is not known (no genesis yet), reports of any non-negative node id are held and
- * the snapshot cannot complete. Immutable.
+ * auditor first saw the snapshot (its timeout counts from then) and what its request asked for.
+ *
+ * <p>The snapshot belongs to one epoch ({@link #epoch}): that of its held reports (they all share
+ * one), or of its request while none is held. It covers exactly the members of that epoch. While
+ * those are not known (no genesis yet, or an epoch the auditor has not read from the epoch log),
+ * reports of any non-negative node id are held and the snapshot cannot complete. Immutable.
  *
  * @param firstSeenMs when the auditor first saw the snapshot's request or a report, wall-clock ms
- * @param requestedAtMs the earliest request time seen, or 0 when no request was seen
+ * @param request what its request asked for ({@link RequestTerms#NONE} when no request was seen)
  * @param reports the reports held, by node id
  */
 public record PendingSnapshot(
     long snapshotId,
     long firstSeenMs,
-    long requestedAtMs,
+    RequestTerms request,
     SortedMap<Integer, LocalSnapshotReport> reports)
     implements SnapshotState {
-  /** The bank's size while its genesis is not known. */
-  public static final int UNKNOWN_SIZE = Integer.MAX_VALUE;
-
   public PendingSnapshot {
+    request = request == null ? RequestTerms.NONE : request;
     reports = Collections.unmodifiableSortedMap(new TreeMap<>(reports));
-    requestedAtMs = Math.max(0, requestedAtMs);
   }
 
   /** A snapshot first seen at {@code atMs}, requested at {@code requestedAtMs} (0: unknown). */
   public static PendingSnapshot opened(long snapshotId, long atMs, long requestedAtMs) {
-    return new PendingSnapshot(snapshotId, atMs, requestedAtMs, new TreeMap<>());
+    return opened(snapshotId, atMs, RequestTerms.at(requestedAtMs));
+  }
+
+  /** A snapshot first seen at {@code atMs}, with what its request asked for. */
+  public static PendingSnapshot opened(long snapshotId, long atMs, RequestTerms request) {
+    return new PendingSnapshot(snapshotId, atMs, request, new TreeMap<>());
+  }
+
+  /** The earliest request time seen, or 0 when no request was seen. */
+  public long requestedAtMs() {
+    return request.requestedAtMs();
+  }
+
+  /**
+   * The epoch the snapshot belongs to: its held reports', else the one its request names, else
+   * {@code currentEpoch}.
+   */
+  public long epoch(long currentEpoch) {
+    if (!reports.isEmpty()) {
+      return heldEpoch();
+    }
+    return request.epoch() == RequestTerms.ANY_EPOCH ? currentEpoch : request.epoch();
   }
 
   /** The nodes that have reported, ascending. */
@@ -46,40 +67,36 @@ public record PendingSnapshot(
     return Collections.unmodifiableSortedSet(new TreeSet<>(reports.keySet()));
   }
 
-  /** Nodes of a bank of {@code nodes} that have not reported (none while the size is unknown). */
-  public SortedSet<Integer> missing(int nodes) {
-    TreeSet<Integer> m = new TreeSet<>();
-    if (nodes == UNKNOWN_SIZE) {
-      return m;
-    }
-    for (int i = 0; i < nodes; i++) {
-      if (!reports.containsKey(i)) {
-        m.add(i);
-      }
-    }
+  /** The {@code members} that have not reported. */
+  public SortedSet<Integer> missing(Members members) {
+    TreeSet<Integer> m = new TreeSet<>(members.ids());
+    m.removeAll(reports.keySet());
     return m;
   }
 
-  /** Reported node ids outside {@code 0..nodes-1}. */
-  public SortedSet<Integer> outside(int nodes) {
-    TreeSet<Integer> out = new TreeSet<>();
-    for (int i : reports.keySet()) {
-      if (i < 0 || i >= nodes) {
-        out.add(i);
-      }
-    }
+  /** Reported node ids that are not {@code members}. */
+  public SortedSet<Integer> outside(Members members) {
+    TreeSet<Integer> out = new TreeSet<>(reports.keySet());
+    out.removeAll(members.ids());
     return out;
   }
 
-  /** What a report of {@code node} would do in a bank of {@code nodes}, without doing it. */
-  public Acceptance offer(int node, int nodes) {
-    if (node < 0 || node >= nodes) {
+  /** What a report of {@code node} would do in an epoch of {@code members}, without doing it. */
+  public Acceptance offer(int node, Members members) {
+    return offer(node, Optional.of(members));
+  }
+
+  /** As {@link #offer(int, Members)}; while the members are not known, any node id ≥ 0 is held. */
+  Acceptance offer(int node, Optional<Members> members) {
+    if (node < 0 || (members.isPresent() && !members.get().contains(node))) {
       return Acceptance.UNKNOWN_NODE;
     }
     if (reports.containsKey(node)) {
       return Acceptance.DUPLICATE;
     }
-    return reports.size() + 1 == nodes ? Acceptance.COMPLETED : Acceptance.ACCEPTED;
+    return members.isPresent() && missing(members.get()).equals(new TreeSet<>(List.of(node)))
+        ? Acceptance.COMPLETED
+        : Acceptance.ACCEPTED;
   }
 
   /** Whether the snapshot has been pending for the timeout or longer at {@code nowMs}. */
@@ -90,13 +107,13 @@ public record PendingSnapshot(
   @Override
   public Transition on(SnapshotEvent event, SnapshotLifecycle lifecycle) {
     if (event instanceof SnapshotEvent.Requested r) {
-      return Transition.to(withRequest(r.requestedAtMs()));
+      return Transition.to(withRequest(r.request().inEpoch(lifecycle.currentEpoch())));
     }
     if (event instanceof SnapshotEvent.Reported r) {
       return onReport(r, lifecycle);
     }
     if (event instanceof SnapshotEvent.GenesisKnown g) {
-      return onGenesis(g.atMs(), lifecycle);
+      return settle(g.atMs(), lifecycle, "the genesis arrived");
     }
     if (event instanceof SnapshotEvent.Tick t) {
       return timedOut(t.atMs(), lifecycle.timeoutMs())
@@ -104,12 +121,7 @@ public record PendingSnapshot(
           : stay();
     }
     if (event instanceof SnapshotEvent.EpochStarted e) {
-      if (!reports.isEmpty() && heldEpoch() >= e.epoch()) {
-        return stay();
-      }
-      long from = reports.isEmpty() ? e.epoch() - 1 : heldEpoch();
-      AbortReason reason = lifecycle.leftBehind(from, e.epoch());
-      return abort(e.atMs(), lifecycle, reason, "the bank entered epoch " + e.epoch());
+      return onEpoch(e, lifecycle);
     }
     return Transition.to(
         this,
@@ -118,15 +130,12 @@ public record PendingSnapshot(
             "deep audit of snapshot " + snapshotId + ", which is still pending"));
   }
 
-  /** The same snapshot with a request at {@code at} seen: the earliest known request time wins. */
-  PendingSnapshot withRequest(long at) {
-    long requested = Math.max(0, at);
-    if (requestedAtMs > 0 && (requested <= 0 || requestedAtMs < requested)) {
-      requested = requestedAtMs;
-    }
-    return requested == requestedAtMs
+  /** The same snapshot with another request seen ({@link RequestTerms#and}). */
+  PendingSnapshot withRequest(RequestTerms seen) {
+    RequestTerms merged = request.and(seen);
+    return merged.equals(request)
         ? this
-        : new PendingSnapshot(snapshotId, firstSeenMs, requested, reports);
+        : new PendingSnapshot(snapshotId, firstSeenMs, merged, reports);
   }
 
   /** The epoch of the held reports (they all share one). */
@@ -154,8 +163,8 @@ public record PendingSnapshot(
               + heldEpoch());
     }
     int node = r.getNodeId();
-    int nodes = lifecycle.bankSize();
-    Acceptance a = offer(node, nodes);
+    Optional<Members> members = lifecycle.members(r.getEpoch());
+    Acceptance a = offer(node, members);
     switch (a) {
       case UNKNOWN_NODE:
         return Transition.to(
@@ -166,24 +175,51 @@ public record PendingSnapshot(
                     + node
                     + " for snapshot "
                     + snapshotId
-                    + (nodes == UNKNOWN_SIZE
+                    + (node < 0
                         ? ": a node id is never negative"
-                        : "; the bank has nodes 0.." + (nodes - 1))));
+                        : "; the members of epoch " + r.getEpoch() + " are " + members.get())));
       case DUPLICATE:
         return Transition.to(this, new Effect.Ignore(Acceptance.DUPLICATE));
       default:
         TreeMap<Integer, LocalSnapshotReport> held = new TreeMap<>(reports);
         held.put(node, r);
-        PendingSnapshot next = new PendingSnapshot(snapshotId, firstSeenMs, requestedAtMs, held);
+        PendingSnapshot next = new PendingSnapshot(snapshotId, firstSeenMs, request, held);
         return a == Acceptance.COMPLETED ? next.complete(event.atMs(), lifecycle) : stay(next);
     }
   }
 
-  private Transition onGenesis(long atMs, SnapshotLifecycle lifecycle) {
-    int nodes = lifecycle.bankSize();
+  /**
+   * The bank entered epoch {@code e}: a snapshot of an earlier epoch ends; one of {@code e} whose
+   * reports were held until its members were known is {@link #settle settled}; one of a later
+   * epoch, or requested in {@code e} or later with nothing held, waits.
+   */
+  private Transition onEpoch(SnapshotEvent.EpochStarted e, SnapshotLifecycle lifecycle) {
+    if (!reports.isEmpty() && heldEpoch() >= e.epoch()) {
+      return settle(e.atMs(), lifecycle, "epoch " + e.epoch() + " was read");
+    }
+    if (reports.isEmpty() && request.epoch() >= e.epoch()) {
+      return stay();
+    }
+    long from = !reports.isEmpty() ? heldEpoch() : Math.max(request.epoch(), e.epoch() - 1);
+    AbortReason reason = lifecycle.leftBehind(from, e.epoch());
+    return abort(e.atMs(), lifecycle, reason, "the bank entered epoch " + e.epoch());
+  }
+
+  /**
+   * Once the members of the snapshot's epoch are known: held reports of other nodes are set aside
+   * (they arrived earlier, held until {@code until}), and the snapshot completes if every member
+   * has reported. While they are not known, nothing changes.
+   */
+  private Transition settle(long atMs, SnapshotLifecycle lifecycle, String until) {
+    long epoch = epoch(lifecycle.currentEpoch());
+    Optional<Members> known = lifecycle.members(epoch);
+    if (known.isEmpty()) {
+      return stay();
+    }
+    Members members = known.get();
     List<Effect> effects = new ArrayList<>();
     TreeMap<Integer, LocalSnapshotReport> kept = new TreeMap<>(reports);
-    for (int node : outside(nodes)) {
+    for (int node : outside(members)) {
       effects.add(
           new Effect.RejectHeld(
               kept.remove(node),
@@ -192,12 +228,15 @@ public record PendingSnapshot(
                   + node
                   + " for snapshot "
                   + snapshotId
-                  + ", held until the genesis arrived; the bank has "
-                  + nodes
-                  + " nodes"));
+                  + ", held until "
+                  + until
+                  + "; the members of epoch "
+                  + epoch
+                  + " are "
+                  + members));
     }
-    PendingSnapshot next = new PendingSnapshot(snapshotId, firstSeenMs, requestedAtMs, kept);
-    if (nodes != UNKNOWN_SIZE && kept.size() == nodes) {
+    PendingSnapshot next = new PendingSnapshot(snapshotId, firstSeenMs, request, kept);
+    if (!kept.isEmpty() && next.missing(members).isEmpty()) {
       Transition done = next.complete(atMs, lifecycle);
       effects.addAll(done.effects());
       return new Transition(done.next(), effects);
@@ -207,19 +246,19 @@ public record PendingSnapshot(
 
   private Transition complete(long atMs, SnapshotLifecycle lifecycle) {
     long epoch = heldEpoch();
-    EpochView.Entry at = lifecycle.epochs().orElseThrow().at(epoch);
     AuditReport audited =
         AuditRules.audit(
             snapshotId,
             reports.values(),
-            lifecycle.genesis().orElseThrow().getNodes(),
-            at.expectedTotal(),
-            requestedAtMs,
+            lifecycle.members(epoch).orElseThrow(),
+            lifecycle.expectedTotal(epoch).orElseThrow(),
+            requestedAtMs(),
             atMs);
     AuditReport report =
         AuditReport.newBuilder(audited)
             .setEpoch(epoch)
             .setIncarnation(reports.values().iterator().next().getIncarnation())
+            .setRetryOf(request.retryOf())
             .build();
     return Transition.to(
         new FinishedSnapshot(snapshotId, atMs, report),
@@ -232,12 +271,22 @@ public record PendingSnapshot(
         : AbortReason.TIMED_OUT;
   }
 
-  private Transition abort(
-      long atMs, SnapshotLifecycle lifecycle, AbortReason reason, String because) {
-    int nodes = lifecycle.genesis().map(g -> g.getNodes()).orElse(0);
-    long total = lifecycle.genesis().map(g -> g.getTotal()).orElse(0L);
+  /**
+   * Ends the snapshot ABORTED for {@code reason}, {@code because} of an event (null: it timed out):
+   * the nodes are told, the report is published and, when the members changed, the snapshot is
+   * requested again in the current epoch.
+   */
+  Transition abort(long atMs, SnapshotLifecycle lifecycle, AbortReason reason, String because) {
+    long epoch = epoch(lifecycle.currentEpoch());
+    Optional<Members> members = lifecycle.members(epoch);
     AuditReport aborted =
-        AuditRules.aborted(snapshotId, reports.values(), nodes, total, requestedAtMs, atMs);
+        AuditRules.aborted(
+            snapshotId,
+            reports.values(),
+            members.orElse(Members.NONE),
+            lifecycle.expectedTotal(epoch).orElse(0L),
+            requestedAtMs(),
+            atMs);
     String why =
         reason
             + ": "
@@ -246,22 +295,28 @@ public record PendingSnapshot(
                 : "not complete within "
                     + lifecycle.timeoutMs()
                     + " ms; "
-                    + (nodes == 0
+                    + (lifecycle.genesis().isEmpty()
                         ? "the bank's genesis is not known"
-                        : "missing nodes " + aborted.getMissingNodes()));
+                        : members.isEmpty()
+                            ? "epoch " + epoch + " is not known yet"
+                            : "missing nodes " + aborted.getMissingNodes()));
     AuditReport report =
         AuditReport.newBuilder(aborted)
             .setAbortReason(reason.name())
-            .setEpoch(reports.isEmpty() ? lifecycle.currentEpoch() : heldEpoch())
+            .setEpoch(epoch)
+            .setRetryOf(request.retryOf())
             .setProblems(
                 because == null
                     ? aborted.getProblems()
                     : new ArrayList<>(List.of("ABORTED: " + why)))
             .build();
-    return Transition.to(
-        new FinishedSnapshot(snapshotId, atMs, report),
-        new Effect.Abort(new SnapshotAbort(snapshotId, why, atMs), reason),
-        new Effect.Publish(report, Effect.Verdict.ABORTED));
+    List<Effect> effects = new ArrayList<>();
+    effects.add(new Effect.Abort(new SnapshotAbort(snapshotId, why, atMs), reason));
+    effects.add(new Effect.Publish(report, Effect.Verdict.ABORTED));
+    if (reason == AbortReason.EPOCH_CHANGED) {
+      effects.add(lifecycle.retry(snapshotId, request));
+    }
+    return new Transition(Optional.of(new FinishedSnapshot(snapshotId, atMs, report)), effects);
   }
 
   private Transition stay() {

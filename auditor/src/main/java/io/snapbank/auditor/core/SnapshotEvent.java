@@ -1,6 +1,7 @@
 package io.snapbank.auditor.core;
 
 import io.snapbank.schemas.LocalSnapshotReport;
+import io.snapbank.schemas.SnapshotRequest;
 
 /**
  * Something that happens to one snapshot, at wall-clock time {@code atMs} (as the auditor saw it).
@@ -17,10 +18,21 @@ public sealed interface SnapshotEvent
   /** When the auditor saw the event, wall-clock ms. */
   long atMs();
 
-  /**
-   * A request for snapshot {@code snapshotId}, made at {@code requestedAtMs} (0 or less: unknown).
-   */
-  record Requested(long snapshotId, long requestedAtMs, long atMs) implements SnapshotEvent {}
+  /** A request for snapshot {@code snapshotId}, with what it asks for. */
+  record Requested(long snapshotId, RequestTerms request, long atMs) implements SnapshotEvent {
+    /**
+     * A request made at {@code requestedAtMs} (0 or less: unknown) naming no epoch and no initiator
+     * and retrying nothing.
+     */
+    public Requested(long snapshotId, long requestedAtMs, long atMs) {
+      this(snapshotId, RequestTerms.at(requestedAtMs), atMs);
+    }
+
+    /** The event of request record {@code r}, seen at {@code atMs}. */
+    public static Requested of(SnapshotRequest r, long atMs) {
+      return new Requested(r.getSnapshotId(), RequestTerms.of(r), atMs);
+    }
+  }
 
   /** A node's report of its part of a snapshot. */
   record Reported(LocalSnapshotReport report, long atMs) implements SnapshotEvent {}

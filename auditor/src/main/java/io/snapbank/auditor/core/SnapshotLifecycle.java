@@ -3,43 +3,53 @@ package io.snapbank.auditor.core;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.EpochKind;
+import io.snapbank.schemas.LocalSnapshotReport;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The lifecycle of a global snapshot in the auditor, as a pure state machine: the bank (once its
- * genesis is known) and the snapshot timeout, and {@link #apply} which takes a snapshot's state and
- * an event and returns the next state with its effects as data. The driver stores the states and
- * carries out the effects; nothing here does I/O or reads a clock.
+ * genesis is known), its epoch log as read so far, the snapshot timeout, and {@link #apply} which
+ * takes a snapshot's state and an event and returns the next state with its effects as data. The
+ * driver stores the states and carries out the effects; nothing here does I/O or reads a clock.
+ *
+ * <p>Every snapshot belongs to one epoch E: that of its held reports (they all share one), or the
+ * one its request names while none is held (a request naming none counts as the current epoch). It
+ * covers exactly M, the members of E ({@link #members}), and conserves E's expected total (the
+ * genesis total, or a restored cut's, plus the money that entered the bank since, minus the money
+ * that left it). M is known once the genesis is known and E has been read from the epoch log.
  *
  * <p>States: UNSEEN (nothing held: never seen, or forgotten), {@link PendingSnapshot PENDING},
- * {@link FinishedSnapshot FINISHED} (audited or aborted). N is the bank's size from its genesis.
+ * {@link FinishedSnapshot FINISHED} (audited or aborted). "Ends" below is the move to FINISHED with
+ * Abort(reason) and Publish(ABORTED), plus Retry when the reason is EPOCH_CHANGED; the reason is
+ * SUPERSEDED when a restore lies between the snapshot's epoch and the newer one, else
+ * EPOCH_CHANGED.
  *
  * <pre>
  * state     event                                      next      effects
- * UNSEEN    request                                    PENDING   -
- * UNSEEN    report of a node of the bank, not the last PENDING   -
- * UNSEEN    report completing the snapshot (N = 1)     FINISHED  Publish(COMPLETED)
- * UNSEEN    report of a node outside the bank          UNSEEN    RejectInput(UNKNOWN_NODE)
+ * UNSEEN    request of the current epoch or later      PENDING   -
+ * UNSEEN    request of an earlier epoch                FINISHED  ends (EPOCH_CHANGED: Retry)
+ * UNSEEN    report of a member, not the last           PENDING   -
+ * UNSEEN    report completing the snapshot (|M| = 1)   FINISHED  Publish(COMPLETED)
+ * UNSEEN    report of a node outside M                 UNSEEN    RejectInput(UNKNOWN_NODE)
+ * UNSEEN    report of an epoch not read yet            PENDING   -  (held, M not known)
  * UNSEEN    genesis known, tick                        UNSEEN    -
  * UNSEEN    deep audit                                 UNSEEN    RejectInput(UNMATCHED_DEEP_AUDIT)
  * PENDING   request                                    PENDING   -  (earliest request time kept)
- * PENDING   report of a new node, not the last         PENDING   -  (report held)
- * PENDING   report of the last missing node            FINISHED  Publish(COMPLETED)
+ * PENDING   report of a new member, not the last       PENDING   -  (report held)
+ * PENDING   report of the last missing member          FINISHED  Publish(COMPLETED)
  * PENDING   report of a node already held              PENDING   Ignore(DUPLICATE)
- * PENDING   report of a node outside the bank          PENDING   RejectInput(UNKNOWN_NODE)
- * PENDING   genesis known, not every node in           PENDING   RejectHeld(UNKNOWN_NODE) per held
- *                                                                report of a node outside 0..N-1
- * PENDING   genesis known, every node in               FINISHED  RejectHeld(UNKNOWN_NODE) per
- *                                                                outside report, Publish(COMPLETED)
+ * PENDING   report of a node outside M                 PENDING   RejectInput(UNKNOWN_NODE)
+ * PENDING   genesis known or epoch E read, members     PENDING   RejectHeld(UNKNOWN_NODE) per held
+ *             missing                                            report of a node outside M
+ * PENDING   genesis known or epoch E read, every       FINISHED  RejectHeld(UNKNOWN_NODE) per
+ *             member in                                          outside report, Publish(COMPLETED)
  * PENDING   tick, pending shorter than the timeout     PENDING   -
  * PENDING   tick, pending for the timeout or longer    FINISHED  Abort(TIMED_OUT...), Publish(ABORTED)
  * PENDING   deep audit                                 PENDING   RejectInput(UNMATCHED_DEEP_AUDIT)
- * PENDING   epoch started, reports of an earlier epoch FINISHED  Abort(SUPERSEDED after a restore,
- *             held or none held                                  else EPOCH_CHANGED), Publish(ABORTED)
- * PENDING   epoch started, every report already in it  PENDING   -
- * PENDING   report of another epoch than those held    FINISHED  Abort(SUPERSEDED/EPOCH_CHANGED),
- *                                                                Publish(ABORTED)
+ * PENDING   epoch started after E                      FINISHED  ends (EPOCH_CHANGED: Retry)
+ * PENDING   epoch started, E not before it             PENDING   -  (settled as above if it is E)
+ * PENDING   report of another epoch than those held    FINISHED  ends (EPOCH_CHANGED: Retry)
  * UNSEEN    report of an epoch before the current one  UNSEEN    Ignore(SUPERSEDED)
  * PENDING   report of an epoch before the current one  PENDING   Ignore(SUPERSEDED)
  * FINISHED  request, genesis known, tick, epoch        FINISHED  -  (nothing is reopened)
@@ -48,11 +58,15 @@ import java.util.Optional;
  * FINISHED  deep audit of an aborted snapshot          FINISHED  RejectInput(UNMATCHED_DEEP_AUDIT)
  * </pre>
  *
- * <p>While the genesis is not known, reports of any non-negative node are held (N is {@link
- * PendingSnapshot#UNKNOWN_SIZE}) and no snapshot completes. A pending snapshot times out {@code
- * timeoutMs} after the auditor first saw it (its request or first report). A finished snapshot is
- * forgotten (back to UNSEEN) once its {@link FinishedRetention} has passed: that is cleanup done by
- * the driver, not an event.
+ * <p>Retry({@link #retry}) asks the driver for a new request of the snapshot, under a fresh id, in
+ * the current epoch, with the old initiators that are still members (every node when none is), and
+ * naming the aborted one it retries; a retry ended by another change is retried in turn, so a
+ * snapshot is retried at most once per change. TIMED_OUT and SUPERSEDED snapshots are not retried.
+ *
+ * <p>While M is not known, reports of any non-negative node are held and no snapshot completes. A
+ * pending snapshot times out {@code timeoutMs} after the auditor first saw it (its request or first
+ * report). A finished snapshot is forgotten (back to UNSEEN) once its {@link FinishedRetention} has
+ * passed: that is cleanup done by the driver, not an event.
  */
 public record SnapshotLifecycle(
     Optional<BankGenesis> genesis, long timeoutMs, List<BankEpoch> epochLog) {
@@ -121,9 +135,37 @@ public record SnapshotLifecycle(
     return AbortReason.EPOCH_CHANGED;
   }
 
-  /** The bank's size N, or {@link PendingSnapshot#UNKNOWN_SIZE} before its genesis is known. */
-  public int bankSize() {
-    return genesis.map(BankGenesis::getNodes).orElse(PendingSnapshot.UNKNOWN_SIZE);
+  /**
+   * Epoch {@code epoch} as known: empty before the genesis is known, and for an epoch the auditor
+   * has not read from the epoch log yet.
+   */
+  public Optional<EpochView.Entry> epoch(long epoch) {
+    if (epoch < 0 || epoch > currentEpoch()) {
+      return Optional.empty();
+    }
+    return epochs().map(v -> v.at(epoch));
+  }
+
+  /** The members of epoch {@code epoch}, when {@link #epoch known}. */
+  public Optional<Members> members(long epoch) {
+    return epoch(epoch).map(e -> Members.of(e.members()));
+  }
+
+  /** The money a snapshot of epoch {@code epoch} must account for, when {@link #epoch known}. */
+  public Optional<Long> expectedTotal(long epoch) {
+    return epoch(epoch).map(EpochView.Entry::expectedTotal);
+  }
+
+  /**
+   * The request that retries snapshot {@code snapshotId}, aborted by a change of members: in the
+   * current epoch, initiated by those of its {@code request}'s initiators that are still members
+   * (every node when none is).
+   */
+  public Effect.Retry retry(long snapshotId, RequestTerms request) {
+    long now = currentEpoch();
+    List<Integer> initiators =
+        members(now).map(m -> m.retain(request.initiators())).orElse(request.initiators());
+    return new Effect.Retry(snapshotId, now, initiators);
   }
 
   /** The transition of a snapshot in {@code state} (empty: UNSEEN) on {@code event}. */
@@ -144,7 +186,8 @@ public record SnapshotLifecycle(
           "a bank needs at least one node, the genesis names " + g.getNodes());
     }
     if (genesis.isEmpty()) {
-      return new GenesisVerdict.Adopted(g, new SnapshotLifecycle(Optional.of(g), timeoutMs));
+      return new GenesisVerdict.Adopted(
+          g, new SnapshotLifecycle(Optional.of(g), timeoutMs, epochLog));
     }
     BankGenesis known = genesis.get();
     if (known.equals(g)) {
@@ -167,12 +210,23 @@ public record SnapshotLifecycle(
       return Transition.none(new Effect.Ignore(Acceptance.SUPERSEDED));
     }
     if (event instanceof SnapshotEvent.Requested r) {
-      return Transition.to(PendingSnapshot.opened(r.snapshotId(), r.atMs(), r.requestedAtMs()));
+      RequestTerms request = r.request().inEpoch(currentEpoch());
+      PendingSnapshot opened = PendingSnapshot.opened(r.snapshotId(), r.atMs(), request);
+      if (request.epoch() < currentEpoch()) {
+        return opened.abort(
+            r.atMs(),
+            this,
+            leftBehind(request.epoch(), currentEpoch()),
+            "requested in epoch " + request.epoch() + ", the bank is in epoch " + currentEpoch());
+      }
+      return Transition.to(opened);
     }
     if (event instanceof SnapshotEvent.Reported r) {
-      PendingSnapshot opened = PendingSnapshot.opened(r.report().getSnapshotId(), r.atMs(), 0);
+      LocalSnapshotReport report = r.report();
+      PendingSnapshot opened =
+          PendingSnapshot.opened(report.getSnapshotId(), r.atMs(), RequestTerms.NONE);
       Transition t = opened.on(event, this);
-      if (opened.offer(r.report().getNodeId(), bankSize()) == Acceptance.UNKNOWN_NODE) {
+      if (opened.offer(report.getNodeId(), members(report.getEpoch())) == Acceptance.UNKNOWN_NODE) {
         return new Transition(Optional.empty(), t.effects()); // a rejected report holds nothing
       }
       return t;

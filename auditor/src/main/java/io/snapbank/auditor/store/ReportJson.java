@@ -32,6 +32,11 @@ public final class ReportJson {
     o.put("latencyMs", r.getLatencyMs());
     o.put("epoch", r.getEpoch());
     o.put("incarnation", r.getIncarnation());
+    ArrayNode members = o.putArray("members");
+    r.getMembers().forEach(members::add);
+    if (r.getRetryOf() >= 0) {
+      o.put("retryOf", r.getRetryOf());
+    }
     if (!r.getAbortReason().isEmpty()) {
       o.put("abortReason", r.getAbortReason());
     }
@@ -78,7 +83,10 @@ public final class ReportJson {
     return o;
   }
 
-  /** One entry of the bank's epoch log: when, why and by whom the bank changed. */
+  /**
+   * One entry of the bank's epoch log: when, why and by whom the bank changed, its members, and the
+   * money the change brought in or took out.
+   */
   public static ObjectNode epochNode(BankEpoch e) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("epoch", e.getEpoch());
@@ -89,6 +97,14 @@ public final class ReportJson {
     o.put("reason", e.getReason());
     ArrayNode members = o.putArray("members");
     e.getMembers().forEach(members::add);
+    o.put("moneyIn", e.getMoneyIn());
+    o.put("moneyOut", e.getMoneyOut());
+    if (e.getJoined() != null) {
+      o.put("joined", e.getJoined().getNodeId());
+    }
+    if (e.getLeaving() != null) {
+      o.put("leaving", e.getLeaving().getNodeId());
+    }
     if (e.getRestore() != null) {
       ObjectNode r = o.putObject("restore");
       r.put("snapshotId", e.getRestore().getSnapshotId());

@@ -2,6 +2,7 @@ package io.snapbank.auditor.store;
 
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.DeepAuditRules;
+import io.snapbank.auditor.core.Members;
 import io.snapbank.auditor.core.Problem;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.auditor.core.ViolationReason;
@@ -24,14 +25,17 @@ import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * Checks a stored snapshot file ({@code snapshot-<id>.avro}) offline, without Kafka. The bank's
- * nodes are the ones with figures in the file (ids 0..N-1, each once); each node's report is
- * rebuilt from its figure (account balances) and the channels it received, and the auditor's own
- * {@link AuditRules} run on them: conservation against the stored expected total, no negative
- * balance, every channel i→j of the N nodes exactly once, possible ranges. It also checks that the
- * stored totals, per-node totals, difference and status agree with the recomputed ones and, when
- * the file holds a deep audit, that its listed transfers add up to the channel counts and sums
- * (channels the deep audit could not read are not compared).
+ * Checks a stored snapshot file ({@code snapshot-<id>.avro}) offline, without Kafka, against the
+ * epoch it was taken in. The snapshot covers the members of its epoch: those the epoch log stored
+ * beside it says ({@link StoredEpochs}, {@code epochs.json}), else those the report names, else (a
+ * report written before reports named them) the nodes 0..N-1 with figures in the file. Every member
+ * must have one figure and no other node any; each node's report is rebuilt from its figure
+ * (account balances) and the channels it received, and the auditor's own {@link AuditRules} run on
+ * them: conservation against the epoch's expected total (the stored epoch log's when it tells it,
+ * else the report's), no negative balance, every channel i→j between members exactly once, possible
+ * ranges. It also checks that the stored totals, per-node totals, difference and status agree with
+ * the recomputed ones and, when the file holds a deep audit, that its listed transfers add up to
+ * the channel counts and sums (channels the deep audit could not read are not compared).
  */
 public final class SnapshotFileVerifier {
   /**
@@ -39,7 +43,7 @@ public final class SnapshotFileVerifier {
    *
    * @param snapshotId the file's snapshot id, or -1 when it could not be read
    * @param ok true when no problem was found
-   * @param expectedTotal the stored genesis total
+   * @param expectedTotal the total the snapshot's epoch must account for
    * @param recordedTotal recomputed balances plus in-flight sums
    * @param problems one line per problem; audit findings start with their {@link ViolationReason}
    */
@@ -89,11 +93,24 @@ public final class SnapshotFileVerifier {
     } catch (IOException | RuntimeException e) {
       return new Result(-1, false, 0, 0, List.of("not a snapshot file (" + e.getMessage() + ")"));
     }
-    return verify(r);
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      return verify(r, StoredEpochs.read(dir));
+    } catch (IOException | RuntimeException e) {
+      Result v = verify(r, StoredEpochs.NONE);
+      List<String> problems = new ArrayList<>(v.problems());
+      problems.add("the epoch log beside it cannot be read (" + e.getMessage() + ")");
+      return new Result(v.snapshotId(), false, v.expectedTotal(), v.recordedTotal(), problems);
+    }
   }
 
-  /** Verifies a report as stored. */
+  /** Verifies a report as stored, against the members and total it names. */
   public static Result verify(AuditReport r) {
+    return verify(r, StoredEpochs.NONE);
+  }
+
+  /** Verifies a report as stored, against its epoch in {@code epochs} when they hold it. */
+  public static Result verify(AuditReport r, StoredEpochs epochs) {
     List<String> problems = new ArrayList<>();
     if (r.getStatus() == AuditStatus.ABORTED) {
       return new Result(
@@ -109,14 +126,18 @@ public final class SnapshotFileVerifier {
         problems.add("node " + n.getNodeId() + " has more than one figure");
       }
     }
-    int nodes = byNode.isEmpty() ? 0 : Math.max(byNode.lastKey() + 1, 0);
-    for (int i = 0; i < nodes; i++) {
+    Members members = members(r, epochs, byNode, problems);
+    long expectedTotal = expectedTotal(r, epochs, problems);
+    for (int i : members.ids()) {
       if (!byNode.containsKey(i)) {
         problems.add("node " + i + " has no figure (the file's nodes are " + byNode.keySet() + ")");
       }
     }
-    if (!byNode.isEmpty() && byNode.firstKey() < 0) {
-      problems.add("node " + byNode.firstKey() + " has a negative id");
+    for (int i : byNode.keySet()) {
+      if (!members.contains(i)) {
+        problems.add(
+            "node " + i + " is not a member of epoch " + r.getEpoch() + " (" + members + ")");
+      }
     }
     Map<Integer, List<ChannelState>> incoming = new TreeMap<>();
     for (ChannelState c : r.getChannels()) {
@@ -176,8 +197,8 @@ public final class SnapshotFileVerifier {
         AuditRules.audit(
             r.getSnapshotId(),
             reports,
-            nodes,
-            r.getExpectedTotal(),
+            members,
+            expectedTotal,
             r.getRequestedAtMs(),
             r.getCompletedAtMs());
     List<String> findings = new ArrayList<>(again.getProblems());
@@ -224,8 +245,54 @@ public final class SnapshotFileVerifier {
     return new Result(
         r.getSnapshotId(),
         problems.isEmpty(),
-        r.getExpectedTotal(),
+        expectedTotal,
         again.getBalancesTotal() + again.getInFlightTotal(),
         problems);
+  }
+
+  /**
+   * The members the snapshot must cover: the stored epoch log's, else the report's, else the nodes
+   * 0..N-1 of a report that names none; a report naming others than the log is a problem.
+   */
+  private static Members members(
+      AuditReport r,
+      StoredEpochs epochs,
+      TreeMap<Integer, NodeFigure> byNode,
+      List<String> problems) {
+    Members named = Members.of(r.getMembers());
+    Optional<Members> logged = epochs.members(r.getEpoch());
+    if (logged.isPresent()) {
+      if (!named.isEmpty() && !named.equals(logged.get())) {
+        problems.add(
+            "the report names members "
+                + named
+                + " but epoch "
+                + r.getEpoch()
+                + " has "
+                + logged.get());
+      }
+      return logged.get();
+    }
+    if (!named.isEmpty()) {
+      return named;
+    }
+    return Members.range(byNode.isEmpty() ? 0 : Math.max(byNode.lastKey() + 1, 0));
+  }
+
+  /**
+   * The epoch's total: the stored epoch log's when it tells it (a differing report's is a problem).
+   */
+  private static long expectedTotal(AuditReport r, StoredEpochs epochs, List<String> problems) {
+    Optional<Long> logged = epochs.expectedTotal(r.getEpoch());
+    if (logged.isPresent() && logged.get() != r.getExpectedTotal()) {
+      problems.add(
+          "the report expects a total of "
+              + r.getExpectedTotal()
+              + " but epoch "
+              + r.getEpoch()
+              + " has "
+              + logged.get());
+    }
+    return logged.orElse(r.getExpectedTotal());
   }
 }

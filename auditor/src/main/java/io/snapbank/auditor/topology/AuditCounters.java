@@ -8,8 +8,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The topology's counters, kept in {@link AuditorTopology#COUNTERS_STORE} (so they survive a
  * restart and can be queried): {@value #COMPLETED}, {@value #ABORTED}, {@value #DEEP_AUDITED},
  * {@value #DUPLICATE}, {@value #LATE}, {@value #SUPERSEDED}, {@value #UNKNOWN_NODE}, {@value
- * #QUARANTINED}, {@value #REQUESTED}. Counting is derived from the effects the lifecycle returns,
- * apart from it.
+ * #QUARANTINED}, {@value #REQUESTED}, {@value #RETRIED}. Counting is derived from the effects the
+ * lifecycle returns, apart from it.
  */
 final class AuditCounters {
   static final String COMPLETED = "completed";
@@ -21,6 +21,7 @@ final class AuditCounters {
   static final String UNKNOWN_NODE = "unknownNode";
   static final String QUARANTINED = "quarantined";
   static final String REQUESTED = "requested";
+  static final String RETRIED = "retried";
 
   private final KeyValueStore<String, Long> store;
 
@@ -44,6 +45,8 @@ final class AuditCounters {
             case SUPERSEDED -> SUPERSEDED;
             default -> LATE;
           });
+    } else if (e instanceof Effect.Retry) {
+      increment(RETRIED);
     } else if (e instanceof Effect.RejectInput r) {
       quarantined(r.reason());
     } else if (e instanceof Effect.RejectHeld r) {

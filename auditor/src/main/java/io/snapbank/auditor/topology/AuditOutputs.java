@@ -14,11 +14,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Carries out the lifecycle's {@link Effect}s as records on the topology's sinks, each keyed by the
- * snapshot id as a decimal string: reports to audit-reports, aborts to snapshot-aborts, requests to
- * snapshot-requests; quarantined records go to the quarantine topic keyed {@code
- * <topic>/<partition>/<offset>} with their original key and value (a held report, whose position is
- * no longer known, with partition and offset -1). Every effect is also counted ({@link
- * AuditCounters}).
+ * snapshot id as a decimal string: reports to audit-reports, aborts to snapshot-aborts, requests
+ * (scheduled ones and retries, with ids from {@link AuditorRequests}) to snapshot-requests;
+ * quarantined records go to the quarantine topic keyed {@code <topic>/<partition>/<offset>} with
+ * their original key and value (a held report, whose position is no longer known, with partition
+ * and offset -1). Every effect is also counted ({@link AuditCounters}).
  */
 final class AuditOutputs {
   private static final String DETECTED_BY = "auditor";
@@ -26,12 +26,17 @@ final class AuditOutputs {
   private final ProcessorContext<String, byte[]> context;
   private final BankTopics topics;
   private final AuditCounters counters;
+  private final AuditorRequests requests;
 
   AuditOutputs(
-      ProcessorContext<String, byte[]> context, BankTopics topics, AuditCounters counters) {
+      ProcessorContext<String, byte[]> context,
+      BankTopics topics,
+      AuditCounters counters,
+      AuditorRequests requests) {
     this.context = context;
     this.topics = topics;
     this.counters = counters;
+    this.requests = requests;
   }
 
   /**
@@ -53,6 +58,8 @@ final class AuditOutputs {
     } else if (e instanceof Effect.Abort a) {
       long id = a.abort().getSnapshotId();
       forward(AuditorTopology.ABORT_SINK, id, topics.snapshotAborts().encode(a.abort()), now);
+    } else if (e instanceof Effect.Retry r) {
+      write(requests.retry(r, now));
     } else if (e instanceof Effect.RejectInput r) {
       if (input == null) {
         throw new IllegalStateException("no input record to quarantine: " + r);
@@ -79,12 +86,16 @@ final class AuditOutputs {
 
   /** Writes a scheduled snapshot request and counts it. */
   void request(SnapshotRequest r) {
+    write(r);
+    counters.requested();
+  }
+
+  private void write(SnapshotRequest r) {
     forward(
         AuditorTopology.REQUEST_SINK,
         r.getSnapshotId(),
         topics.snapshotRequests().encode(r),
         r.getRequestedAtMs());
-    counters.requested();
   }
 
   private void quarantineInput(

@@ -1,12 +1,10 @@
 package io.snapbank.auditor.topology;
 
-import io.snapbank.auditor.avro.RequestScheduleState;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.core.DeepAuditResult;
 import io.snapbank.auditor.core.FinishedRetention;
 import io.snapbank.auditor.core.GenesisVerdict;
 import io.snapbank.auditor.core.QuarantineReason;
-import io.snapbank.auditor.core.RequestSchedule;
 import io.snapbank.auditor.core.SnapshotEvent;
 import io.snapbank.auditor.core.SnapshotLifecycle;
 import io.snapbank.auditor.core.SnapshotState;
@@ -37,14 +35,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Inputs: node reports, snapshot requests, the genesis, the epoch log and deep-audit results. A
  * record that cannot be decoded is quarantined as {@code UNDECODABLE}; an invalid or conflicting
  * genesis as the lifecycle says. A wall-clock punctuator sends every pending snapshot a tick
- * (timeouts), writes scheduled requests when configured ({@link RequestSchedule}), and every minute
- * forgets finished snapshots older than the {@link FinishedRetention}.
+ * (timeouts), writes scheduled requests when configured ({@link AuditorRequests}), and every minute
+ * forgets finished snapshots older than the {@link FinishedRetention}. A snapshot aborted by a
+ * change of members is requested again at once, under a fresh id from the same allocator.
  */
 final class AuditProcessor implements Processor<String, byte[], String, byte[]> {
   static final FinishedRetention FINISHED_RETENTION = FinishedRetention.ONE_DAY;
   private static final long PURGE_EVERY_MS = 60_000;
   private static final String GENESIS_KEY = "genesis";
-  private static final String SCHEDULE_KEY = "requests";
 
   private final AuditorConfig config;
   private final BankTopics topics;
@@ -53,7 +51,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   private SnapshotStates states;
   private AuditOutputs outputs;
   private KeyValueStore<String, BankGenesis> genesisStore;
-  private KeyValueStore<String, RequestScheduleState> scheduleStore;
+  private AuditorRequests requests;
   private KeyValueStore<Long, BankEpoch> epochStore;
   private SnapshotLifecycle lifecycle;
   private long nextPurgeAtMs = Long.MIN_VALUE;
@@ -73,13 +71,16 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
             context.getStateStore(AuditorTopology.REPORTS_STORE),
             context.getStateStore(AuditorTopology.FINISHED_STORE),
             context.getStateStore(AuditorTopology.FINISHED_REPORTS_STORE));
+    requests =
+        new AuditorRequests(
+            context.getStateStore(AuditorTopology.SCHEDULE_STORE), config.applicationId());
     outputs =
         new AuditOutputs(
             context,
             topics,
-            new AuditCounters(context.getStateStore(AuditorTopology.COUNTERS_STORE)));
+            new AuditCounters(context.getStateStore(AuditorTopology.COUNTERS_STORE)),
+            requests);
     genesisStore = context.getStateStore(AuditorTopology.GENESIS_STORE);
-    scheduleStore = context.getStateStore(AuditorTopology.SCHEDULE_STORE);
     epochStore = context.getStateStore(AuditorTopology.EPOCHS_STORE);
     List<BankEpoch> epochs = new ArrayList<>();
     try (KeyValueIterator<Long, BankEpoch> it = epochStore.all()) {
@@ -111,8 +112,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     if (value instanceof LocalSnapshotReport r) {
       apply(r.getSnapshotId(), new SnapshotEvent.Reported(r, now), record);
     } else if (value instanceof SnapshotRequest r) {
-      long id = r.getSnapshotId();
-      apply(id, new SnapshotEvent.Requested(id, r.getRequestedAtMs(), now), record);
+      apply(r.getSnapshotId(), SnapshotEvent.Requested.of(r, now), record);
     } else if (value instanceof DeepAuditResult r) {
       apply(r.snapshotId(), new SnapshotEvent.DeepAudited(r, now), record);
     } else if (value instanceof BankGenesis g) {
@@ -160,7 +160,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   /**
    * A new entry of the epoch log: every snapshot still pending in an earlier epoch ends (ABORTED,
-   * SUPERSEDED after a restore).
+   * SUPERSEDED after a restore, otherwise EPOCH_CHANGED and retried); held reports of the new epoch
+   * are judged against its members.
    */
   private void onEpoch(BankEpoch e, Record<String, byte[]> input, long now) {
     Optional<SnapshotLifecycle> next = lifecycle.withEpoch(e);
@@ -186,20 +187,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   }
 
   private void scheduleRequest(long nowMs) {
-    RequestScheduleState stored = scheduleStore.get(SCHEDULE_KEY);
-    RequestSchedule schedule =
-        stored == null
-            ? RequestSchedule.START
-            : new RequestSchedule(stored.getLastRequestedId(), stored.getNextRequestAtMs());
-    schedule
-        .due(nowMs, config.requestPeriod().toMillis(), config.applicationId())
-        .ifPresent(
-            due -> {
-              outputs.request(due.request());
-              scheduleStore.put(
-                  SCHEDULE_KEY,
-                  new RequestScheduleState(
-                      due.next().lastRequestedId(), due.next().nextRequestAtMs()));
-            });
+    requests
+        .due(nowMs, config.requestPeriod().toMillis(), lifecycle.currentEpoch())
+        .ifPresent(outputs::request);
   }
 }

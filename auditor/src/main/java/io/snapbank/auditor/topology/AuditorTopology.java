@@ -13,14 +13,16 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The auditor's Kafka Streams topology (Processor API). Four single-partition sources, read as raw
+ * The auditor's Kafka Streams topology (Processor API). Five single-partition sources, read as raw
  * bytes so that undecodable records can be quarantined instead of failing the task:
  *
  * <ul>
  *   <li>{@code <prefix>.snapshot-reports}: one {@code LocalSnapshotReport} per node and snapshot;
- *   <li>{@code <prefix>.snapshot-requests}: the request time of a snapshot, and the start of its
- *       timeout clock;
- *   <li>{@code <prefix>.genesis}: the bank's size N and the total every snapshot must conserve;
+ *   <li>{@code <prefix>.snapshot-requests}: the request time of a snapshot, its epoch, and the
+ *       start of its timeout clock;
+ *   <li>{@code <prefix>.genesis}: the bank's first members and total;
+ *   <li>{@code <prefix>.epochs}: the epoch log: each epoch's members and the money that entered or
+ *       left the bank;
  *   <li>{@code <prefix>.deep-audits} ({@link AuditorTopics#deepAudits()}): results of the
  *       deep-audit stage, merged into the finished snapshot's report.
  * </ul>
@@ -28,12 +30,13 @@ import org.apache.kafka.streams.state.Stores;
  * <p>They flow into one {@link AuditProcessor} (so one task sees everything), which keeps typed
  * state in persistent key-value stores and writes, each keyed by the snapshot id as a decimal
  * string: {@code AuditReport}s (new verdicts and deep-audited updates) to {@code
- * <prefix>.audit-reports}, {@code SnapshotAbort}s to {@code <prefix>.snapshot-aborts} and, when
- * scheduled requests are on, {@code SnapshotRequest}s to {@code <prefix>.snapshot-requests}.
- * Quarantined records go to {@code <prefix>.quarantine} keyed {@code <topic>/<partition>/<offset>}.
+ * <prefix>.audit-reports}, {@code SnapshotAbort}s to {@code <prefix>.snapshot-aborts} and {@code
+ * SnapshotRequest}s to {@code <prefix>.snapshot-requests}: scheduled ones when configured, and
+ * retries of snapshots a change of members aborted. Quarantined records go to {@code
+ * <prefix>.quarantine} keyed {@code <topic>/<partition>/<offset>}.
  */
 public final class AuditorTopology {
-  /** Pending snapshots: id → their times ({@code PendingSnapshotMeta}). */
+  /** Pending snapshots: id → their times and request ({@code PendingSnapshotMeta}). */
   public static final String PENDING_STORE = "snapshot-pending";
 
   /** Reports held by pending snapshots: (id, node) → the {@code LocalSnapshotReport}. */
@@ -51,12 +54,16 @@ public final class AuditorTopology {
   /** The bank's epoch log as read: epoch → its {@code BankEpoch}. */
   public static final String EPOCHS_STORE = "bank-epochs";
 
-  /** The request scheduler's {@code RequestScheduleState} under key {@code "requests"}. */
+  /**
+   * The allocator of the auditor's own request ids (scheduled and retries), {@code
+   * RequestScheduleState} under key {@code "requests"}.
+   */
   public static final String SCHEDULE_STORE = "request-schedule";
 
   /**
    * Counters ({@link AuditCounters}): {@code completed}, {@code aborted}, {@code deepAudited},
-   * {@code duplicate}, {@code late}, {@code unknownNode}, {@code quarantined}, {@code requested}.
+   * {@code duplicate}, {@code late}, {@code superseded}, {@code unknownNode}, {@code quarantined},
+   * {@code requested}, {@code retried}.
    */
   public static final String COUNTERS_STORE = "counters";
 

@@ -4,6 +4,7 @@ import io.snapbank.auditor.avro.PendingSnapshotMeta;
 import io.snapbank.auditor.core.FinishedRetention;
 import io.snapbank.auditor.core.FinishedSnapshot;
 import io.snapbank.auditor.core.PendingSnapshot;
+import io.snapbank.auditor.core.RequestTerms;
 import io.snapbank.auditor.core.SnapshotState;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.LocalSnapshotReport;
@@ -22,8 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * event writes only what it changed:
  *
  * <ul>
- *   <li>a pending snapshot: its times in {@link AuditorTopology#PENDING_STORE} and each held report
- *       under its own {@link ReportKey} in {@link AuditorTopology#REPORTS_STORE};
+ *   <li>a pending snapshot: its times and request in {@link AuditorTopology#PENDING_STORE} and each
+ *       held report under its own {@link ReportKey} in {@link AuditorTopology#REPORTS_STORE};
  *   <li>a finished snapshot: when it finished in {@link AuditorTopology#FINISHED_STORE} (small, so
  *       that forgetting old ones scans little) and its last report in {@link
  *       AuditorTopology#FINISHED_REPORTS_STORE}.
@@ -52,8 +53,10 @@ final class SnapshotStates {
   Optional<SnapshotState> load(long id) {
     PendingSnapshotMeta meta = pending.get(id);
     if (meta != null) {
-      return Optional.of(
-          new PendingSnapshot(id, meta.getFirstSeenMs(), meta.getRequestedAtMs(), heldReports(id)));
+      RequestTerms request =
+          new RequestTerms(
+              meta.getRequestedAtMs(), meta.getEpoch(), meta.getInitiators(), meta.getRetryOf());
+      return Optional.of(new PendingSnapshot(id, meta.getFirstSeenMs(), request, heldReports(id)));
     }
     Long finishedAt = finished.get(id);
     if (finishedAt == null) {
@@ -113,11 +116,19 @@ final class SnapshotStates {
         before.isPresent()
             && before.get() instanceof PendingSnapshot b
             && b.firstSeenMs() == p.firstSeenMs()
-            && b.requestedAtMs() == p.requestedAtMs();
+            && b.request().equals(p.request());
     if (!same) {
+      RequestTerms r = p.request();
       pending.put(
           p.snapshotId(),
-          new PendingSnapshotMeta(p.snapshotId(), p.firstSeenMs(), p.requestedAtMs()));
+          PendingSnapshotMeta.newBuilder()
+              .setSnapshotId(p.snapshotId())
+              .setFirstSeenMs(p.firstSeenMs())
+              .setRequestedAtMs(r.requestedAtMs())
+              .setEpoch(r.epoch())
+              .setInitiators(new ArrayList<>(r.initiators()))
+              .setRetryOf(r.retryOf())
+              .build());
     }
   }
 

@@ -35,16 +35,19 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /}: one static page (inline script, no external assets) listing the latest
  *       snapshots with their status, and for the selected one (by default the latest complete one)
  *       its problems, per-node balances and the channel matrix of money in flight (rows: from,
- *       columns: to); it polls {@code /api/reports} every second. Stable hooks: each snapshot row
- *       is a {@code tr.snapshot} with {@code data-id} and {@code data-status}; {@code #summary},
- *       {@code #detail-title}, {@code #problems}, {@code #nodes} (rows {@code tr.node} with {@code
- *       data-node}) and {@code #matrix} (cells {@code td.channel} with {@code data-from}, {@code
- *       data-to}, {@code data-sum}, {@code data-count}).
+ *       columns: to); it polls {@code /api/reports} every second. Each snapshot shows its epoch,
+ *       the members it covers and the snapshot it retries, if any. Stable hooks: each snapshot row
+ *       is a {@code tr.snapshot} with {@code data-id}, {@code data-status}, {@code data-epoch},
+ *       {@code data-members} and, for a retry, {@code data-retry-of}; {@code #summary}, {@code
+ *       #detail-title}, {@code #detail-epoch}, {@code #problems}, {@code #nodes} (rows {@code
+ *       tr.node} with {@code data-node}) and {@code #matrix} (cells {@code td.channel} with {@code
+ *       data-from}, {@code data-to}, {@code data-sum}, {@code data-count}).
  *   <li>{@code GET /api/reports}: the latest 50 reports as a JSON array, newest (highest snapshot
  *       id) first;
  *   <li>{@code GET /api/reports/ID}: one report, 404 when unknown;
  *   <li>{@code GET /api/epochs}: the bank's epoch log, oldest first: every restore (which cut,
- *       when, by whom, why) and membership change;
+ *       when, by whom, why) and membership change (which node, the members after it, the money it
+ *       brought in or took out);
  *   <li>{@code POST /api/reports/ID/deep-audit}: asks the app for a deep audit ({@link
  *       #onDeepAudit}) and answers as it says ({@link DeepAuditAnswer}): 200 with the deep-audited
  *       report, 202 with a JSON {@code message} when it is queued but not done in time, 404 for an

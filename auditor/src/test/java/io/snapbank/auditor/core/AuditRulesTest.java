@@ -145,7 +145,7 @@ class AuditRulesTest {
         .setBalances(
             new ArrayList<>(
                 List.of(new AccountBalance("n0-a000", 100L), new AccountBalance("n0-a001", -10L))));
-    List<Problem> problems = AuditRules.check(reports, 3, 300);
+    List<Problem> problems = AuditRules.check(reports, Members.range(3), 300);
     assertEquals(
         List.of(new Problem(ViolationReason.NEGATIVE_BALANCE, "account n0-a001 of node 0 has -10")),
         problems);
@@ -182,7 +182,7 @@ class AuditRulesTest {
     chans.add(new ChannelState(2, 2, 0L, 0L, 0L, 0L, -1L)); // no channel to itself
     reports.get(2).setChannels(chans);
     List<ViolationReason> reasons =
-        AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
+        AuditRules.check(reports, Members.range(3), 300).stream().map(Problem::reason).toList();
     assertEquals(
         List.of(
             ViolationReason.CHANNEL_UNKNOWN,
@@ -232,7 +232,7 @@ class AuditRulesTest {
     List<LocalSnapshotReport> reports = consistent();
     reports.get(1).setChannels(new ArrayList<>());
     List<ViolationReason> reasons =
-        AuditRules.check(reports, 3, 300).stream().map(Problem::reason).toList();
+        AuditRules.check(reports, Members.range(3), 300).stream().map(Problem::reason).toList();
     assertEquals(
         List.of(
             ViolationReason.CONSERVATION,
@@ -244,7 +244,7 @@ class AuditRulesTest {
   @Test
   void when_a_snapshot_is_aborted_then_missing_nodes_and_figures_of_those_that_reported() {
     List<LocalSnapshotReport> reports = consistent().subList(1, 2);
-    AuditReport r = AuditRules.aborted(ID, reports, 3, 300, 900, 31_000);
+    AuditReport r = AuditRules.aborted(ID, reports, Members.range(3), 300, 900, 31_000);
     assertEquals(AuditStatus.ABORTED, r.getStatus());
     assertEquals(List.of(0, 2), r.getMissingNodes());
     assertEquals(1, r.getNodes().size());

@@ -73,7 +73,7 @@ class DeepAuditRulesTest {
 
   @Test
   void when_an_aborted_report_is_deep_audited_then_it_is_unchanged() {
-    AuditReport aborted = AuditRules.aborted(ID, List.of(), 3, 300, 0, 5);
+    AuditReport aborted = AuditRules.aborted(ID, List.of(), Members.range(3), 300, 0, 5);
     assertEquals(aborted, DeepAuditRules.withDeepAudit(aborted, List.of(), List.of()));
   }
 

@@ -12,7 +12,6 @@ import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.LocalSnapshotReport;
-import io.snapbank.schemas.RestoreCut;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,22 +21,7 @@ class EpochLifecycleTest {
   private static final SnapshotLifecycle BANK3 = bank(3);
 
   private static BankEpoch restore(long epoch) {
-    return BankEpoch.newBuilder()
-        .setEpoch(epoch)
-        .setIncarnation(epoch)
-        .setKind(EpochKind.RESTORE)
-        .setMembers(List.of(0, 1, 2))
-        .setCreatedAtMs(5_000L)
-        .setRestore(
-            RestoreCut.newBuilder()
-                .setSnapshotId(3L)
-                .setCutEpoch(0L)
-                .setCutIncarnation(0L)
-                .setExpectedTotal(300L)
-                .setBalances(List.of())
-                .setChannels(List.of())
-                .build())
-        .build();
+    return EpochFixtures.restore(epoch, List.of(0, 1, 2), 300);
   }
 
   private static BankEpoch join(long epoch) {

@@ -39,24 +39,39 @@ final class LifecycleFixtures {
    * 100, and an empty channel from every other node.
    */
   static LocalSnapshotReport report(long id, int node, int nodes) {
+    return report(id, node, Members.range(nodes), 0, 100);
+  }
+
+  /**
+   * Node {@code node}'s report of snapshot {@code id}, recorded in {@code epoch} whose members are
+   * {@code members}: one account holding {@code balance} (none when it is 0: a drained node), and
+   * an empty channel from every other member.
+   */
+  static LocalSnapshotReport report(long id, int node, Members members, long epoch, long balance) {
     List<ChannelState> chans = new ArrayList<>();
-    for (int from = 0; from < nodes; from++) {
+    for (int from : members.ids()) {
       if (from != node) {
         chans.add(new ChannelState(from, node, 5L, 5L, 0L, 0L, 4L));
       }
     }
+    List<AccountBalance> balances = new ArrayList<>();
+    if (balance != 0) {
+      balances.add(new AccountBalance("n" + node + "-a000", balance));
+    }
     return new LocalSnapshotReport(
-        id,
-        node,
-        900L,
-        1_000L,
-        1_001L,
-        new ArrayList<>(List.of(new AccountBalance("n" + node + "-a000", 100L))),
-        chans,
-        List.of(),
-        List.of(),
-        0L,
-        0L);
+        id, node, 900L, 1_000L, 1_001L, balances, chans, List.of(), List.of(), epoch, 0L);
+  }
+
+  /** Applies {@code events} in order to {@code state} and returns the last transition. */
+  static Transition run(
+      SnapshotLifecycle l, Optional<SnapshotState> state, SnapshotEvent... events) {
+    Transition t = null;
+    Optional<SnapshotState> s = state;
+    for (SnapshotEvent e : events) {
+      t = l.apply(s, e);
+      s = t.next();
+    }
+    return t;
   }
 
   static SnapshotEvent.Reported reported(long id, int node, int nodes, long atMs) {

@@ -29,18 +29,18 @@ class PendingSnapshotTest {
   @Test
   void when_a_new_node_reports_and_others_are_missing_then_accepted_and_still_pending() {
     PendingSnapshot opened = PendingSnapshot.opened(5, 0, 0);
-    assertEquals(Acceptance.ACCEPTED, opened.offer(1, 3));
+    assertEquals(Acceptance.ACCEPTED, opened.offer(1, Members.range(3)));
     Transition s = report(BANK3, opened, 1, 3);
     PendingSnapshot next = assertInstanceOf(PendingSnapshot.class, s.next().orElseThrow());
     assertEquals(Set.of(1), next.reported());
-    assertEquals(new TreeSet<>(List.of(0, 2)), next.missing(3));
+    assertEquals(new TreeSet<>(List.of(0, 2)), next.missing(Members.range(3)));
     assertEquals(List.of(), s.effects());
   }
 
   @Test
   void when_the_last_missing_node_reports_then_completed() {
     PendingSnapshot a = (PendingSnapshot) after(BANK3, 5, 3, 0, 2);
-    assertEquals(Acceptance.COMPLETED, a.offer(1, 3));
+    assertEquals(Acceptance.COMPLETED, a.offer(1, Members.range(3)));
     Transition s = report(BANK3, a, 1, 3);
     FinishedSnapshot done = assertInstanceOf(FinishedSnapshot.class, s.next().orElseThrow());
     assertEquals(AuditStatus.CONSISTENT, done.report().getStatus());
@@ -49,7 +49,7 @@ class PendingSnapshotTest {
 
   @Test
   void when_a_single_node_bank_gets_its_report_then_completed_at_once() {
-    assertEquals(Acceptance.COMPLETED, PendingSnapshot.opened(1, 0, 0).offer(0, 1));
+    assertEquals(Acceptance.COMPLETED, PendingSnapshot.opened(1, 0, 0).offer(0, Members.range(1)));
     assertInstanceOf(FinishedSnapshot.class, after(bank(1), 1, 1, 0));
   }
 
@@ -64,8 +64,8 @@ class PendingSnapshotTest {
   @Test
   void when_a_node_outside_the_bank_reports_then_unknown_node_and_state_unchanged() {
     PendingSnapshot a = PendingSnapshot.opened(5, 0, 0);
-    assertEquals(Acceptance.UNKNOWN_NODE, a.offer(3, 3));
-    assertEquals(Acceptance.UNKNOWN_NODE, a.offer(-1, 3));
+    assertEquals(Acceptance.UNKNOWN_NODE, a.offer(3, Members.range(3)));
+    assertEquals(Acceptance.UNKNOWN_NODE, a.offer(-1, Members.range(3)));
     Transition s = report(BANK3, a, 7, 3);
     assertSame(a, s.next().orElseThrow());
     assertEquals(
@@ -106,8 +106,8 @@ class PendingSnapshotTest {
   @Test
   void when_offer_is_asked_then_it_predicts_without_changing_state() {
     PendingSnapshot a = (PendingSnapshot) after(bank(2), 5, 2, 0);
-    assertEquals(Acceptance.COMPLETED, a.offer(1, 2));
-    assertEquals(Acceptance.DUPLICATE, a.offer(0, 2));
+    assertEquals(Acceptance.COMPLETED, a.offer(1, Members.range(2)));
+    assertEquals(Acceptance.DUPLICATE, a.offer(0, Members.range(2)));
     assertEquals(Set.of(0), a.reported());
   }
 
@@ -122,10 +122,12 @@ class PendingSnapshotTest {
       held = s.next();
     }
     PendingSnapshot p = (PendingSnapshot) held.orElseThrow();
-    assertTrue(
-        p.missing(PendingSnapshot.UNKNOWN_SIZE).isEmpty(),
-        "no node can be named missing while the size is unknown");
-    assertEquals(Set.of(4), p.outside(3));
+    assertEquals(
+        Acceptance.ACCEPTED,
+        p.offer(9, Optional.empty()),
+        "any node is held while the members are not known");
+    assertTrue(p.missing(Members.NONE).isEmpty(), "no node can be named missing then");
+    assertEquals(Set.of(4), p.outside(Members.range(3)));
     Transition sized = BANK3.apply(held, new SnapshotEvent.GenesisKnown(3_000));
     FinishedSnapshot done = assertInstanceOf(FinishedSnapshot.class, sized.next().orElseThrow());
     assertEquals(3, done.report().getNodes().size());
@@ -134,7 +136,7 @@ class PendingSnapshotTest {
         sized.effects(Effect.RejectHeld.class).stream().map(e -> e.report().getNodeId()).toList());
     Transition bigger = bank(5).apply(held, new SnapshotEvent.GenesisKnown(3_000));
     PendingSnapshot still = assertInstanceOf(PendingSnapshot.class, bigger.next().orElseThrow());
-    assertEquals(Set.of(3), still.missing(5));
+    assertEquals(Set.of(3), still.missing(Members.range(5)));
     assertFalse(bigger.effects().stream().anyMatch(e -> e instanceof Effect.Publish));
   }
 

@@ -51,7 +51,10 @@ class SnapshotLifecycleTest {
   @Test
   void when_unseen_gets_a_request_then_pending_from_now_with_the_request_time() {
     Transition t = BANK3.apply(UNSEEN, new SnapshotEvent.Requested(7, 500, 1_000));
-    assertEquals(Optional.of(PendingSnapshot.opened(7, 1_000, 500)), t.next());
+    assertEquals(
+        Optional.of(PendingSnapshot.opened(7, 1_000, new RequestTerms(500, 0, List.of(), -1))),
+        t.next(),
+        "a request naming no epoch counts as one of the current epoch");
     assertEquals(List.of(), t.effects());
   }
 
@@ -80,7 +83,8 @@ class SnapshotLifecycleTest {
     assertEquals(UNSEEN, t.next());
     Effect.RejectInput r = t.effects(Effect.RejectInput.class).get(0);
     assertEquals(QuarantineReason.UNKNOWN_NODE, r.reason());
-    assertEquals("report of node 3 for snapshot 7; the bank has nodes 0..2", r.detail());
+    assertEquals(
+        "report of node 3 for snapshot 7; the members of epoch 0 are [0, 1, 2]", r.detail());
     Transition negative = noGenesis().apply(UNSEEN, reported(7, -1, 3, 1_000));
     assertEquals(UNSEEN, negative.next());
     assertEquals(
@@ -183,7 +187,8 @@ class SnapshotLifecycleTest {
     assertEquals(6, r.report().getNodeId());
     assertEquals(QuarantineReason.UNKNOWN_NODE, r.reason());
     assertEquals(
-        "report of node 6 for snapshot 7, held until the genesis arrived; the bank has 3 nodes",
+        "report of node 6 for snapshot 7, held until the genesis arrived; the members of epoch 0"
+            + " are [0, 1, 2]",
         r.detail());
     assertEquals(1, t.effects().size());
   }
@@ -295,8 +300,10 @@ class SnapshotLifecycleTest {
     GenesisVerdict v = noGenesis().onGenesis(genesis(3));
     GenesisVerdict.Adopted a = assertInstanceOf(GenesisVerdict.Adopted.class, v);
     assertEquals(BANK3, a.lifecycle());
-    assertEquals(3, a.lifecycle().bankSize());
-    assertEquals(PendingSnapshot.UNKNOWN_SIZE, noGenesis().bankSize());
+    assertEquals(Optional.of(Members.range(3)), a.lifecycle().members(0));
+    assertEquals(Optional.of(300L), a.lifecycle().expectedTotal(0));
+    assertEquals(Optional.empty(), noGenesis().members(0));
+    assertEquals(Optional.empty(), BANK3.members(1), "an epoch not read yet");
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.DeepAuditRules;
+import io.snapbank.auditor.core.Members;
 import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.auditor.core.ViolationReason;
 import io.snapbank.schemas.AccountBalance;
@@ -53,7 +54,7 @@ class SnapshotStoreTest {
               0L,
               0L));
     }
-    return AuditRules.audit(id, reports, 2, 200, 10, 20);
+    return AuditRules.audit(id, reports, Members.range(2), 200, 10, 20);
   }
 
   @Test
@@ -69,7 +70,7 @@ class SnapshotStoreTest {
         Files.readString(dir.resolve("snapshot-5.json")).contains("\"status\" : \"CONSISTENT\""));
     assertFalse(Files.exists(dir.resolve("snapshot-1.json")));
     assertNull(
-        store.store(AuditRules.aborted(9, List.of(), 2, 200, 0, 5)),
+        store.store(AuditRules.aborted(9, List.of(), Members.range(2), 200, 0, 5)),
         "aborted snapshots are not stored");
   }
 
@@ -277,7 +278,7 @@ class SnapshotStoreTest {
               0L,
               0L));
     }
-    AuditReport violation = AuditRules.audit(17, reports, 2, 200, 10, 20);
+    AuditReport violation = AuditRules.audit(17, reports, Members.range(2), 200, 10, 20);
     Path file = new SnapshotStore(dir, 5).store(violation);
     assertEquals(AuditStatus.VIOLATION, violation.getStatus());
     SnapshotFileVerifier.Result v = SnapshotFileVerifier.verify(file);

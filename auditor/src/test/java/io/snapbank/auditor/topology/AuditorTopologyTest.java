@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapbank.auditor.avro.PendingSnapshotMeta;
+import io.snapbank.auditor.avro.RequestScheduleState;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.core.AuditRules;
 import io.snapbank.auditor.core.DeepAuditResult;
+import io.snapbank.auditor.core.EpochFixtures;
 import io.snapbank.auditor.core.ViolationReason;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.GenesisAccount;
 import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.LocalSnapshotReport;
@@ -52,6 +56,7 @@ class AuditorTopologyTest {
   private TestInputTopic<String, byte[]> requests;
   private TestInputTopic<String, byte[]> genesis;
   private TestInputTopic<String, byte[]> deepAudits;
+  private TestInputTopic<String, byte[]> epochs;
   private TestOutputTopic<String, byte[]> audits;
   private TestOutputTopic<String, byte[]> aborts;
   private TestOutputTopic<String, byte[]> quarantine;
@@ -81,6 +86,7 @@ class AuditorTopologyTest {
         driver.createInputTopic(TOPICS.snapshotRequests().name(), s.serializer(), b.serializer());
     genesis = driver.createInputTopic(TOPICS.genesis().name(), s.serializer(), b.serializer());
     deepAudits = driver.createInputTopic(OWN.deepAudits().name(), s.serializer(), b.serializer());
+    epochs = driver.createInputTopic(TOPICS.epochs().name(), s.serializer(), b.serializer());
     audits =
         driver.createOutputTopic(TOPICS.auditReports().name(), s.deserializer(), b.deserializer());
     aborts =
@@ -140,6 +146,14 @@ class AuditorTopologyTest {
 
   private void pipe(LocalSnapshotReport r) {
     reports.pipeInput(Long.toString(r.getSnapshotId()), TOPICS.snapshotReports().encode(r));
+  }
+
+  /** The snapshot requests the topology writes. */
+  private TestOutputTopic<String, byte[]> requestsWritten() {
+    return driver.createOutputTopic(
+        TOPICS.snapshotRequests().name(),
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer());
   }
 
   private long counter(String name) {
@@ -223,7 +237,9 @@ class AuditorTopologyTest {
     genesis3();
     requests.pipeInput(
         "11",
-        TOPICS.snapshotRequests().encode(new SnapshotRequest(11L, List.of(), 500L, "test", -1L)));
+        TOPICS
+            .snapshotRequests()
+            .encode(new SnapshotRequest(11L, List.of(), 500L, "test", -1L, -1L)));
     pipe(report(11, 0, 100, 0));
     driver.advanceWallClockTime(Duration.ofSeconds(5));
     assertTrue(audits.isEmpty());
@@ -364,7 +380,7 @@ class AuditorTopologyTest {
         "17",
         TOPICS
             .snapshotRequests()
-            .encode(new SnapshotRequest(17L, List.of(), requestedAt, "test", -1L)));
+            .encode(new SnapshotRequest(17L, List.of(), requestedAt, "test", -1L, -1L)));
     driver.advanceWallClockTime(Duration.ofMillis(750));
     pipe(report(17, 0, 100, 0));
     pipe(report(17, 1, 100, 0));
@@ -385,7 +401,9 @@ class AuditorTopologyTest {
     assertEquals(1, auditReports().size());
     requests.pipeInput(
         "18",
-        TOPICS.snapshotRequests().encode(new SnapshotRequest(18L, List.of(), 1L, "test", -1L)));
+        TOPICS
+            .snapshotRequests()
+            .encode(new SnapshotRequest(18L, List.of(), 1L, "test", -1L, -1L)));
     driver.advanceWallClockTime(Duration.ofSeconds(30));
     assertTrue(audits.isEmpty(), "no abort of an already audited snapshot");
     assertTrue(aborts.isEmpty());
@@ -395,11 +413,7 @@ class AuditorTopologyTest {
   void when_requests_are_scheduled_then_one_request_per_period() {
     start(Duration.ofSeconds(5));
     genesis3();
-    TestOutputTopic<String, byte[]> out =
-        driver.createOutputTopic(
-            TOPICS.snapshotRequests().name(),
-            Serdes.String().deserializer(),
-            Serdes.ByteArray().deserializer());
+    TestOutputTopic<String, byte[]> out = requestsWritten();
     for (int i = 0; i < 12; i++) {
       driver.advanceWallClockTime(Duration.ofSeconds(1));
     }
@@ -486,11 +500,14 @@ class AuditorTopologyTest {
     genesis3();
     requests.pipeInput(
         "25",
-        TOPICS.snapshotRequests().encode(new SnapshotRequest(25L, List.of(), 700L, "test", -1L)));
+        TOPICS
+            .snapshotRequests()
+            .encode(new SnapshotRequest(25L, List.of(), 700L, "test", -1L, -1L)));
     pipe(report(25, 1, 100, 0));
     PendingSnapshotMeta meta =
         driver.<Long, PendingSnapshotMeta>getKeyValueStore(AuditorTopology.PENDING_STORE).get(25L);
-    assertEquals(new PendingSnapshotMeta(25L, START.toEpochMilli(), 700L), meta);
+    assertEquals(
+        new PendingSnapshotMeta(25L, START.toEpochMilli(), 700L, 0L, List.of(), -1L), meta);
     assertEquals(
         report(25, 1, 100, 0),
         driver
@@ -506,5 +523,69 @@ class AuditorTopologyTest {
         null,
         driver.getKeyValueStore(AuditorTopology.REPORTS_STORE).get(new ReportKey(25, 1)),
         "nor are its reports held");
+  }
+
+  /** Node {@code node}'s report recorded in {@code epoch} of {@code members}: empty channels. */
+  private static LocalSnapshotReport inEpoch(
+      long id, int node, List<Integer> members, long epoch, long balance) {
+    List<ChannelState> chans = new ArrayList<>();
+    for (int from : members) {
+      if (from != node) {
+        chans.add(new ChannelState(from, node, 10L, 10L, 0L, 0L, -1L));
+      }
+    }
+    return LocalSnapshotReport.newBuilder(report(id, node, balance, 0))
+        .setChannels(chans)
+        .setEpoch(epoch)
+        .build();
+  }
+
+  @Test
+  void when_a_join_aborts_a_pending_snapshot_then_a_retry_is_requested_in_the_new_epoch() {
+    genesis3();
+    TestOutputTopic<String, byte[]> written = requestsWritten();
+    requests.pipeInput(
+        "30",
+        TOPICS
+            .snapshotRequests()
+            .encode(new SnapshotRequest(30L, List.of(2), 500L, "test", 0L, -1L)));
+    pipe(report(30, 0, 100, 0));
+    List<Integer> members = List.of(0, 1, 2, 3);
+    BankEpoch join = EpochFixtures.change(1, EpochKind.JOIN, 3, members, 100, 0);
+    epochs.pipeInput("1", TOPICS.epochs().encode(join));
+
+    AuditReport aborted = auditReports().get(0);
+    assertEquals(AuditStatus.ABORTED, aborted.getStatus());
+    assertEquals("EPOCH_CHANGED", aborted.getAbortReason());
+    assertEquals(List.of(0, 1, 2), aborted.getMembers());
+    List<SnapshotRequest> out = new ArrayList<>();
+    written.readValuesToList().forEach(v -> out.add(TOPICS.snapshotRequests().decode(v)));
+    assertEquals(1, out.size(), out.toString());
+    SnapshotRequest retry = out.get(0);
+    assertEquals(START.toEpochMilli(), retry.getSnapshotId(), "a fresh id from the allocator");
+    assertEquals(1, retry.getEpoch(), "the current epoch");
+    assertEquals(30, retry.getRetryOf());
+    assertEquals(List.of(2), retry.getInitiators(), "its initiator is still a member");
+    assertEquals("t-auditor", retry.getRequestedBy());
+    assertEquals(
+        retry.getSnapshotId(),
+        driver
+            .<String, RequestScheduleState>getKeyValueStore(AuditorTopology.SCHEDULE_STORE)
+            .get("requests")
+            .getLastRequestedId(),
+        "the id is taken: later requests get larger ones");
+    assertEquals(1L, counter("retried"));
+
+    long id = retry.getSnapshotId();
+    for (int n : members) {
+      pipe(inEpoch(id, n, members, 1, 100));
+    }
+    AuditReport done = auditReports().get(0);
+    assertEquals(AuditStatus.CONSISTENT, done.getStatus(), done.getProblems().toString());
+    assertEquals(id, done.getSnapshotId());
+    assertEquals(30, done.getRetryOf(), "the retry read back names the snapshot it retries");
+    assertEquals(1, done.getEpoch());
+    assertEquals(members, done.getMembers());
+    assertEquals(400, done.getExpectedTotal(), "the genesis 300 and the 100 node 3 brought in");
   }
 }

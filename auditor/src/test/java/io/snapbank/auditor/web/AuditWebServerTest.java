@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.EpochFixtures;
+import io.snapbank.auditor.core.Members;
 import io.snapbank.schemas.AccountBalance;
+import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.LocalSnapshotReport;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,8 +49,14 @@ class AuditWebServerTest {
               0L,
               0L));
     }
-    web.add(AuditRules.audit(41, reports, 2, 200, 10, 25));
-    web.add(AuditRules.aborted(42, List.of(), 2, 200, 30, 5030));
+    web.add(AuditRules.audit(41, reports, Members.range(2), 200, 10, 25));
+    web.add(
+        AuditReport.newBuilder(AuditRules.aborted(42, List.of(), Members.of(0, 2), 200, 30, 5030))
+            .setEpoch(1L)
+            .setAbortReason("EPOCH_CHANGED")
+            .setRetryOf(40L)
+            .build());
+    web.epoch(EpochFixtures.change(1, EpochKind.LEFT, 1, List.of(0, 2), 0, 30));
     return web;
   }
 
@@ -71,6 +81,16 @@ class AuditWebServerTest {
           one.body().contains("\"status\" : \"CONSISTENT\"")
               && one.body().contains("\"inFlightTotal\" : 30"),
           one.body());
+      JsonNode retry = new ObjectMapper().readTree(get(web.port(), "/api/reports/42").body());
+      assertEquals(40, retry.get("retryOf").asLong());
+      assertEquals(1, retry.get("epoch").asLong());
+      assertEquals("[0,2]", retry.get("members").toString());
+      assertEquals(null, new ObjectMapper().readTree(one.body()).get("retryOf"), "no retry");
+      JsonNode epochs = new ObjectMapper().readTree(get(web.port(), "/api/epochs").body());
+      assertEquals("LEFT", epochs.get(0).get("kind").asText());
+      assertEquals(1, epochs.get(0).get("leaving").asInt());
+      assertEquals(30, epochs.get(0).get("moneyOut").asLong());
+      assertEquals(0, epochs.get(0).get("moneyIn").asLong());
       assertEquals(404, get(web.port(), "/api/reports/99").statusCode());
       assertEquals(400, get(web.port(), "/api/reports/abc").statusCode());
       assertEquals(404, get(web.port(), "/api/reports/41/nothing").statusCode());
@@ -90,7 +110,7 @@ class AuditWebServerTest {
   void when_the_list_is_asked_then_json_of_at_most_50_newest_first() throws Exception {
     try (AuditWebServer web = new AuditWebServer(0)) {
       for (long id = 1; id <= 60; id++) {
-        web.add(AuditRules.aborted(id, List.of(), 2, 200, 0, id));
+        web.add(AuditRules.aborted(id, List.of(), Members.range(2), 200, 0, id));
       }
       JsonNode list = new ObjectMapper().readTree(get(web.port(), "/api/reports").body());
       assertEquals(50, list.size());
@@ -104,7 +124,7 @@ class AuditWebServerTest {
   @Test
   void when_a_report_is_updated_then_the_latest_version_is_served() throws Exception {
     try (AuditWebServer web = serverWithTwoReports()) {
-      web.add(AuditRules.aborted(41, List.of(), 2, 200, 0, 1));
+      web.add(AuditRules.aborted(41, List.of(), Members.range(2), 200, 0, 1));
       JsonNode one = new ObjectMapper().readTree(get(web.port(), "/api/reports/41").body());
       assertEquals("ABORTED", one.get("status").asText());
     }
@@ -224,6 +244,12 @@ class AuditWebServerTest {
           dom.contains("data-from=\"0\" data-to=\"1\" data-sum=\"30\" data-count=\"2\""), dom);
       assertTrue(dom.contains("data-node=\"0\" data-balance=\"70\""), "per-node balances: " + dom);
       assertTrue(dom.contains("n0-a000: 70"), "per-account balances: " + dom);
+      assertTrue(dom.contains("data-epoch=\"1\" data-members=\"0, 2\" data-retry-of=\"40\""), dom);
+      assertTrue(dom.contains("data-epoch=\"0\" data-members=\"0, 1\""), dom);
+      assertTrue(dom.contains("42 (retry of 40)"), "the list names the snapshot retried: " + dom);
+      assertTrue(
+          dom.contains("epoch 0, members 0, 1"), "the detail names epoch and members: " + dom);
+      assertTrue(dom.contains("LEFT node 1"), "the history names the node: " + dom);
     }
   }
 }

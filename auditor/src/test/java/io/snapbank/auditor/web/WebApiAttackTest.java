@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snapbank.auditor.config.ApiToken;
 import io.snapbank.auditor.core.AuditRules;
+import io.snapbank.auditor.core.Members;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +37,7 @@ class WebApiAttackTest {
 
   private AuditWebServer server() {
     AuditWebServer web = new AuditWebServer("127.0.0.1", 0, TOKEN);
-    web.add(AuditRules.aborted(41, List.of(), 2, 200, 0, 1));
+    web.add(AuditRules.aborted(41, List.of(), Members.range(2), 200, 0, 1));
     web.onDeepAudit(
         id -> {
           runs.incrementAndGet();

@@ -50,7 +50,7 @@ public final class BankFixture implements AutoCloseable {
         topics.snapshotRequests(),
         0,
         Long.toString(snapshotId),
-        new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), "test", -1L));
+        new SnapshotRequest(snapshotId, initiators, System.currentTimeMillis(), "test", -1L, -1L));
   }
 
   public <V> void write(Topic<String, V> topic, int partition, String key, V value) {

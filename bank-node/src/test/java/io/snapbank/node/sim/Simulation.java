@@ -753,7 +753,8 @@ public final class Simulation {
         serdes
             .snapshotRequest()
             .encode(
-                new SnapshotRequest(id, initiators, now, "sim", (long) epochs.entries().size())),
+                new SnapshotRequest(
+                    id, initiators, now, "sim", (long) epochs.entries().size(), -1L)),
         id);
   }
 

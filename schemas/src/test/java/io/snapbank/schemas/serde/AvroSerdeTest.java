@@ -52,7 +52,7 @@ class AvroSerdeTest {
   void when_every_record_type_is_encoded_then_it_decodes_equal() {
     roundTrip(SERDES.channelRecord(), transfer());
     roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L), 0L, false));
-    roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli", -1L));
+    roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli", 3L, 4L));
     roundTrip(SERDES.snapshotAbort(), new SnapshotAbort(5L, "timeout", 11L));
     ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L);
     roundTrip(
@@ -87,7 +87,9 @@ class AvroSerdeTest {
             null,
             0L,
             0L,
-            "");
+            "",
+            List.of(1),
+            -1L);
     roundTrip(SERDES.auditReport(), audit);
     AuditReport deep =
         AuditReport.newBuilder(audit)
@@ -170,7 +172,7 @@ class AvroSerdeTest {
   @Test
   void when_payload_is_another_record_type_then_unknown_schema() {
     byte[] request =
-        SERDES.snapshotRequest().encode(new SnapshotRequest(1L, List.of(), 1L, "", -1L));
+        SERDES.snapshotRequest().encode(new SnapshotRequest(1L, List.of(), 1L, "", -1L, -1L));
     RecordDecodingException e =
         assertThrows(RecordDecodingException.class, () -> SERDES.channelRecord().decode(request));
     assertEquals(DecodeFailure.UNKNOWN_SCHEMA, e.failure());
