@@ -126,13 +126,38 @@ class MembershipTest {
   private static void awaitEpoch(AuditedBank b, int node, long epoch) throws Exception {
     long deadline = System.currentTimeMillis() + WAIT.toMillis();
     try (BankReader r = new BankReader(b.bank.bootstrap, Map.of(), b.bank.topics)) {
-      while (r.nodeEpochs(List.of(node)).get(node) < epoch) {
+      while (!r.nodeStates(List.of(node)).get(node).map(s -> s.epoch() >= epoch).orElse(false)) {
         if (System.currentTimeMillis() > deadline) {
           throw new AssertionError("node " + node + " did not reach epoch " + epoch);
         }
         Thread.sleep(100);
       }
     }
+  }
+
+  private static String states(AuditedBank b) {
+    StringBuilder out = new StringBuilder();
+    try (BankReader r = new BankReader(b.bank.bootstrap, Map.of(), b.bank.topics)) {
+      r.nodeStates(List.of(0, 1, 2, 3))
+          .forEach(
+              (n, s) ->
+                  out.append("\nnode ")
+                      .append(n)
+                      .append(": ")
+                      .append(
+                          s.map(
+                                  x ->
+                                      "epoch "
+                                          + x.epoch()
+                                          + " "
+                                          + x.mode()
+                                          + " closedIn "
+                                          + x.engine().closedIn()
+                                          + " closedOut "
+                                          + x.engine().closedOut())
+                              .orElse("none")));
+    }
+    return out.toString();
   }
 
   private static Process killed(Process p) throws InterruptedException {
@@ -179,7 +204,8 @@ class MembershipTest {
       three = NodeProcesses.start(b.bank.bootstrap, prefix, 3, log3);
       two = NodeProcesses.start(b.bank.bootstrap, prefix, 2, log2);
       CliTest.Run resumed = member(prefix, "remove", "--id", "2", "--timeout", "60s");
-      assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+      assertEquals(
+          0, resumed.code(), resumed.out() + resumed.err() + states(b) + Files.readString(log2));
       assertTrue(two.waitFor(60, TimeUnit.SECONDS), "node 2 stops once it left");
       assertTrue(Files.readString(log2).contains("left"), Files.readString(log2));
       AuditReport after = b.consistent();

@@ -11,21 +11,30 @@ import org.apache.kafka.common.TopicPartition;
  * Holds back channels whose next record was written in an epoch the node has not reached: the
  * partition is paused at that record until the node applies the epoch (then every held channel is
  * released). A record written in an epoch the epoch log does not hold would hold its channel
- * forever; once the epoch log has been read to its end and the channel is still held, the gate says
- * so ({@link #epochLogCaughtUp}) and the record is offered again to be set aside. Used from the
- * loop thread.
+ * forever; once the epoch log has been handled to its end and the channel is still held, the gate
+ * says so ({@link #epochLogCaughtUp}) and the record is offered again to be set aside. Used from
+ * the loop thread.
  */
 final class EpochGate {
   private static final long CHECK_EVERY_MS = 500;
   private final Consumer<byte[], byte[]> consumer;
   private final TopicPartition epochs;
+  private final java.util.function.LongSupplier epochsHandled;
   private final Map<TopicPartition, Long> held = new HashMap<>();
   private long lastCheckMs;
   private boolean caughtUp;
 
-  EpochGate(Consumer<byte[], byte[]> consumer, TopicPartition epochs) {
+  /**
+   * @param epochsHandled the offset after the last epoch record the node has handled (not merely
+   *     fetched: a record fetched in the same poll as the channel record may not be applied yet)
+   */
+  EpochGate(
+      Consumer<byte[], byte[]> consumer,
+      TopicPartition epochs,
+      java.util.function.LongSupplier epochsHandled) {
     this.consumer = consumer;
     this.epochs = epochs;
+    this.epochsHandled = epochsHandled;
   }
 
   /** Pauses {@code tp} at {@code offset}, the record that waits. */
@@ -57,7 +66,7 @@ final class EpochGate {
     }
     lastCheckMs = nowMs;
     long end = consumer.endOffsets(List.of(epochs), Duration.ofSeconds(5)).get(epochs);
-    if (consumer.position(epochs) >= end) {
+    if (epochsHandled.getAsLong() >= end) {
       caughtUp = true;
       consumer.resume(held.keySet());
       held.clear();

@@ -83,7 +83,8 @@ final class NodeLoop implements AutoCloseable {
     session = st.session();
     consumer = st.consumer();
     inputs = st.inputs();
-    gate = new EpochGate(consumer, inputs.epochs());
+    gate =
+        new EpochGate(consumer, inputs.epochs(), () -> positions.getOrDefault(inputs.epochs(), 0L));
     epochs =
         new EpochSwitch(
             config.nodeId(),

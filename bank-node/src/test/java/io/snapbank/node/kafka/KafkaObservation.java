@@ -52,6 +52,9 @@ public final class KafkaObservation {
                 .map(b -> CheckpointCodec.decode(topics.nodeState().decode(b)))
                 .orElseThrow(() -> new AssertionError("node " + j + " has no checkpoint"));
         states.put(j, state);
+      }
+      // every channel that ever was: snapshots of earlier epochs are checked against them too
+      for (int j : history.everMembers()) {
         for (int i : history.everMembers()) {
           if (i == j) {
             continue;
