@@ -3,6 +3,8 @@ package io.snapbank.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.auditor.app.DeepAuditor;
+import io.snapbank.auditor.core.DeepAuditRules;
 import io.snapbank.node.invariants.Invariants;
 import io.snapbank.node.kafka.BankReader;
 import io.snapbank.node.kafka.KafkaObservation;
@@ -90,7 +92,13 @@ class MembershipTest {
 
       int third = add(b, prefix);
       assertEquals(5, third, "ids are never reused");
-      consistentNow(b);
+      AuditReport last = consistentNow(b);
+      AuditReport deep =
+          DeepAuditRules.withDeepAudit(
+              last, new DeepAuditor(b.bank.bootstrap, b.bank.topics, WAIT).read(last));
+      assertTrue(
+          deep.getDeepAudit().getVerified(),
+          "the deep audit knows the joined nodes' accounts: " + deep.getDeepAudit().getProblems());
 
       CliTest.Run list = member(prefix, "list");
       assertEquals(0, list.code(), list.err());

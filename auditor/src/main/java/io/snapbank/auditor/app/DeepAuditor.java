@@ -5,10 +5,12 @@ import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelRule;
-import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.BankReader;
 import io.snapbank.node.kafka.ChannelRangeReader;
+import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.InFlightTransfer;
 import io.snapbank.schemas.topic.BankTopics;
@@ -39,7 +41,8 @@ public final class DeepAuditor {
   private final Map<String, String> overrides;
   private final BankTopics topics;
   private final Duration readTimeout;
-  private volatile BankAccounts accounts;
+  private volatile BankGenesis genesis;
+  private volatile EpochHistory history;
 
   public DeepAuditor(String bootstrapServers, BankTopics topics, Duration readTimeout) {
     this(bootstrapServers, Map.of(), topics, readTimeout);
@@ -64,7 +67,7 @@ public final class DeepAuditor {
     if (report.getStatus() == AuditStatus.ABORTED) {
       return new DeepAuditResult(report.getSnapshotId(), transfers, unreadable);
     }
-    Optional<BankAccounts> bank = accounts();
+    Optional<BankAccounts> bank = accountsAt(report.getEpoch());
     if (bank.isEmpty()) {
       for (ChannelState c : report.getChannels()) {
         unreadable.add(
@@ -98,21 +101,30 @@ public final class DeepAuditor {
     return new DeepAuditResult(report.getSnapshotId(), transfers, unreadable);
   }
 
-  /** The bank's accounts, read from its genesis once; empty while it cannot be read. */
-  private Optional<BankAccounts> accounts() {
-    BankAccounts a = accounts;
-    if (a == null) {
-      try {
-        a =
-            BankSetup.readGenesis(bootstrapServers, overrides, topics, readTimeout)
-                .map(ReportCodec::accounts)
-                .orElse(null);
-      } catch (KafkaException e) {
-        return Optional.empty();
+  /**
+   * The members' accounts in {@code epoch}: the genesis's and those of the nodes that joined by
+   * then (the genesis is read once, the epoch log again when it does not reach {@code epoch} yet);
+   * empty while they cannot be read.
+   */
+  private Optional<BankAccounts> accountsAt(long epoch) {
+    try (BankReader reader = new BankReader(bootstrapServers, overrides, topics)) {
+      BankGenesis g = genesis;
+      if (g == null) {
+        g = reader.genesis().orElse(null);
+        if (g == null) {
+          return Optional.empty();
+        }
+        genesis = g;
       }
-      accounts = a;
+      EpochHistory h = history;
+      if (h == null || h.current() < epoch) {
+        h = reader.epochs(g);
+        history = h;
+      }
+      return Optional.of(h.accountsAt(epoch, ReportCodec.accounts(g)));
+    } catch (KafkaException e) {
+      return Optional.empty();
     }
-    return Optional.ofNullable(a);
   }
 
   private ChannelRangeReader reader(String clientId) {
