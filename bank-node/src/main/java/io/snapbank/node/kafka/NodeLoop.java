@@ -13,6 +13,7 @@ import io.snapbank.node.core.RestoreResult;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.EpochKind;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
@@ -57,14 +58,15 @@ final class NodeLoop implements AutoCloseable {
   }
 
   private final NodeConfig config;
-  private final BankTopics topics;
   private final Clock clock;
   private final NodeMetrics metrics = new NodeMetrics();
   private final Consumer<NodeStats> statsListener;
   private final LongConsumer creditLatency;
-  private final RecordFeeder feeder;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
+  private BankTopics topics;
+  private KafkaSchemaStore schemas;
+  private RecordFeeder feeder;
   private NodeInputs inputs;
   private ProducerSession session;
   private KafkaConsumer<byte[], byte[]> consumer;
@@ -88,12 +90,14 @@ final class NodeLoop implements AutoCloseable {
     this.clock = clock;
     this.statsListener = statsListener;
     this.creditLatency = creditLatency;
-    this.feeder = new RecordFeeder(topics.serdes());
   }
 
   /** Reads the genesis, fences older instances, and resumes from the latest checkpoint. */
   void open() {
     NodeStart.Started st = NodeStart.open(config, topics, clock, metrics);
+    schemas = st.schemas(); // from here on, records of any writer schema the store holds are read
+    topics = st.topics();
+    feeder = new RecordFeeder(topics.serdes());
     topology = st.topology();
     workload = st.workload();
     session = st.session();
@@ -328,6 +332,9 @@ final class NodeLoop implements AutoCloseable {
   public void close() {
     if (session != null) {
       session.close();
+    }
+    if (schemas != null) {
+      schemas.close();
     }
     if (consumer != null) {
       try {

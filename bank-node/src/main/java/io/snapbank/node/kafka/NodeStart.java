@@ -9,26 +9,34 @@ import io.snapbank.node.core.NodeTopology;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.registry.IncompatibleSchemaException;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How a node starts: it reads the bank's genesis (and refuses an id that is not a member), fences
- * every earlier instance of itself by initialising its transactional producer, assigns its inputs,
- * and finds where its last commit left it: the latest checkpoint and the committed positions.
+ * How a node starts: it reads the bank's genesis (and refuses an id that is not a member),
+ * registers its writer schemas in the bank's schema store (and refuses to start when the store
+ * refuses them), fences every earlier instance of itself by initialising its transactional
+ * producer, assigns its inputs, and finds where its last commit left it: the latest checkpoint and
+ * the committed positions.
  */
 final class NodeStart {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** A node ready to run from its last commit. */
   record Started(
+      BankTopics topics,
+      KafkaSchemaStore schemas,
       NodeTopology topology,
       Workload workload,
       ProducerSession session,
@@ -39,7 +47,41 @@ final class NodeStart {
 
   private NodeStart() {}
 
-  static Started open(NodeConfig config, BankTopics topics, Clock clock, NodeMetrics metrics) {
+  /**
+   * Registers the schemas the node writes with in the bank's schema store, before its first record;
+   * a release whose schemas the store refuses does not start.
+   */
+  private static void registerSchemas(NodeConfig config, BankTopics topics) {
+    try {
+      new SchemaRegistry(config.bootstrapServers(), config.clientOverrides(), topics)
+          .registerWriters("node-" + config.nodeId(), List.of());
+    } catch (IncompatibleSchemaException e) {
+      throw new NodeLoop.FatalNodeError(
+          "node " + config.nodeId() + " cannot start: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Starts the node on {@code given}'s topics; the topics it returns resolve writer schemas through
+   * the bank's schema store, which it also returns (to be closed by the caller).
+   */
+  static Started open(NodeConfig config, BankTopics given, Clock clock, NodeMetrics metrics) {
+    KafkaSchemaStore schemas =
+        new KafkaSchemaStore(config.bootstrapServers(), config.clientOverrides(), given);
+    try {
+      return open(config, given.resolvingWith(schemas), schemas, clock, metrics);
+    } catch (RuntimeException e) {
+      schemas.close();
+      throw e;
+    }
+  }
+
+  private static Started open(
+      NodeConfig config,
+      BankTopics topics,
+      KafkaSchemaStore schemas,
+      Clock clock,
+      NodeMetrics metrics) {
     BankGenesis genesis =
         BankSetup.readGenesis(
                 config.bootstrapServers(), config.clientOverrides(), topics, SETUP_TIMEOUT)
@@ -57,6 +99,7 @@ final class NodeStart {
       throw new NodeLoop.FatalNodeError(
           "node id " + self + " is not in a bank of " + n + " nodes (0.." + (n - 1) + ")");
     }
+    registerSchemas(config, topics);
     BankAccounts accounts = ReportCodec.accounts(genesis);
     NodeTopology topology = NodeTopology.complete(self, n);
     ProducerSession session = new ProducerSession(config, topics, clock, metrics);
@@ -87,6 +130,8 @@ final class NodeStart {
             .map(CheckpointCodec::decode)
             .orElseGet(() -> NodeState.initial(topology, accounts.openingOf(self)));
     return new Started(
+        topics,
+        schemas,
         topology,
         new Workload(config.workload(), self, accounts),
         session,

@@ -45,6 +45,21 @@ public final class BankFixture implements AutoCloseable {
     return bank.startAndAwait(config, Duration.ofSeconds(60));
   }
 
+  /** Starts a node of another release (its own serdes, this bank) and waits until it runs. */
+  public BankNode start(NodeConfig config, BankTopics release) throws InterruptedException {
+    BankNode node = launch(config, release);
+    if (!node.awaitReady(Duration.ofSeconds(60))) {
+      throw new IllegalStateException(
+          "node " + config.nodeId() + " did not start: " + node.failure().orElse("not running"));
+    }
+    return node;
+  }
+
+  /** Starts a node of another release and returns at once: it may fail to start. */
+  public BankNode launch(NodeConfig config, BankTopics release) {
+    return bank.start(config, release);
+  }
+
   public void request(long snapshotId, List<Integer> initiators) {
     write(
         topics.snapshotRequests(),
