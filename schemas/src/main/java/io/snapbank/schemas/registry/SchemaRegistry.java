@@ -1,6 +1,8 @@
 package io.snapbank.schemas.registry;
 
+import io.snapbank.schemas.SchemaVersion;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,10 +88,12 @@ public final class SchemaRegistry {
   }
 
   /**
-   * Registers the writer schemas of every serde of {@link BankTopics#serdes()}, and {@code more}.
+   * Registers the writer schemas of every serde of {@link BankTopics#serdes()}, the store's own
+   * record, and {@code more}.
    */
   public Registration registerWriters(String registeredBy, Collection<Schema> more) {
     List<Schema> all = new ArrayList<>(topics.serdes().writerSchemas());
+    all.add(SchemaVersion.getClassSchema());
     all.addAll(more);
     return register(all, registeredBy);
   }
@@ -188,6 +192,13 @@ public final class SchemaRegistry {
     List<SchemaCheck> out = new ArrayList<>();
     schemas.forEach(s -> out.add(SchemaRules.judge(s, held)));
     return out;
+  }
+
+  /** Whether the store's topic exists (a process of this release has registered its schemas). */
+  public boolean exists() {
+    try (PartitionScanner scanner = new PartitionScanner(bootstrap, overrides)) {
+      return scanner.exists(topics.schemas().name(), timeout);
+    }
   }
 
   /** What the store holds now. */
