@@ -16,6 +16,12 @@ final class KafkaOptions {
       description = "Topic prefix of the bank (env SNAPBANK_PREFIX; default ${DEFAULT-VALUE}).")
   String prefix;
 
+  /** The bank's schema store, for topics that read records of any registered writer schema. */
+  io.snapbank.schemas.registry.KafkaSchemaStore schemaStore() {
+    return new io.snapbank.schemas.registry.KafkaSchemaStore(
+        bootstrap, clientConfig(), io.snapbank.schemas.topic.BankTopics.of(prefix));
+  }
+
   /** Extra Kafka client settings (security, for one); none yet. */
   java.util.Map<String, String> clientConfig() {
     return java.util.Map.of();

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       RestoreCommand.class,
       ReportCommand.class,
+      SchemasCommand.class,
       VerifyCommand.class,
       ConformanceCommand.class,
       BenchCommand.class,

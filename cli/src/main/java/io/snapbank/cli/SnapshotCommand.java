@@ -3,6 +3,8 @@ package io.snapbank.cli;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,15 +46,21 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BankTopics topics = BankTopics.of(kafka.prefix);
     long snapshotId = id != null ? id : System.currentTimeMillis();
-    request(kafka.bootstrap, topics, snapshotId, initiators, "cli");
+    request(kafka.bootstrap, BankTopics.of(kafka.prefix), snapshotId, initiators, "cli");
     System.out.println("requested snapshot " + snapshotId);
     if (!await) {
       return 0;
     }
-    Optional<AuditReport> r =
-        AuditReports.await(kafka.bootstrap, topics, snapshotId, Duration.ofSeconds(timeoutSeconds));
+    Optional<AuditReport> r;
+    try (KafkaSchemaStore store = kafka.schemaStore()) {
+      r =
+          AuditReports.await(
+              kafka.bootstrap,
+              BankTopics.of(kafka.prefix).resolvingWith(store),
+              snapshotId,
+              Duration.ofSeconds(timeoutSeconds));
+    }
     if (r.isEmpty()) {
       System.err.println(
           "error: no audit report for snapshot "
@@ -69,6 +77,7 @@ final class SnapshotCommand implements Callable<Integer> {
   static void request(
       String bootstrap, BankTopics topics, long snapshotId, List<Integer> initiators, String by)
       throws Exception {
+    new SchemaRegistry(bootstrap, Map.of(), topics).registerWriters(by, List.of());
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.producer(bootstrap, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))) {
       SnapshotRequest req =
