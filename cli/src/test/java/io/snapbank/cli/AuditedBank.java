@@ -5,12 +5,14 @@ import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.node.kafka.BankFixture;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** A bank of node threads with a running auditor, for tests that need audited snapshots. */
 final class AuditedBank implements AutoCloseable {
@@ -20,12 +22,28 @@ final class AuditedBank implements AutoCloseable {
   private long nextId = 1;
 
   AuditedBank(String bootstrap, String prefix, int nodes, Path state) throws Exception {
-    bank = new BankFixture(bootstrap, prefix, nodes, 4, 10_000);
+    this(bootstrap, BankTopics.of(prefix), nodes, state, c -> c);
+  }
+
+  /**
+   * A bank initialised by {@code release} (its serdes write the genesis), its auditor's settings
+   * changed by {@code tune}.
+   */
+  AuditedBank(
+      String bootstrap,
+      BankTopics release,
+      int nodes,
+      Path state,
+      UnaryOperator<AuditorConfig> tune)
+      throws Exception {
+    String prefix = release.prefix();
+    bank = new BankFixture(bootstrap, release, nodes, 4, 10_000);
     auditor =
         new AuditorApp(
-            AuditorConfig.of(bootstrap, prefix, state)
-                .withTimeout(Duration.ofSeconds(8))
-                .withPunctuateInterval(Duration.ofMillis(200)));
+            tune.apply(
+                AuditorConfig.of(bootstrap, prefix, state)
+                    .withTimeout(Duration.ofSeconds(8))
+                    .withPunctuateInterval(Duration.ofMillis(200))));
     auditor.onReport(r -> reports.put(r.getSnapshotId(), r));
     auditor.start();
     if (!auditor.awaitRunning(Duration.ofSeconds(60))) {
@@ -39,6 +57,11 @@ final class AuditedBank implements AutoCloseable {
       bank.start(bank.config(i, rate));
     }
     return this;
+  }
+
+  /** The reports received so far, latest version per snapshot. */
+  Map<Long, AuditReport> reports() {
+    return new java.util.TreeMap<>(reports);
   }
 
   /** Requests a snapshot and returns its id. */

@@ -30,10 +30,17 @@ public final class BankFixture implements AutoCloseable {
 
   public BankFixture(String bootstrap, String prefix, int nodes, int accounts, long opening)
       throws InterruptedException {
+    this(bootstrap, BankTopics.of(prefix), nodes, accounts, opening);
+  }
+
+  /** A bank initialised by {@code release} (its serdes write the genesis). */
+  public BankFixture(String bootstrap, BankTopics release, int nodes, int accounts, long opening)
+      throws InterruptedException {
     this.bootstrap = bootstrap;
-    this.topics = BankTopics.of(prefix);
+    this.topics = BankTopics.of(release.prefix());
     this.genesis =
-        BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, opening, 0)).genesis();
+        BankSetup.init(bootstrap, release, BankSetup.genesis(nodes, accounts, opening, 0))
+            .genesis();
     this.bank = new LocalBank(topics);
   }
 
