@@ -92,7 +92,7 @@ public final class SnapbankSerdes {
   private Map<String, Schema> writers() {
     Map<String, Schema> out = new HashMap<>();
     for (AvroSerde<?> s : all()) {
-      if (s.writerSchema() != s.readerSchema()) {
+      if (!s.writerSchema().equals(s.readerSchema())) {
         out.put(s.writerSchema().getFullName(), s.writerSchema());
       }
     }
