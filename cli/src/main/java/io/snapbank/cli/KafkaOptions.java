@@ -37,4 +37,10 @@ final class KafkaOptions {
     }
     return clientConfig;
   }
+
+  /** The bank's schema store, for topics that read records of any registered writer schema. */
+  io.snapbank.schemas.registry.KafkaSchemaStore schemaStore() {
+    return new io.snapbank.schemas.registry.KafkaSchemaStore(
+        bootstrap, clientConfig(), io.snapbank.schemas.topic.BankTopics.of(prefix));
+  }
 }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       MemberCommand.class,
       ReportCommand.class,
+      SchemasCommand.class,
       VerifyCommand.class,
       ConformanceCommand.class,
       BenchCommand.class,

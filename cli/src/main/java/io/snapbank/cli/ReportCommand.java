@@ -1,6 +1,7 @@
 package io.snapbank.cli;
 
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +29,15 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<Long, AuditReport> all =
-        AuditReports.readAll(
-            kafka.bootstrap,
-            kafka.clientConfig(),
-            BankTopics.of(kafka.prefix),
-            Duration.ofSeconds(30));
+    Map<Long, AuditReport> all;
+    try (KafkaSchemaStore store = kafka.schemaStore()) {
+      all =
+          AuditReports.readAll(
+              kafka.bootstrap,
+              kafka.clientConfig(),
+              BankTopics.of(kafka.prefix).resolvingWith(store),
+              Duration.ofSeconds(30));
+    }
     if (all.isEmpty()) {
       System.err.println("error: no audit reports yet in bank '" + kafka.prefix + "'");
       return 1;

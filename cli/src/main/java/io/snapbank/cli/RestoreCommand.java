@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
       "Roll the running bank back to a verified snapshot, or fork it into a new bank.",
       "Only a restorable cut is used: audited CONSISTENT, every member's state present, every"
           + " recorded in-flight range still in the log and replaying to the recorded count and"
-          + " sum, the same members. Anything else is refused and nothing changes."
+          + " sum, the same members, every record it reads written with a schema this release"
+          + " knows or the bank's schema store holds. Anything else is refused and nothing"
+          + " changes."
     })
 final class RestoreCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
@@ -86,7 +88,9 @@ final class RestoreCommand implements Callable<Integer> {
                     checks.stream().filter(c -> !c.passed()).map(RestoreCheck::line).toList()));
         return 1;
       }
-      return into == null ? restore(out, controller, plan) : fork(out, plan, topics, client);
+      return into == null
+          ? restore(out, controller, plan)
+          : fork(out, plan, controller.topics(), client);
     }
   }
 

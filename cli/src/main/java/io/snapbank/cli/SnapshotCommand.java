@@ -4,6 +4,8 @@ import io.snapbank.node.kafka.BankReader;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,13 +55,16 @@ final class SnapshotCommand implements Callable<Integer> {
     if (!await) {
       return 0;
     }
-    Optional<AuditReport> r =
-        AuditReports.await(
-            kafka.bootstrap,
-            kafka.clientConfig(),
-            topics,
-            snapshotId,
-            Duration.ofSeconds(timeoutSeconds));
+    Optional<AuditReport> r;
+    try (KafkaSchemaStore store = kafka.schemaStore()) {
+      r =
+          AuditReports.await(
+              kafka.bootstrap,
+              kafka.clientConfig(),
+              topics.resolvingWith(store),
+              snapshotId,
+              Duration.ofSeconds(timeoutSeconds));
+    }
     if (r.isEmpty()) {
       System.err.println(
           "error: no audit report for snapshot "
@@ -81,6 +86,7 @@ final class SnapshotCommand implements Callable<Integer> {
       List<Integer> initiators,
       String by)
       throws Exception {
+    new SchemaRegistry(bootstrap, client, topics).registerWriters(by, List.of());
     long epoch = currentEpoch(bootstrap, client, topics);
     Map<String, String> settings = new HashMap<>(client);
     settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");

@@ -9,6 +9,7 @@ import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -28,19 +30,34 @@ final class AuditedBank implements AutoCloseable {
   private long nextId = 1;
 
   AuditedBank(String bootstrap, String prefix, int nodes, Path state) throws Exception {
-    this(bootstrap, prefix, nodes, state, Duration.ZERO);
+    this(bootstrap, BankTopics.of(prefix), nodes, state, c -> c);
   }
 
   /** A bank whose auditor also requests a snapshot every {@code requestPeriod} (zero: never). */
   AuditedBank(String bootstrap, String prefix, int nodes, Path state, Duration requestPeriod)
       throws Exception {
-    bank = new BankFixture(bootstrap, prefix, nodes, 4, 10_000);
+    this(bootstrap, BankTopics.of(prefix), nodes, state, c -> c.withRequestPeriod(requestPeriod));
+  }
+
+  /**
+   * A bank initialised by {@code release} (its serdes write the genesis), its auditor's settings
+   * changed by {@code tune}.
+   */
+  AuditedBank(
+      String bootstrap,
+      BankTopics release,
+      int nodes,
+      Path state,
+      UnaryOperator<AuditorConfig> tune)
+      throws Exception {
+    String prefix = release.prefix();
+    bank = new BankFixture(bootstrap, release, nodes, 4, 10_000);
     auditor =
         new AuditorApp(
-            AuditorConfig.of(bootstrap, prefix, state)
-                .withTimeout(Duration.ofSeconds(8))
-                .withPunctuateInterval(Duration.ofMillis(100))
-                .withRequestPeriod(requestPeriod));
+            tune.apply(
+                AuditorConfig.of(bootstrap, prefix, state)
+                    .withTimeout(Duration.ofSeconds(8))
+                    .withPunctuateInterval(Duration.ofMillis(100))));
     auditor.onReport(r -> reports.put(r.getSnapshotId(), r));
     auditor.start();
     if (!auditor.awaitRunning(Duration.ofSeconds(60))) {

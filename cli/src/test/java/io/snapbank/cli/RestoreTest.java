@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RestoreTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static CliTest.Run restore(String prefix, long snapshot, String... more) {
+  static CliTest.Run restore(String prefix, long snapshot, String... more) {
     String[] base = {
       "restore",
       "--bootstrap",

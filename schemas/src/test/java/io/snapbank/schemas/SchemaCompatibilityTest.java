@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.schemas.registry.SchemaFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.snapbank.auditor.web.DeepAuditAnswer;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.List;
@@ -52,15 +53,18 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>{@link #start()} starts everything; the topology starts once the auditor's own topics exist
- * ({@link AuditorSetup}, retried until Kafka answers). {@link #close()} stops it all. On start the
- * follower reads audit-reports from its beginning, so listeners, the web page and the files also
- * see the reports written before.
+ * and its writer schemas are registered ({@link AuditorSetup}, retried until Kafka answers; a
+ * release whose schemas the schema store refuses does not start). Every stage reads records of any
+ * writer schema the bank's schema store holds. {@link #close()} stops it all. On start the follower
+ * reads audit-reports from its beginning, so listeners, the web page and the files also see the
+ * reports written before.
  */
 public final class AuditorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditorApp.class);
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final AuditorConfig config;
+  private final KafkaSchemaStore schemas;
   private final BankTopics topics;
   private final AuditorTopics own;
   private final KafkaStreams streams;
@@ -80,7 +84,9 @@ public final class AuditorApp implements AutoCloseable {
 
   public AuditorApp(AuditorConfig config) {
     this.config = config;
-    this.topics = BankTopics.of(config.prefix());
+    this.schemas =
+        new KafkaSchemaStore(config.bootstrapServers(), Map.of(), BankTopics.of(config.prefix()));
+    this.topics = BankTopics.of(config.prefix()).resolvingWith(schemas);
     this.own = new AuditorTopics(topics);
     this.streams =
         new KafkaStreams(AuditorTopology.build(config, topics), StreamsSettings.of(config));
@@ -163,20 +169,20 @@ public final class AuditorApp implements AutoCloseable {
   }
 
   private void setUpThenStartStreams() {
-    boolean warned = false;
-    while (!closing) {
-      try {
-        AuditorSetup.ensureTopics(
-            config.bootstrapServers(), config.clientOverrides(), own, SETUP_TIMEOUT);
-        break;
-      } catch (IllegalStateException e) {
-        if (!warned && !closing) {
-          LOG.warn("cannot set up the auditor's topics yet, retrying: {}", e.getMessage());
-          warned = true;
-        }
-      } catch (InterruptedException e) {
-        return; // closing
+    try {
+      Optional<String> refused =
+          AuditorSetup.prepare(
+              config.bootstrapServers(),
+              config.clientOverrides(),
+              own,
+              SETUP_TIMEOUT,
+              () -> closing);
+      if (refused.isPresent()) {
+        failure = refused.get();
+        return;
       }
+    } catch (InterruptedException e) {
+      return; // closing
     }
     synchronized (streamsLock) {
       if (!closing) {
@@ -362,6 +368,7 @@ public final class AuditorApp implements AutoCloseable {
     if (web != null) {
       web.close();
     }
+    schemas.close();
   }
 
   private static void join(Thread t) {

@@ -2,6 +2,8 @@ package io.snapbank.auditor.app;
 
 import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.registry.IncompatibleSchemaException;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,20 +12,58 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the auditor's own topics ({@link AuditorTopics}) when they are missing, idempotently: an
- * existing topic is kept as it is. The bank's topics are {@code init}'s ({@link BankSetup}).
+ * existing topic is kept as it is. The bank's topics are {@code init}'s ({@link BankSetup}). Then
+ * registers the auditor's writer schemas in the bank's schema store, before it writes anything.
  */
 public final class AuditorSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditorSetup.class);
+
   /** How long deep-audit results are kept: longer than finished snapshots are remembered. */
   public static final Duration DEEP_AUDIT_RETENTION = Duration.ofDays(7);
 
   private AuditorSetup() {}
+
+  /**
+   * Creates the auditor's topics and registers its writer schemas, retrying until Kafka answers or
+   * {@code stopping} holds; returns why the auditor cannot start when the schema store refuses its
+   * schemas (one line), empty when it can.
+   */
+  static Optional<String> prepare(
+      String bootstrap,
+      Map<String, String> overrides,
+      AuditorTopics topics,
+      Duration timeout,
+      BooleanSupplier stopping)
+      throws InterruptedException {
+    boolean warned = false;
+    while (!stopping.getAsBoolean()) {
+      try {
+        ensureTopics(bootstrap, overrides, topics, timeout);
+        new SchemaRegistry(bootstrap, overrides, topics.bank())
+            .register(topics.writerSchemas(), "auditor");
+        return Optional.empty();
+      } catch (IncompatibleSchemaException e) {
+        return Optional.of("the auditor cannot start: " + e.getMessage());
+      } catch (IllegalStateException | KafkaException e) {
+        if (!warned && !stopping.getAsBoolean()) {
+          LOG.warn("cannot set up the auditor's topics yet, retrying: {}", e.getMessage());
+          warned = true;
+        }
+      }
+    }
+    return Optional.empty();
+  }
 
   /** The auditor's topics: {@code <prefix>.deep-audits}, one partition, kept seven days. */
   public static List<NewTopic> topicsOf(AuditorTopics topics) {

@@ -2,6 +2,8 @@ package io.snapbank.auditor.topology;
 
 import io.snapbank.auditor.avro.DeepAuditRecord;
 import io.snapbank.auditor.avro.ListedTransfer;
+import io.snapbank.auditor.avro.PendingSnapshotMeta;
+import io.snapbank.auditor.avro.RequestScheduleState;
 import io.snapbank.auditor.avro.UnreadableChannel;
 import io.snapbank.auditor.core.DeepAuditResult;
 import io.snapbank.auditor.core.UnreadableRange;
@@ -11,6 +13,7 @@ import io.snapbank.schemas.topic.BankTopics;
 import io.snapbank.schemas.topic.Topic;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -21,19 +24,33 @@ import org.apache.kafka.common.serialization.Serdes;
  * snapshot id) to the topology. Immutable.
  */
 public record AuditorTopics(BankTopics bank) {
-  private static final AvroSerde<DeepAuditRecord> RECORDS = AvroSerde.of(DeepAuditRecord.class);
-  private static final Serde<DeepAuditResult> RESULTS =
-      Serdes.serdeFrom(
-          (topic, result) -> result == null ? null : RECORDS.encode(toRecord(result)),
-          (topic, bytes) -> bytes == null ? null : fromRecord(RECORDS.decode(bytes)));
-
   public static AuditorTopics of(String prefix) {
     return new AuditorTopics(BankTopics.of(prefix));
   }
 
-  /** Deep-audit results, one partition, keyed by the snapshot id as a decimal string. */
+  /**
+   * Deep-audit results, one partition, keyed by the snapshot id as a decimal string; read with the
+   * bank's serdes' schema store.
+   */
   public Topic<String, DeepAuditResult> deepAudits() {
-    return new Topic<>(bank.prefix() + ".deep-audits", Serdes.String(), RESULTS);
+    AvroSerde<DeepAuditRecord> records = bank.serdes().of(DeepAuditRecord.class);
+    Serde<DeepAuditResult> results =
+        Serdes.serdeFrom(
+            (topic, result) -> result == null ? null : records.encode(toRecord(result)),
+            (topic, bytes) -> bytes == null ? null : fromRecord(records.decode(bytes)));
+    return new Topic<>(bank.prefix() + ".deep-audits", Serdes.String(), results);
+  }
+
+  /**
+   * The schemas the auditor writes with: the bank's records, its deep-audit results and the values
+   * of its state stores (their changelog topics are records in Kafka too).
+   */
+  public List<Schema> writerSchemas() {
+    List<Schema> out = new ArrayList<>(bank.serdes().writerSchemas());
+    out.add(bank.serdes().of(DeepAuditRecord.class).writerSchema());
+    out.add(bank.serdes().of(PendingSnapshotMeta.class).writerSchema());
+    out.add(bank.serdes().of(RequestScheduleState.class).writerSchema());
+    return out;
   }
 
   /** The record of a result. */

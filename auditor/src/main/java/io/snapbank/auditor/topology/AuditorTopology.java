@@ -3,7 +3,6 @@ package io.snapbank.auditor.topology;
 import io.snapbank.auditor.avro.PendingSnapshotMeta;
 import io.snapbank.auditor.avro.RequestScheduleState;
 import io.snapbank.auditor.config.AuditorConfig;
-import io.snapbank.schemas.serde.AvroSerde;
 import io.snapbank.schemas.topic.BankTopics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -96,7 +95,8 @@ public final class AuditorTopology {
         "deep-audits",
         "epochs");
     t.addStateStore(
-        store(PENDING_STORE, Serdes.Long(), AvroSerde.of(PendingSnapshotMeta.class)), PROCESSOR);
+        store(PENDING_STORE, Serdes.Long(), topics.serdes().of(PendingSnapshotMeta.class)),
+        PROCESSOR);
     t.addStateStore(
         store(REPORTS_STORE, ReportKey.SERDE, topics.snapshotReports().valueSerde()), PROCESSOR);
     t.addStateStore(store(FINISHED_STORE, Serdes.Long(), Serdes.Long()), PROCESSOR);
@@ -106,7 +106,7 @@ public final class AuditorTopology {
     t.addStateStore(store(GENESIS_STORE, keys, topics.genesis().valueSerde()), PROCESSOR);
     t.addStateStore(store(EPOCHS_STORE, Serdes.Long(), topics.epochs().valueSerde()), PROCESSOR);
     t.addStateStore(
-        store(SCHEDULE_STORE, keys, AvroSerde.of(RequestScheduleState.class)), PROCESSOR);
+        store(SCHEDULE_STORE, keys, topics.serdes().of(RequestScheduleState.class)), PROCESSOR);
     t.addStateStore(store(COUNTERS_STORE, keys, Serdes.Long()), PROCESSOR);
     sink(t, AUDIT_SINK, topics.auditReports().name());
     sink(t, ABORT_SINK, topics.snapshotAborts().name());

@@ -27,8 +27,20 @@ public final class LocalBank implements AutoCloseable {
   }
 
   /** Starts a node on its own thread; returns at once. */
-  public synchronized BankNode start(NodeConfig config) {
-    BankNode node = new BankNode(config, topics);
+  public BankNode start(NodeConfig config) {
+    return start(config, topics);
+  }
+
+  /**
+   * Starts a node on its own thread with {@code release}'s serdes instead of the bank's (same
+   * prefix): a node of another release, writing with its schemas; returns at once.
+   */
+  public synchronized BankNode start(NodeConfig config, BankTopics release) {
+    if (!release.prefix().equals(topics.prefix())) {
+      throw new IllegalArgumentException(
+          "a node of bank '" + release.prefix() + "' in bank '" + topics.prefix() + "'");
+    }
+    BankNode node = new BankNode(config, release);
     Thread t = new Thread(node, topics.prefix() + "-node-" + config.nodeId());
     t.setDaemon(true);
     t.start();

@@ -13,6 +13,7 @@ import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.GenesisAccount;
 import io.snapbank.schemas.NodeFigure;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +42,8 @@ public final class BankFork {
           RestoreCheck.Rule.CONSISTENT,
           RestoreCheck.Rule.NODE_STATE,
           RestoreCheck.Rule.RANGES_IN_LOG,
-          RestoreCheck.Rule.REPLAY_MATCHES);
+          RestoreCheck.Rule.REPLAY_MATCHES,
+          RestoreCheck.Rule.RECORDS_READABLE);
 
   /** What a fork created. */
   public record Result(BankGenesis genesis, long transfersCopied, List<String> topicsCreated) {}
@@ -94,6 +96,8 @@ public final class BankFork {
     AuditReport cut = plan.cut();
     int n = cut.getNodes().size();
     List<String> created = BankSetup.createTopics(bootstrap, overrides, target, n);
+    new SchemaRegistry(bootstrap, overrides, target)
+        .registerWriters("fork of bank '" + source.prefix() + "'", List.of());
     List<GenesisAccount> accounts = new ArrayList<>();
     for (NodeFigure f : cut.getNodes()) {
       for (AccountBalance b : f.getBalances()) {

@@ -7,8 +7,10 @@ import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.kafka.PartitionScanner;
+import io.snapbank.schemas.serde.DecodeFailure;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +23,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads what a bank's operator tools need from its topics, read_committed: the genesis, the epoch
  * log, the audit reports and the nodes' latest checkpoints. Records that do not decode are skipped
- * (the nodes and the auditor quarantine them). Not thread-safe; close it after use.
+ * (the nodes and the auditor quarantine them); those whose writer schema is neither this release's
+ * nor in the schema store (records of another release) are also noted in {@link #unreadable()}.
+ * Decodes with {@code topics}' serdes: give it topics that resolve through the bank's schema store.
+ * Not thread-safe; close it after use.
  */
 public final class BankReader implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -29,6 +34,7 @@ public final class BankReader implements AutoCloseable {
   private final Map<String, String> overrides;
   private final BankTopics topics;
   private final PartitionScanner scanner;
+  private final List<String> unreadable = new ArrayList<>();
 
   public BankReader(String bootstrap, Map<String, String> overrides, BankTopics topics) {
     this.bootstrap = bootstrap;
@@ -78,6 +84,7 @@ public final class BankReader implements AutoCloseable {
                 entries.add(topics.epochs().decode(r.value()));
               } catch (RecordDecodingException e) {
                 // not an epoch record: the nodes quarantine it
+                noteUnknownSchema("epoch log offset " + r.offset(), e);
               }
             }
           });
@@ -99,10 +106,27 @@ public final class BankReader implements AutoCloseable {
               out.put(a.getSnapshotId(), a);
             } catch (RecordDecodingException e) {
               // skipped: not a report
+              String key = r.key() == null ? "?" : new String(r.key(), StandardCharsets.UTF_8);
+              noteUnknownSchema(
+                  "the audit report of snapshot " + key + " (offset " + r.offset() + ")", e);
             }
           }
         });
     return out;
+  }
+
+  /**
+   * The records read so far that this release cannot read because their writer schema is neither
+   * its own nor in the schema store, one line each ({@code where: reason}).
+   */
+  public List<String> unreadable() {
+    return List.copyOf(unreadable);
+  }
+
+  private void noteUnknownSchema(String where, RecordDecodingException e) {
+    if (e.failure() == DecodeFailure.UNKNOWN_SCHEMA) {
+      unreadable.add(where + ": " + e.getMessage());
+    }
   }
 
   /** The epoch of each member's latest checkpoint (0 for a node that never committed). */

@@ -4,6 +4,7 @@ import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.GenesisAccount;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.kafka.PartitionScanner;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,8 +80,9 @@ public final class BankSetup {
   }
 
   /**
-   * Creates missing topics and writes {@code genesis} unless one exists; returns the genesis in
-   * force.
+   * Creates missing topics, registers the release's writer schemas in the schema store, and writes
+   * {@code genesis} unless one exists; returns the genesis in force. Throws {@link
+   * io.snapbank.schemas.registry.IncompatibleSchemaException} when the store refuses the schemas.
    */
   public static InitResult init(String bootstrap, BankTopics topics, BankGenesis genesis)
       throws InterruptedException {
@@ -92,6 +94,7 @@ public final class BankSetup {
       String bootstrap, Map<String, String> overrides, BankTopics topics, BankGenesis genesis)
       throws InterruptedException {
     List<String> created = createTopics(bootstrap, overrides, topics, genesis.getNodes());
+    new SchemaRegistry(bootstrap, overrides, topics).registerWriters("init", List.of());
     Optional<BankGenesis> existing =
         readGenesis(bootstrap, overrides, topics, Duration.ofSeconds(30));
     if (existing.isPresent()) {
@@ -173,6 +176,7 @@ public final class BankSetup {
     out.add(topic(topics.genesis().name(), 1, compact));
     out.add(topic(topics.epochs().name(), 1, compact));
     out.add(topic(topics.quarantine().name(), 1, keep));
+    out.add(SchemaRegistry.newTopic(topics.schemas().name()));
     return out;
   }
 

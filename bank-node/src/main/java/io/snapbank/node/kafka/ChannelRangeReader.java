@@ -7,6 +7,7 @@ import io.snapbank.node.core.ChannelRule;
 import io.snapbank.node.core.RangeSource;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.kafka.PartitionScanner;
+import io.snapbank.schemas.serde.DecodeFailure;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import io.snapbank.schemas.topic.Topic;
@@ -40,11 +41,21 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
       long amount,
       long sentAtMs) {}
 
-  /** What a range holds: its accepted transfers and what the replay found wrong. */
-  public record Range(List<InFlight> transfers, long count, long sum, List<String> problems) {
+  /**
+   * What a range holds: its accepted transfers, what the replay found wrong, and the records this
+   * release cannot read because their writer schema is neither its own nor in the bank's schema
+   * store ({@code "offset N: reason"}; garbage that no release could read is not among them).
+   */
+  public record Range(
+      List<InFlight> transfers,
+      long count,
+      long sum,
+      List<String> problems,
+      List<String> unreadable) {
     public Range {
       transfers = List.copyOf(transfers);
       problems = List.copyOf(problems);
+      unreadable = List.copyOf(unreadable);
     }
   }
 
@@ -82,7 +93,14 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
   @Override
   public Optional<String> read(ChannelRange range, Sink sink) {
     try {
-      scan(range.from(), range.to(), range.firstOffset(), range.markerOffset(), timeout, sink);
+      scan(
+          range.from(),
+          range.to(),
+          range.firstOffset(),
+          range.markerOffset(),
+          timeout,
+          sink,
+          new ArrayList<>());
       return Optional.empty();
     } catch (RangeUnreadableException e) {
       return Optional.of(e.getMessage());
@@ -126,6 +144,7 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
                         a.transfer().toAccount(),
                         a.transfer().amount(),
                         a.transfer().sentAtMs())));
+    List<String> unreadable = new ArrayList<>();
     scan(
         from,
         to,
@@ -142,11 +161,19 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
           public void undecodable(long offset) {
             replay.undecodable();
           }
-        });
-    return new Range(out, replay.count(), replay.sum(), replay.problems());
+        },
+        unreadable);
+    return new Range(out, replay.count(), replay.sum(), replay.problems(), unreadable);
   }
 
-  private void scan(int from, int to, long first, long end, Duration timeout, Sink sink) {
+  private void scan(
+      int from,
+      int to,
+      long first,
+      long end,
+      Duration timeout,
+      Sink sink,
+      List<String> unreadable) {
     if (first < 0 || first >= end) {
       return;
     }
@@ -169,6 +196,9 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
             try {
               rec = r.value() == null ? null : topic.decode(r.value());
             } catch (RecordDecodingException e) {
+              if (e.failure() == DecodeFailure.UNKNOWN_SCHEMA) {
+                unreadable.add("offset " + r.offset() + ": " + e.getMessage());
+              }
               rec = null;
             }
             if (rec == null) {

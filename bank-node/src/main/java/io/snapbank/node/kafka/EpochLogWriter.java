@@ -4,8 +4,10 @@ import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,7 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The epoch log's single writer: a transactional producer with the id {@code <prefix>-epochs}, so a
  * second writer fences the first. An entry is written only on top of the log as read after fencing,
- * so two operators can never both write epoch E.
+ * so two operators can never both write epoch E. The writer schemas are registered in the bank's
+ * schema store first.
  */
 public final class EpochLogWriter {
   private EpochLogWriter() {}
@@ -29,6 +32,7 @@ public final class EpochLogWriter {
       BankTopics topics,
       BankGenesis genesis,
       Function<EpochHistory, BankEpoch> next) {
+    new SchemaRegistry(bootstrap, overrides, topics).registerWriters("epochs", List.of());
     try (KafkaProducer<byte[], byte[]> p =
             KafkaClients.transactionalProducer(bootstrap, topics.prefix() + "-epochs", overrides);
         BankReader reader = new BankReader(bootstrap, overrides, topics)) {

@@ -9,6 +9,7 @@ import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.workload.Workload;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,12 +41,13 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class NodeLoop implements AutoCloseable {
   private final NodeConfig config;
-  private final BankTopics topics;
+  private BankTopics topics;
+  private KafkaSchemaStore schemas;
   private final Clock clock;
   private final NodeMetrics metrics = new NodeMetrics();
   private final Consumer<NodeStats> statsListener;
   private final LongConsumer creditLatency;
-  private final RecordFeeder feeder;
+  private RecordFeeder feeder;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
   private final EpochHost epochHost = new EpochHost();
@@ -73,12 +75,14 @@ final class NodeLoop implements AutoCloseable {
     this.clock = clock;
     this.statsListener = statsListener;
     this.creditLatency = creditLatency;
-    this.feeder = new RecordFeeder(topics.serdes());
   }
 
   /** Starts the node ({@link NodeStart}) and resumes from where its last commit left it. */
   void open() {
     NodeStart.Started st = NodeStart.open(config, topics, clock, metrics);
+    schemas = st.schemas(); // from here on, records of any writer schema the store holds are read
+    topics = st.topics();
+    feeder = new RecordFeeder(topics.serdes());
     workload = st.workload();
     session = st.session();
     consumer = st.consumer();
@@ -290,6 +294,9 @@ final class NodeLoop implements AutoCloseable {
   public void close() {
     if (session != null) {
       session.close();
+    }
+    if (schemas != null) {
+      schemas.close();
     }
     if (consumer != null) {
       try {

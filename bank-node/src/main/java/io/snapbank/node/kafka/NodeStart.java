@@ -9,11 +9,15 @@ import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.registry.IncompatibleSchemaException;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
+import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,15 +26,18 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How a node starts: it reads the bank's genesis and epoch log (and refuses an id that is not a
- * member), fences every earlier instance of itself by initialising its transactional producer,
- * finds where its last commit left it (the latest checkpoint, or its start as a member), assigns
- * its inputs and finds their committed positions.
+ * member), registers its writer schemas in the bank's schema store (and refuses to start when the
+ * store refuses them), fences every earlier instance of itself by initialising its transactional
+ * producer, finds where its last commit left it (the latest checkpoint, or its start as a member),
+ * assigns its inputs and finds their committed positions.
  */
 final class NodeStart {
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
   /** A node ready to run from its last commit. */
   record Started(
+      BankTopics topics,
+      KafkaSchemaStore schemas,
       Workload workload,
       ProducerSession session,
       KafkaConsumer<byte[], byte[]> consumer,
@@ -42,7 +49,41 @@ final class NodeStart {
 
   private NodeStart() {}
 
-  static Started open(NodeConfig config, BankTopics topics, Clock clock, NodeMetrics metrics) {
+  /**
+   * Starts the node on {@code given}'s topics; the topics it returns resolve writer schemas through
+   * the bank's schema store, which it also returns (to be closed by the caller).
+   */
+  static Started open(NodeConfig config, BankTopics given, Clock clock, NodeMetrics metrics) {
+    KafkaSchemaStore schemas =
+        new KafkaSchemaStore(config.bootstrapServers(), config.clientOverrides(), given);
+    try {
+      return open(config, given.resolvingWith(schemas), schemas, clock, metrics);
+    } catch (RuntimeException e) {
+      schemas.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Registers the schemas the node writes with in the bank's schema store, before its first record;
+   * a release whose schemas the store refuses does not start.
+   */
+  private static void registerSchemas(NodeConfig config, BankTopics topics) {
+    try {
+      new SchemaRegistry(config.bootstrapServers(), config.clientOverrides(), topics)
+          .registerWriters("node-" + config.nodeId(), List.of());
+    } catch (IncompatibleSchemaException e) {
+      throw new NodeLoop.FatalNodeError(
+          "node " + config.nodeId() + " cannot start: " + e.getMessage());
+    }
+  }
+
+  private static Started open(
+      NodeConfig config,
+      BankTopics topics,
+      KafkaSchemaStore schemas,
+      Clock clock,
+      NodeMetrics metrics) {
     int self = config.nodeId();
     BankGenesis genesis;
     EpochHistory history;
@@ -70,6 +111,7 @@ final class NodeStart {
       history = reader.epochs(genesis);
     }
     Membership.requireKnown(self, history, topics);
+    registerSchemas(config, topics);
     BankAccounts genesisAccounts = ReportCodec.accounts(genesis);
     ProducerSession session = new ProducerSession(config, topics, clock, metrics);
     Optional<NodeState> saved =
@@ -89,6 +131,8 @@ final class NodeStart {
       positions.put(tp, o == null ? membership.firstOffsets().getOrDefault(tp, 0L) : o.offset());
     }
     return new Started(
+        topics,
+        schemas,
         new Workload(config.workload(), self, history.accountsAt(state.epoch(), genesisAccounts)),
         session,
         consumer,

@@ -11,6 +11,7 @@ import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.registry.KafkaSchemaStore;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,16 +25,18 @@ import org.apache.kafka.clients.admin.TransactionState;
 
 /**
  * Rolls a running bank back to a verified cut. {@link #plan} checks the cut and changes nothing;
- * {@link #commit} writes the one record that switches the bank (a RESTORE entry of the epoch log,
- * written by the log's single fenced writer, {@code <prefix>-epochs}); {@link #await} follows the
- * nodes until each runs in the new epoch. A controller killed at any moment leaves either the old
- * epoch running (nothing written) or the switch committed, which every node applies when it reads
- * it (a node that is down, when it starts). Not thread-safe; close it after use.
+ * {@link #commit} registers the release's writer schemas and writes the one record that switches
+ * the bank (a RESTORE entry of the epoch log, written by the log's single fenced writer, {@code
+ * <prefix>-epochs}); {@link #await} follows the nodes until each runs in the new epoch. A
+ * controller killed at any moment leaves either the old epoch running (nothing written) or the
+ * switch committed, which every node applies when it reads it (a node that is down, when it
+ * starts). Not thread-safe; close it after use.
  */
 public final class RestoreController implements AutoCloseable {
   private static final Duration RANGE_TIMEOUT = Duration.ofSeconds(30);
   private final String bootstrap;
   private final Map<String, String> overrides;
+  private final KafkaSchemaStore schemas;
   private final BankTopics topics;
   private final BankReader reader;
 
@@ -61,11 +64,18 @@ public final class RestoreController implements AutoCloseable {
     }
   }
 
+  /** A controller of bank {@code topics}, reading its records through the bank's schema store. */
   public RestoreController(String bootstrap, Map<String, String> overrides, BankTopics topics) {
     this.bootstrap = bootstrap;
     this.overrides = overrides;
-    this.topics = topics;
-    this.reader = new BankReader(bootstrap, overrides, topics);
+    this.schemas = new KafkaSchemaStore(bootstrap, overrides, topics);
+    this.topics = topics.resolvingWith(schemas);
+    this.reader = new BankReader(bootstrap, overrides, this.topics);
+  }
+
+  /** The bank's topics, their serdes resolving writer schemas through its schema store. */
+  public BankTopics topics() {
+    return topics;
   }
 
   /** The plan of a restore to snapshot {@code snapshotId}; throws when there is no such report. */
@@ -73,9 +83,15 @@ public final class RestoreController implements AutoCloseable {
     BankGenesis genesis = reader.requireGenesis();
     Map<Long, AuditReport> reports = reader.auditReports();
     AuditReport cut = reports.get(snapshotId);
+    String reportOfCut = "the audit report of snapshot " + snapshotId + " ";
     if (cut == null) {
       throw new IllegalArgumentException(
-          "bank '" + topics.prefix() + "' has no audit report for snapshot " + snapshotId);
+          reader.unreadable().stream()
+              .filter(u -> u.startsWith(reportOfCut))
+              .reduce((a, b) -> b)
+              .map(u -> "snapshot " + snapshotId + " cannot be restored by this release: " + u)
+              .orElse(
+                  "bank '" + topics.prefix() + "' has no audit report for snapshot " + snapshotId));
     }
     EpochHistory history = reader.epochs(genesis);
     List<Integer> members = history.membersAt(history.current());
@@ -96,6 +112,9 @@ public final class RestoreController implements AutoCloseable {
     Map<String, ChannelRangeReader.Range> replays = new TreeMap<>();
     List<String> gone = new ArrayList<>();
     List<String> mismatched = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>(reader.unreadable());
+    // only this cut's report matters among the reports
+    unreadable.removeIf(u -> u.startsWith("the audit report of ") && !u.startsWith(reportOfCut));
     if (cut.getStatus() != AuditStatus.ABORTED) {
       replay(
           cut,
@@ -105,6 +124,8 @@ public final class RestoreController implements AutoCloseable {
           gone,
           mismatched);
     }
+    replays.forEach(
+        (name, r) -> r.unreadable().forEach(u -> unreadable.add("channel " + name + " " + u)));
     checks.add(
         RestorePlanner.fromFindings(
             RestoreCheck.Rule.RANGES_IN_LOG,
@@ -117,6 +138,7 @@ public final class RestoreController implements AutoCloseable {
             "replayed from the log: "
                 + cut.getInFlightTotal()
                 + " in flight, as recorded, on every channel"));
+    checks.add(RestorePlanner.recordsReadable(unreadable, schemas.topic()));
     List<Long> superseded = new ArrayList<>();
     reports.forEach(
         (id, r) -> {
@@ -261,5 +283,6 @@ public final class RestoreController implements AutoCloseable {
   @Override
   public void close() {
     reader.close();
+    schemas.close();
   }
 }

@@ -19,6 +19,11 @@ public record RestoreCheck(Rule rule, boolean passed, String detail) {
     RANGES_IN_LOG,
     /** Replayed from the log, every range holds exactly the recorded count and sum. */
     REPLAY_MATCHES,
+    /**
+     * Every record the restore reads (the epoch log, the cut's report, its recorded ranges) has a
+     * writer schema this release knows or the bank's schema store holds.
+     */
+    RECORDS_READABLE,
     /** The target of a fork is not a bank yet. */
     TARGET_FREE
   }

@@ -109,6 +109,30 @@ public final class RestorePlanner {
                 + " yet (are they running?); restore again once they have");
   }
 
+  /**
+   * RECORDS_READABLE: the records a restore reads that this release cannot read ({@code
+   * unreadable}: writer schema neither its own nor in the schema store {@code store}), the first
+   * few named; passed when there are none.
+   */
+  public static RestoreCheck recordsReadable(List<String> unreadable, String store) {
+    if (unreadable.isEmpty()) {
+      return RestoreCheck.pass(
+          RestoreCheck.Rule.RECORDS_READABLE,
+          "the epoch log, the cut's report and its recorded ranges decode with this release and"
+              + " the schemas in "
+              + store);
+    }
+    int shown = Math.min(5, unreadable.size());
+    return RestoreCheck.fail(
+        RestoreCheck.Rule.RECORDS_READABLE,
+        unreadable.size()
+            + " records this release cannot read (register their schemas in "
+            + store
+            + "): "
+            + String.join("; ", unreadable.subList(0, shown))
+            + (shown < unreadable.size() ? "; and " + (unreadable.size() - shown) + " more" : ""));
+  }
+
   /** A check from findings: passed when {@code problems} is empty. */
   public static RestoreCheck fromFindings(
       RestoreCheck.Rule rule, List<String> problems, String ok) {

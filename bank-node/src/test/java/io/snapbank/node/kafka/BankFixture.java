@@ -30,10 +30,17 @@ public final class BankFixture implements AutoCloseable {
 
   public BankFixture(String bootstrap, String prefix, int nodes, int accounts, long opening)
       throws InterruptedException {
+    this(bootstrap, BankTopics.of(prefix), nodes, accounts, opening);
+  }
+
+  /** A bank initialised by {@code release} (its serdes write the genesis). */
+  public BankFixture(String bootstrap, BankTopics release, int nodes, int accounts, long opening)
+      throws InterruptedException {
     this.bootstrap = bootstrap;
-    this.topics = BankTopics.of(prefix);
+    this.topics = BankTopics.of(release.prefix());
     this.genesis =
-        BankSetup.init(bootstrap, topics, BankSetup.genesis(nodes, accounts, opening, 0)).genesis();
+        BankSetup.init(bootstrap, release, BankSetup.genesis(nodes, accounts, opening, 0))
+            .genesis();
     this.bank = new LocalBank(topics);
   }
 
@@ -43,6 +50,21 @@ public final class BankFixture implements AutoCloseable {
 
   public BankNode start(NodeConfig config) throws InterruptedException {
     return bank.startAndAwait(config, Duration.ofSeconds(60));
+  }
+
+  /** Starts a node of another release (its own serdes, this bank) and waits until it runs. */
+  public BankNode start(NodeConfig config, BankTopics release) throws InterruptedException {
+    BankNode node = launch(config, release);
+    if (!node.awaitReady(Duration.ofSeconds(60))) {
+      throw new IllegalStateException(
+          "node " + config.nodeId() + " did not start: " + node.failure().orElse("not running"));
+    }
+    return node;
+  }
+
+  /** Starts a node of another release and returns at once: it may fail to start. */
+  public BankNode launch(NodeConfig config, BankTopics release) {
+    return bank.start(config, release);
   }
 
   public void request(long snapshotId, List<Integer> initiators) {

@@ -3,12 +3,20 @@ package io.snapbank.schemas.serde;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -18,30 +26,79 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka serde for one generated Avro class, using Avro single-object encoding: a two-byte marker,
- * the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary record. Immutable and
- * thread-safe. Serializing {@code null} gives {@code null} (a tombstone); deserializing {@code
- * null} gives {@code null}. Any other undecodable payload throws {@link RecordDecodingException}
- * with a {@link DecodeFailure}, never a partially filled record.
+ * the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary record. Thread-safe.
+ * Serializing {@code null} gives {@code null} (a tombstone); deserializing {@code null} gives
+ * {@code null}. Any other undecodable payload throws {@link RecordDecodingException} with a {@link
+ * DecodeFailure}, never a partially filled record.
+ *
+ * <p>It reads records written with the class's own schema and, when it has a schema store ({@link
+ * #resolvingWith}), with any schema of the same record that the store holds (asked for by the
+ * fingerprint in the record's header): Avro resolves the writer's schema into the class's (fields
+ * the class lacks are skipped, fields the writer lacks take their defaults). It writes with the
+ * class's schema, or with another compatible schema of the same record ({@link #writingWith}), as
+ * another release would.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+  /** Encodes a value into a single-object payload. */
+  private interface Encoding<T> {
+    ByteBuffer encode(T value) throws IOException;
+  }
+
+  /** Length of the single-object header: the marker {@code C3 01} and the fingerprint. */
+  private static final int HEADER = 10;
+
   private final Class<T> type;
-  private final BinaryMessageEncoder<T> encoder;
+  private final Schema readerSchema;
+  private final Schema writerSchema;
+  private final SchemaStore store;
+  private final List<Schema> alsoRead;
+  private final Encoding<T> encoding;
   private final BinaryMessageDecoder<T> decoder;
+  private final Set<Long> known = ConcurrentHashMap.newKeySet();
   private final Serializer<T> serializer;
   private final Deserializer<T> deserializer;
 
-  private AvroSerde(Class<T> type, Schema schema) {
+  private AvroSerde(
+      Class<T> type,
+      Schema readerSchema,
+      Schema writerSchema,
+      SchemaStore store,
+      List<Schema> also) {
     this.type = type;
+    this.readerSchema = readerSchema;
+    this.writerSchema = writerSchema;
+    this.store = store;
+    this.alsoRead = new CopyOnWriteArrayList<>(also);
     SpecificData model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
-    this.decoder = new BinaryMessageDecoder<>(model, schema);
+    if (sameSchema(readerSchema, writerSchema)) {
+      BinaryMessageEncoder<T> own = new BinaryMessageEncoder<>(model, readerSchema);
+      this.encoding = own::encode;
+    } else {
+      BinaryMessageEncoder<Object> other =
+          new BinaryMessageEncoder<>(GenericData.get(), writerSchema);
+      this.encoding = value -> other.encode(WriterConversion.convert(value, writerSchema));
+    }
+    // no resolver inside Avro's decoder: the store is asked before a decode starts (see decode)
+    this.decoder = new BinaryMessageDecoder<>(model, readerSchema);
+    known.add(SchemaNormalization.parsingFingerprint64(readerSchema));
+    if (!sameSchema(readerSchema, writerSchema)) {
+      decoder.addSchema(writerSchema);
+      known.add(SchemaNormalization.parsingFingerprint64(writerSchema));
+    }
+    alsoRead.forEach(this::learn);
     this.serializer = (topic, value) -> encode(value);
     this.deserializer = (topic, bytes) -> bytes == null ? null : decode(bytes);
   }
 
+  private static boolean sameSchema(Schema a, Schema b) {
+    return SchemaNormalization.parsingFingerprint64(a)
+        == SchemaNormalization.parsingFingerprint64(b);
+  }
+
   /** A serde for the generated class {@code type}, reading and writing its own schema. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-    return new AvroSerde<>(type, SpecificData.get().getSchema(type));
+    Schema schema = SpecificData.get().getSchema(type);
+    return new AvroSerde<>(type, schema, schema, null, List.of());
   }
 
   /**
@@ -49,12 +106,62 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    * readers keep working across compatible schema changes.
    */
   public AvroSerde<T> alsoReading(Schema olderSchema) {
-    decoder.addSchema(olderSchema);
+    alsoRead.add(olderSchema);
+    learn(olderSchema);
     return this;
+  }
+
+  private void learn(Schema writer) {
+    decoder.addSchema(writer);
+    known.add(SchemaNormalization.parsingFingerprint64(writer));
+  }
+
+  /**
+   * This serde, resolving writer schemas it does not know through {@code store} (schemas of other
+   * records that the store returns are not used). A store that cannot be read throws its own
+   * exception out of {@link #decode}: the record is not known to be bad, only not readable now.
+   */
+  public AvroSerde<T> resolvingWith(SchemaStore store) {
+    return new AvroSerde<>(type, readerSchema, writerSchema, store, alsoRead);
+  }
+
+  /**
+   * This serde, writing with {@code writer}, another schema of the same record whose records the
+   * class can read (another release's schema); reading is unchanged. Throws {@link
+   * IllegalArgumentException} for a schema of another record or one the class cannot read.
+   */
+  public AvroSerde<T> writingWith(Schema writer) {
+    if (!writer.getFullName().equals(readerSchema.getFullName())) {
+      throw new IllegalArgumentException(
+          "a " + writer.getFullName() + " schema cannot write " + readerSchema.getFullName());
+    }
+    var compat = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+    if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      throw new IllegalArgumentException(
+          "records written with this "
+              + writer.getFullName()
+              + " schema cannot be read as "
+              + type.getSimpleName()
+              + ": "
+              + compat.getDescription());
+    }
+    return new AvroSerde<>(type, readerSchema, writer, store, alsoRead);
   }
 
   public Class<T> type() {
     return type;
+  }
+
+  /** The schema records are read into: the generated class's. */
+  public Schema readerSchema() {
+    return readerSchema;
+  }
+
+  /**
+   * The schema records are written with: the class's, unless {@link #writingWith} chose another.
+   */
+  public Schema writerSchema() {
+    return writerSchema;
   }
 
   public byte[] encode(T value) {
@@ -62,7 +169,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       return null;
     }
     try {
-      ByteBuffer buffer = encoder.encode(value);
+      ByteBuffer buffer = encoding.encode(value);
       byte[] out = new byte[buffer.remaining()];
       buffer.get(out);
       return out;
@@ -79,9 +186,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       throw new RecordDecodingException(DecodeFailure.EMPTY, name, "no bytes", null);
     }
     try {
+      resolve(bytes);
       return decoder.decode(bytes);
     } catch (MissingSchemaException e) {
-      throw new RecordDecodingException(DecodeFailure.UNKNOWN_SCHEMA, name, e.getMessage(), e);
+      throw new RecordDecodingException(DecodeFailure.UNKNOWN_SCHEMA, name, unknown(bytes), e);
     } catch (BadHeaderException e) {
       DecodeFailure f = bytes.length < 10 ? DecodeFailure.TRUNCATED : DecodeFailure.BAD_HEADER;
       if (bytes.length >= 2 && (bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01)) {
@@ -102,6 +210,44 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       throw new RecordDecodingException(
           DecodeFailure.MALFORMED, name, String.valueOf(e.getMessage()), e);
     }
+  }
+
+  /**
+   * Asks the store for a writer schema this serde does not know yet, before Avro decodes: Avro's
+   * message decoders share per-thread buffers, so a store that reads its own records must not be
+   * asked from inside a decode (as Avro's resolver callback would). Misses are not remembered: a
+   * schema registered later is found then. Schemas of other records are not used.
+   */
+  private void resolve(byte[] bytes) {
+    if (store == null
+        || bytes.length < HEADER
+        || bytes[0] != (byte) 0xC3
+        || bytes[1] != (byte) 0x01) {
+      return;
+    }
+    long fp = fingerprint(bytes);
+    if (known.contains(fp)) {
+      return;
+    }
+    Schema writer = store.findByFingerprint(fp);
+    if (writer != null && writer.getFullName().equals(readerSchema.getFullName())) {
+      learn(writer);
+    }
+  }
+
+  private static long fingerprint(byte[] bytes) {
+    long fp = 0;
+    for (int i = HEADER - 1; i >= 2; i--) {
+      fp = (fp << 8) | (bytes[i] & 0xFFL);
+    }
+    return fp;
+  }
+
+  private String unknown(byte[] bytes) {
+    long fp = fingerprint(bytes);
+    return String.format(
+        "writer schema %016x is not a %s schema that this release knows%s",
+        fp, readerSchema.getName(), store == null ? "" : " or that the schema store holds");
   }
 
   @Override

@@ -8,16 +8,21 @@ import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.QuarantineEnvelope;
+import io.snapbank.schemas.SchemaVersion;
 import io.snapbank.schemas.SnapshotAbort;
 import io.snapbank.schemas.SnapshotRequest;
+import io.snapbank.schemas.serde.AvroSerde;
 import io.snapbank.schemas.serde.SnapbankSerdes;
+import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The topics of one bank, all named {@code <prefix>.<name>} so several banks can share a cluster.
  * Channel i→j is partition j of {@link #transfers(int) transfers(i)}. Keys are strings: the
- * snapshot id for snapshot topics, the account for balances, the node id for node state.
+ * snapshot id for snapshot topics, the account for balances, the node id for node state, the
+ * fingerprint for schemas. The values' serdes are {@link #serdes()}: with a schema store ({@link
+ * #resolvingWith}) they read records written with any schema of the record the store holds.
  */
 public record BankTopics(String prefix, SnapbankSerdes serdes) {
   private static final Serde<String> KEYS = Serdes.String();
@@ -32,6 +37,20 @@ public record BankTopics(String prefix, SnapbankSerdes serdes) {
 
   public static BankTopics of(String prefix) {
     return new BankTopics(prefix, SnapbankSerdes.create());
+  }
+
+  /** These topics, their serdes resolving unknown writer schemas through {@code store}. */
+  public BankTopics resolvingWith(SchemaStore store) {
+    return new BankTopics(prefix, serdes.resolvingWith(store));
+  }
+
+  /**
+   * The bank's schema store (compacted, keyed by the fingerprint as 16 hex digits): every writer
+   * schema used on the bank's topics. Its own record's schema is frozen and never resolved through
+   * the store.
+   */
+  public Topic<String, SchemaVersion> schemas() {
+    return new Topic<>(prefix + ".schemas", KEYS, AvroSerde.of(SchemaVersion.class));
   }
 
   /** Sender {@code sender}'s channels: partition j is channel sender→j. */
