@@ -31,7 +31,7 @@ record DemoClients(BankGenesis genesis, BankCredentials.Provisioned credentials)
     String bootstrap = broker.bootstrapServers();
     Map<String, String> admin = broker.adminClientConfig();
     BankGenesis g = BankSetup.init(bootstrap, admin, topics, genesis).genesis();
-    AuditorSetup.ensureTopics(bootstrap, admin, new AuditorTopics(topics), Duration.ofSeconds(30));
+    AuditorSetup.init(bootstrap, admin, new AuditorTopics(topics), Duration.ofSeconds(30));
     if (!broker.secure()) {
       return new DemoClients(g, null);
     }

@@ -215,6 +215,7 @@ final class DemoCommand implements Callable<Integer> {
               + " node, l or l N removes one");
     }
     long start = System.currentTimeMillis();
+    boolean auditorFailed = false;
     long lastSent = 0;
     long lastTick = start;
     int tick = 0;
@@ -238,6 +239,12 @@ final class DemoCommand implements Callable<Integer> {
         BankNode n = bank.failed().get();
         out.println();
         out.println("node " + n.nodeId() + " stopped: " + n.failure().orElse(""));
+        stop.countDown();
+      }
+      if (auditor.failure().isPresent()) {
+        out.println();
+        out.println("the auditor stopped: " + auditor.failure().get());
+        auditorFailed = true;
         stop.countDown();
       }
       actions.runDue(schedule, Duration.ofMillis(now - start));
@@ -265,7 +272,7 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // already shutting down
     }
-    boolean failed = bank.failed().isPresent();
+    boolean failed = bank.failed().isPresent() || auditorFailed;
     return violations.get() > 0 || failed ? 1 : 0;
   }
 

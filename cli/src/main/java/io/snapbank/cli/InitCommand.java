@@ -80,7 +80,7 @@ final class InitCommand implements Callable<Integer> {
             BankSetup.genesis(nodes, accounts, opening, System.currentTimeMillis()));
     int created =
         r.topicsCreated().size()
-            + AuditorSetup.ensureTopics(
+            + AuditorSetup.init(
                     kafka.bootstrap, client, new AuditorTopics(topics), Duration.ofSeconds(30))
                 .size();
     System.out.printf(

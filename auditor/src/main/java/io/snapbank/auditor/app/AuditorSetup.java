@@ -3,6 +3,7 @@ package io.snapbank.auditor.app;
 import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.schemas.registry.IncompatibleSchemaException;
+import io.snapbank.schemas.registry.SchemaRegistrationRefusedException;
 import io.snapbank.schemas.registry.SchemaRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,10 +51,9 @@ public final class AuditorSetup {
     while (!stopping.getAsBoolean()) {
       try {
         ensureTopics(bootstrap, overrides, topics, timeout);
-        new SchemaRegistry(bootstrap, overrides, topics.bank())
-            .register(topics.writerSchemas(), "auditor");
+        registerSchemas(bootstrap, overrides, topics, "auditor");
         return Optional.empty();
-      } catch (IncompatibleSchemaException e) {
+      } catch (IncompatibleSchemaException | SchemaRegistrationRefusedException e) {
         return Optional.of("the auditor cannot start: " + e.getMessage());
       } catch (IllegalStateException | KafkaException e) {
         if (!warned && !stopping.getAsBoolean()) {
@@ -63,6 +63,29 @@ public final class AuditorSetup {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What {@code init} does for the auditor: creates its topics ({@link #ensureTopics}) and
+   * registers its writer schemas ({@link #registerSchemas}), so that an auditor whose principal may
+   * only read the schema store starts; returns the topics created.
+   */
+  public static List<String> init(
+      String bootstrap, Map<String, String> overrides, AuditorTopics topics, Duration timeout)
+      throws InterruptedException {
+    List<String> created = ensureTopics(bootstrap, overrides, topics, timeout);
+    registerSchemas(bootstrap, overrides, topics, "init");
+    return created;
+  }
+
+  /**
+   * Registers the auditor's writer schemas (the bank's, its deep-audit results and its state store
+   * values) in the bank's schema store; {@code init} does it too, so that an auditor whose
+   * principal may only read the store finds them there.
+   */
+  static void registerSchemas(
+      String bootstrap, Map<String, String> overrides, AuditorTopics topics, String by) {
+    new SchemaRegistry(bootstrap, overrides, topics.bank()).register(topics.writerSchemas(), by);
   }
 
   /** The auditor's topics: {@code <prefix>.deep-audits}, one partition, kept seven days. */

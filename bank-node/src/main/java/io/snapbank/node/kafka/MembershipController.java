@@ -257,6 +257,9 @@ public final class MembershipController implements AutoCloseable {
               + draining.get().getLeaving().getNodeId()
               + "' first");
     }
+    if (history.current() == 0) {
+      return; // the genesis: no change was ever made, none can be in progress
+    }
     List<Integer> members = history.membersAt(history.current());
     List<Integer> behind = new ArrayList<>();
     reader

@@ -11,6 +11,7 @@ import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.registry.IncompatibleSchemaException;
 import io.snapbank.schemas.registry.KafkaSchemaStore;
+import io.snapbank.schemas.registry.SchemaRegistrationRefusedException;
 import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
@@ -72,7 +73,7 @@ final class NodeStart {
     try {
       new SchemaRegistry(config.bootstrapServers(), config.clientOverrides(), topics)
           .registerWriters("node-" + config.nodeId(), List.of());
-    } catch (IncompatibleSchemaException e) {
+    } catch (IncompatibleSchemaException | SchemaRegistrationRefusedException e) {
       throw new NodeLoop.FatalNodeError(
           "node " + config.nodeId() + " cannot start: " + e.getMessage());
     }

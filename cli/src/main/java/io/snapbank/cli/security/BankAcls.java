@@ -24,15 +24,23 @@ import org.apache.kafka.common.resource.ResourceType;
  * <ul>
  *   <li>node i: writes only its channel topic {@code transfers.<i>}, with only its transactional id
  *       {@code <prefix>-node-<i>} and its group {@code <prefix>-node-<i>}; reads the other nodes'
- *       channel topics, the snapshot requests and aborts, the epoch log and the genesis; writes its
- *       reports, balances and quarantined records; reads and writes the node-state topic.
+ *       channel topics, the snapshot requests and aborts, the epoch log, the genesis and the schema
+ *       store; writes its reports, balances and quarantined records; reads and writes the
+ *       node-state topic.
  *   <li>auditor: its Streams application's resources; reads the snapshot reports and requests, the
- *       genesis, the epoch log, its deep-audits topic and (for deep audits) every channel topic;
- *       writes audit reports, aborts, scheduled requests, quarantined records and deep audits.
+ *       genesis, the schema store, the epoch log, its deep-audits topic and (for deep audits) every
+ *       channel topic; writes audit reports, aborts, scheduled requests, quarantined records and
+ *       deep audits.
  *   <li>operator: writes snapshot requests; reads audit reports; for a restore, reads the genesis,
  *       the node states and the channel topics, writes the epoch log with the transactional id
- *       {@code <prefix>-epochs}, and describes the nodes' transactional ids.
+ *       {@code <prefix>-epochs}, and describes the nodes' transactional ids; registers schemas
+ *       (writes the schema store with the transactional id {@code <prefix>-schemas}).
  * </ul>
+ *
+ * <p>Only the admin ({@code init}) and the operator write the schema store: nodes and the auditor
+ * read it. A release whose writer schemas are not registered yet stops at start with a line saying
+ * to register them first ({@code snapbank schemas register DIR}), as with a schema registry whose
+ * automatic registration is turned off.
  */
 public final class BankAcls {
   private static final Set<AclOperation> READ =
@@ -98,6 +106,7 @@ public final class BankAcls {
       g.add(topic(node, topics.snapshotAborts().name(), READ));
       g.add(topic(node, topics.epochs().name(), READ));
       g.add(topic(node, topics.genesis().name(), READ));
+      g.add(topic(node, topics.schemas().name(), READ));
       g.add(topic(node, topics.nodeState().name(), READ_WRITE));
       g.add(topic(node, topics.snapshotReports().name(), WRITE));
       g.add(topic(node, topics.balances().name(), WRITE));
@@ -119,6 +128,7 @@ public final class BankAcls {
                 AclOperation.DESCRIBE)));
     g.add(topic(a, topics.snapshotReports().name(), READ));
     g.add(topic(a, topics.genesis().name(), READ));
+    g.add(topic(a, topics.schemas().name(), READ));
     g.add(topic(a, topics.epochs().name(), READ));
     g.add(topic(a, topics.snapshotRequests().name(), READ_WRITE));
     g.add(topic(a, topics.auditReports().name(), READ_WRITE));
@@ -135,6 +145,8 @@ public final class BankAcls {
     g.add(topic(o, topics.nodeState().name(), READ));
     g.add(topic(o, topics.epochs().name(), READ_WRITE));
     g.add(literal(o, ResourceType.TRANSACTIONAL_ID, p + "-epochs", WRITE));
+    g.add(topic(o, topics.schemas().name(), READ_WRITE));
+    g.add(literal(o, ResourceType.TRANSACTIONAL_ID, p + "-schemas", WRITE));
     for (int j = 0; j < nodes; j++) {
       g.add(topic(o, topics.transfers(j).name(), READ));
       g.add(

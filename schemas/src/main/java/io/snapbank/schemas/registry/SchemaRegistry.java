@@ -23,7 +23,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -101,24 +103,52 @@ public final class SchemaRegistry {
   /**
    * Registers {@code schemas} that the store does not hold yet, creating the store's topic if it is
    * missing. Throws {@link IncompatibleSchemaException} (nothing registered) when one of them is
-   * not compatible both ways with every registered version of its subject.
+   * not compatible both ways with every registered version of its subject, and {@link
+   * SchemaRegistrationRefusedException} when schemas are missing and Kafka's ACLs do not let this
+   * client write the store.
    */
   public Registration register(Collection<Schema> schemas, String registeredBy) {
     Map<SchemaFingerprint, Schema> wanted = new LinkedHashMap<>();
     schemas.forEach(s -> wanted.putIfAbsent(SchemaFingerprint.of(s), s));
+    List<RegisteredSchema> missing;
     try (KafkaSchemaStore store = new KafkaSchemaStore(bootstrap, overrides, topics, timeout)) {
       Plan plan = plan(wanted.values(), store.all(), registeredBy, store.topic());
       if (plan.added().isEmpty()) {
         return new Registration(List.of(), plan.existing());
       }
+      missing = plan.added();
     }
-    ensureTopic();
+    try {
+      ensureTopic();
+      return write(wanted.values(), registeredBy);
+    } catch (AuthorizationException e) {
+      throw new SchemaRegistrationRefusedException(topics.schemas().name(), missing, e);
+    } catch (IllegalStateException | KafkaException e) {
+      AuthorizationException refused = authorizationCause(e);
+      if (refused != null) {
+        throw new SchemaRegistrationRefusedException(topics.schemas().name(), missing, refused);
+      }
+      throw e;
+    }
+  }
+
+  private static AuthorizationException authorizationCause(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof AuthorizationException a) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** Writes the schemas of {@code wanted} that the store lacks, as its single fenced writer. */
+  private Registration write(Collection<Schema> wanted, String registeredBy) {
     for (int attempt = 1; ; attempt++) {
       try (KafkaProducer<byte[], byte[]> p =
           KafkaClients.transactionalProducer(bootstrap, topics.prefix() + "-schemas", overrides)) {
         p.initTransactions(); // fences any other registration, so the store read next is whole
         try (KafkaSchemaStore store = new KafkaSchemaStore(bootstrap, overrides, topics, timeout)) {
-          Plan plan = plan(wanted.values(), store.all(), registeredBy, store.topic());
+          Plan plan = plan(wanted, store.all(), registeredBy, store.topic());
           if (plan.added().isEmpty()) {
             return new Registration(List.of(), plan.existing());
           }
