@@ -2,23 +2,18 @@ package io.snapbank.auditor.app;
 
 import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.kafka.TopicCreation;
 import io.snapbank.schemas.registry.IncompatibleSchemaException;
 import io.snapbank.schemas.registry.SchemaRegistrationRefusedException;
 import io.snapbank.schemas.registry.SchemaRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,51 +101,6 @@ public final class AuditorSetup {
   public static List<String> ensureTopics(
       String bootstrap, Map<String, String> overrides, AuditorTopics topics, Duration timeout)
       throws InterruptedException {
-    List<String> created = new ArrayList<>();
-    Admin admin = BankSetup.admin(bootstrap, overrides);
-    boolean ok = false;
-    try {
-      try {
-        admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException(
-            "cannot reach Kafka at " + bootstrap + " (no answer within " + timeout + ")", e);
-      }
-      for (NewTopic t : topicsOf(topics)) {
-        if (exists(admin, t.name(), timeout)) {
-          continue;
-        }
-        try {
-          admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-          created.add(t.name());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
-          }
-        } catch (TimeoutException e) {
-          throw new IllegalStateException(
-              "timed out creating topic " + t.name() + " at " + bootstrap, e);
-        }
-      }
-      ok = true;
-    } finally {
-      // do not wait for calls that cannot complete
-      admin.close(ok ? Duration.ofSeconds(5) : Duration.ZERO);
-    }
-    return created;
-  }
-
-  private static boolean exists(Admin admin, String topic, Duration timeout)
-      throws InterruptedException {
-    try {
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (ExecutionException | TimeoutException e) {
-      return false; // missing, not visible or not answered: creating it tells which
-    }
+    return TopicCreation.createMissing(bootstrap, overrides, topicsOf(topics), timeout);
   }
 }

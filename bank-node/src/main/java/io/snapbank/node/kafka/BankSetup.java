@@ -4,6 +4,7 @@ import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.GenesisAccount;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.kafka.PartitionScanner;
+import io.snapbank.schemas.kafka.TopicCreation;
 import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
@@ -11,18 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates a bank's topics and writes its genesis, idempotently: existing topics are kept and a
@@ -71,12 +66,7 @@ public final class BankSetup {
 
   /** An admin client with {@code overrides} (security settings, for one) applied. */
   public static Admin admin(String bootstrap, Map<String, String> overrides) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    p.putAll(overrides);
-    return Admin.create(p);
+    return TopicCreation.admin(bootstrap, overrides, Duration.ofSeconds(30));
   }
 
   /**
@@ -131,31 +121,8 @@ public final class BankSetup {
   public static List<String> createTopics(
       String bootstrap, Map<String, String> overrides, BankTopics topics, int nodes)
       throws InterruptedException {
-    List<String> created = new ArrayList<>();
-    try (Admin admin = admin(bootstrap, overrides)) {
-      try {
-        admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        admin.close(Duration.ZERO); // do not wait for calls that cannot complete
-        throw new IllegalStateException(
-            "cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
-      }
-      for (NewTopic t : topicsOf(topics, nodes)) {
-        try {
-          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-          created.add(t.name());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e);
-          }
-        } catch (TimeoutException e) {
-          throw new IllegalStateException(
-              "timed out creating topic " + t.name() + " at " + bootstrap, e);
-        }
-      }
-    }
-    return created;
+    return TopicCreation.createMissing(
+        bootstrap, overrides, topicsOf(topics, nodes), Duration.ofSeconds(30));
   }
 
   /** The topics of a bank of {@code nodes} nodes. */

@@ -3,6 +3,7 @@ package io.snapbank.schemas.registry;
 import io.snapbank.schemas.SchemaVersion;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.kafka.PartitionScanner;
+import io.snapbank.schemas.kafka.TopicCreation;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,14 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,7 +23,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Registers writer schemas in a bank's schema store ({@code <prefix>.schemas}) and answers what the
@@ -241,27 +235,9 @@ public final class SchemaRegistry {
 
   /** Creates the store's topic unless it exists. */
   private void ensureTopic() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-    p.putAll(overrides);
-    try (Admin admin = Admin.create(p)) {
-      admin
-          .createTopics(List.of(newTopic(topics.schemas().name())))
-          .all()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create the schema store "
-                + topics.schemas().name()
-                + ": "
-                + e.getCause().getMessage(),
-            e);
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot create the schema store " + topics.schemas().name() + " at " + bootstrap, e);
+    try {
+      TopicCreation.createMissing(
+          bootstrap, overrides, List.of(newTopic(topics.schemas().name())), timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating " + topics.schemas().name(), e);
