@@ -2,6 +2,7 @@ package io.snapbank.cli;
 
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
@@ -21,22 +22,22 @@ final class AuditReports {
   static Map<Long, AuditReport> readAll(
       String bootstrap, Map<String, String> client, BankTopics topics, Duration timeout) {
     Map<Long, AuditReport> out = new LinkedHashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, null, client)) {
-      TopicPartition tp = partition(c, topics, timeout);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp), timeout).get(tp);
-      long deadline = System.currentTimeMillis() + timeout.toMillis();
-      while (c.position(tp, timeout) < end && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          decode(topics, r)
-              .ifPresent(
-                  a -> {
-                    out.remove(a.getSnapshotId());
-                    out.put(a.getSnapshotId(), a);
-                  });
-        }
+    try (PartitionScanner scanner = new PartitionScanner(bootstrap, client)) {
+      String name = topics.auditReports().name();
+      if (!scanner.exists(name, timeout)) {
+        throw new IllegalStateException(
+            "topic " + name + " does not exist; run 'snapbank init' first");
       }
+      scanner.scanAll(
+          new TopicPartition(name, 0),
+          timeout,
+          r ->
+              decode(topics, r)
+                  .ifPresent(
+                      a -> {
+                        out.remove(a.getSnapshotId());
+                        out.put(a.getSnapshotId(), a);
+                      }));
     }
     return out;
   }

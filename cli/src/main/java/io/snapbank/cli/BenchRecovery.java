@@ -1,7 +1,7 @@
 package io.snapbank.cli;
 
 import io.snapbank.node.harness.LocalBank;
-import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /** Recovery: SIGKILL a node process, restart it, time to its first committed transaction. */
@@ -88,19 +86,12 @@ final class BenchRecovery {
   /** Offset of the last committed checkpoint of node 0, or -1. */
   private long latestCheckpointOffset(BankTopics topics) {
     TopicPartition tp = new TopicPartition(topics.nodeState().name(), 0);
-    try (KafkaConsumer<byte[], byte[]> c =
-        KafkaClients.committedReader(o.bootstrap(), null, o.client())) {
-      c.assign(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      c.seek(tp, Math.max(0, end - 20));
-      long last = -1;
-      long deadline = System.currentTimeMillis() + 5000;
-      while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-          last = r.offset();
-        }
-      }
-      return last;
+    try (PartitionScanner scanner = new PartitionScanner(o.bootstrap(), o.client())) {
+      long end = scanner.end(tp, Duration.ofSeconds(5));
+      long[] last = {-1};
+      scanner.scan(
+          tp, Math.max(0, end - 20), end, Duration.ofSeconds(5), r -> last[0] = r.offset());
+      return last[0];
     }
   }
 }

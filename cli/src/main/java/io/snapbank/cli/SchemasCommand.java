@@ -23,8 +23,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "The bank's schema store (<prefix>.schemas): every writer schema of the records in its log.",
-      "Every process registers the schemas it writes with before its first record; a schema that is"
-          + " not compatible both ways with every registered version of its record is refused."
+      "Every process registers the schemas it writes with before its first record (on a secure bank,"
+          + " init and the operator register, the others only read); a schema that is not compatible"
+          + " both ways with every registered version of its record is refused."
     },
     subcommands = {
       SchemasCommand.ListSchemas.class,

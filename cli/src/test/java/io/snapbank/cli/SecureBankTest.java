@@ -9,7 +9,10 @@ import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.cli.security.BankPrincipals;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.harness.LocalBank;
+import io.snapbank.node.kafka.BankNode;
+import io.snapbank.node.kafka.Releases;
 import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.topic.BankTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -206,5 +209,62 @@ class SecureBankTest {
             SecureCluster.file(SecureCluster.node(1)).toString());
     assertEquals(1, wrong.code());
     assertTrue(wrong.err().contains("not allowed by Kafka's ACLs"), wrong.err());
+  }
+
+  @Test
+  void when_a_release_brings_a_new_schema_then_only_the_operator_may_register_it(@TempDir Path tmp)
+      throws Exception {
+    String prefix = "secure-upgrade";
+    SecureCluster.init(prefix, 2);
+    BankTopics v2 = Releases.v2(prefix, ChannelRecord.class);
+    try (LocalBank bank = new LocalBank(BankTopics.of(prefix))) {
+      BankNode refused =
+          bank.start(
+              NodeConfig.of(SecureCluster.bootstrap(), prefix, 0)
+                  .withRate(10)
+                  .withClientOverrides(SecureCluster.config(SecureCluster.node(0))),
+              v2);
+      assertTrue(refused.awaitStopped(Duration.ofSeconds(60)), "a node of the new release stops");
+      String why = refused.failure().orElse("");
+      assertTrue(
+          why.contains("are not registered in " + prefix + ".schemas")
+              && why.contains("may not register them")
+              && why.contains("snapbank schemas register"),
+          why);
+      assertTrue(why.contains("io.snapbank.schemas.ChannelRecord"), why);
+
+      Path dir = tmp.resolve("v2");
+      SchemasCommandTest.release(dir, Releases.v2(ChannelRecord.class));
+      CliTest.Run asNode =
+          CliTest.run(
+              "schemas",
+              "register",
+              dir.toString(),
+              "--bootstrap",
+              SecureCluster.bootstrap(),
+              "--prefix",
+              prefix,
+              "--client-config",
+              SecureCluster.file(SecureCluster.node(1)).toString());
+      assertEquals(1, asNode.code(), asNode.out() + asNode.err());
+      assertEquals(1, asNode.err().strip().lines().count(), asNode.err());
+      CliTest.Run asOperator = operator("schemas", "register", dir.toString(), "--prefix", prefix);
+      assertEquals(0, asOperator.code(), asOperator.out() + asOperator.err());
+
+      BankNode upgraded =
+          bank.start(
+              NodeConfig.of(SecureCluster.bootstrap(), prefix, 0)
+                  .withRate(10)
+                  .withClientOverrides(SecureCluster.config(SecureCluster.node(0))),
+              v2);
+      bank.startAndAwait(
+          NodeConfig.of(SecureCluster.bootstrap(), prefix, 1)
+              .withRate(10)
+              .withClientOverrides(SecureCluster.config(SecureCluster.node(1))),
+          Duration.ofSeconds(60));
+      assertTrue(
+          upgraded.awaitReady(Duration.ofSeconds(60)),
+          "the new release runs once the operator registered it: " + upgraded.failure());
+    }
   }
 }

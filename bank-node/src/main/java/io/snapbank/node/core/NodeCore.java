@@ -1,8 +1,10 @@
 package io.snapbank.node.core;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
 /**
  * A bank node's whole protocol: what it does with every input, as one pure, deterministic state
@@ -324,7 +326,10 @@ public final class NodeCore {
     }
   }
 
-  /** What a recording captures: balances and the channel counters. */
+  /**
+   * What a recording captures: balances and the channel counters, with an entry for every channel
+   * of the node (zero when nothing moved on it), so a report always says what it counted.
+   */
   private final class RecordedState implements SnapshotEngine.StateSource {
     @Override
     public SortedMap<String, Long> capture() {
@@ -333,12 +338,19 @@ public final class NodeCore {
 
     @Override
     public SortedMap<Integer, ChannelCounters> sentCounters() {
-      return sender.sent();
+      return everyChannel(topology.outgoing(), sender.sent());
     }
 
     @Override
     public SortedMap<Integer, ChannelCounters> receivedCounters() {
-      return receiver.received();
+      return everyChannel(topology.incoming(), receiver.received());
+    }
+
+    private SortedMap<Integer, ChannelCounters> everyChannel(
+        Collection<Integer> peers, SortedMap<Integer, ChannelCounters> counted) {
+      SortedMap<Integer, ChannelCounters> all = new TreeMap<>(counted);
+      peers.forEach(p -> all.putIfAbsent(p, new ChannelCounters(0, 0)));
+      return all;
     }
   }
 

@@ -12,6 +12,7 @@ import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -54,6 +55,7 @@ final class EpochSwitch {
   private final BankTopics topics;
   private final Supplier<ChannelRangeReader> ranges;
   private final BankAccounts genesisAccounts;
+  private final LongSupplier clock;
   private EpochHistory history;
 
   EpochSwitch(
@@ -61,8 +63,10 @@ final class EpochSwitch {
       BankTopics topics,
       Supplier<ChannelRangeReader> ranges,
       EpochHistory history,
-      BankAccounts genesisAccounts) {
+      BankAccounts genesisAccounts,
+      LongSupplier clock) {
     this.self = self;
+    this.clock = clock;
     this.topics = topics;
     this.ranges = ranges;
     this.history = history;
@@ -110,7 +114,7 @@ final class EpochSwitch {
           "node " + self + " cannot apply epoch " + e.getEpoch() + " (" + e.getKind() + ")");
     }
     host.handling(r);
-    EpochResult result = core.onMembership(change.get(), System.currentTimeMillis());
+    EpochResult result = core.onMembership(change.get(), clock.getAsLong());
     host.commitSwitch(r);
     return result == EpochResult.GONE ? Result.GONE : Result.REPOLL;
   }

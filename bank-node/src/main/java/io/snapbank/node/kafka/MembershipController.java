@@ -78,6 +78,10 @@ public final class MembershipController implements AutoCloseable {
         genesis,
         history -> {
           requireNoChange(history);
+          if (history.everMembers().contains(id)) {
+            throw new IllegalStateException(
+                "node id " + id + " was taken by a change made meanwhile; run the command again");
+          }
           List<CutAccount> opened = new ArrayList<>();
           for (int a = 0; a < accounts; a++) {
             opened.add(new CutAccount(id, BankSetup.accountName(id, a), opening));
@@ -144,6 +148,11 @@ public final class MembershipController implements AutoCloseable {
         genesis,
         history -> {
           requireNoChange(history);
+          List<Integer> now = history.membersAt(history.current());
+          if (!now.contains(id) || heirs.stream().anyMatch(h -> !now.contains(h.getNodeId()))) {
+            throw new IllegalStateException(
+                "the members changed meanwhile (now " + now + "); run the command again");
+          }
           return BankEpoch.newBuilder()
               .setEpoch(history.current() + 1)
               .setIncarnation(history.incarnationAt(history.current()))

@@ -96,7 +96,8 @@ final class NodeLoop implements AutoCloseable {
             () ->
                 new ChannelRangeReader(config.bootstrapServers(), topics, config.clientOverrides()),
             st.history(),
-            st.genesisAccounts());
+            st.genesisAccounts(),
+            clock::millis);
     committedPositions.putAll(st.committedPositions());
     committedState = st.committedState();
     transaction = 0;
@@ -248,7 +249,7 @@ final class NodeLoop implements AutoCloseable {
     committedPositions.clear();
     committedPositions.putAll(positions);
     dirty = false;
-    statsListener.accept(metrics.stats(committedState));
+    statsListener.accept(metrics.stats());
   }
 
   private void failOrRewind(KafkaException e) {
@@ -276,6 +277,7 @@ final class NodeLoop implements AutoCloseable {
    */
   private void rewind() {
     session.output().closed();
+    metrics.rewound();
     core = new NodeCore(committedState, session.output());
     gate.reset();
     inputs = new NodeInputs(topics, committedState.topology());
@@ -287,7 +289,7 @@ final class NodeLoop implements AutoCloseable {
       consumer.seek(tp, at);
     }
     dirty = false;
-    statsListener.accept(metrics.stats(committedState));
+    statsListener.accept(metrics.stats());
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.Handled;
-import io.snapbank.node.core.NodeState;
 import io.snapbank.node.core.QuarantineReason;
 import io.snapbank.node.core.TransferResult;
 import java.util.EnumMap;
@@ -11,12 +9,18 @@ import java.util.TreeMap;
 
 /**
  * Counts what a node's process did, from the results its core returns; kept apart from the protocol
- * state and reset when the process starts. {@link #stats} combines them with the transfer counters
- * of the protocol state. Used from the loop thread only.
+ * state and reset when the process starts. Transfers sent, made locally and credited count once
+ * their transaction committed: they are held as pending until {@link #committed} and dropped by
+ * {@link #rewound}. Used from the loop thread only.
  */
 final class NodeMetrics {
   private final EnumMap<QuarantineReason, Long> quarantined = new EnumMap<>(QuarantineReason.class);
+  private long sent;
   private long local;
+  private long credits;
+  private long pendingSent;
+  private long pendingLocal;
+  private long pendingCredits;
   private long rejected;
   private long ignoredMarkers;
   private long snapshots;
@@ -26,6 +30,7 @@ final class NodeMetrics {
 
   void handled(Handled h) {
     switch (h) {
+      case CREDITED -> pendingCredits++;
       case MARKER_IGNORED -> ignoredMarkers++;
       case ABORT_APPLIED -> snapshotsAborted++;
       default -> {}
@@ -34,7 +39,8 @@ final class NodeMetrics {
 
   void transfer(TransferResult r) {
     switch (r) {
-      case LOCAL -> local++;
+      case SENT -> pendingSent++;
+      case LOCAL -> pendingLocal++;
       case INSUFFICIENT_FUNDS -> rejected++;
       default -> {}
     }
@@ -50,34 +56,37 @@ final class NodeMetrics {
 
   void committed() {
     commits++;
+    sent += pendingSent;
+    local += pendingLocal;
+    credits += pendingCredits;
+    rewound();
   }
 
   void aborted() {
     aborts++;
   }
 
-  /** The figures as of committed state {@code state}. */
-  NodeStats stats(NodeState state) {
+  /** The work since the last commit was abandoned: it does not count. */
+  void rewound() {
+    pendingSent = 0;
+    pendingLocal = 0;
+    pendingCredits = 0;
+  }
+
+  /** The figures as of the last commit. */
+  NodeStats stats() {
     Map<String, Long> q = new TreeMap<>();
     quarantined.forEach((k, v) -> q.put(k.name(), v));
     return new NodeStats(
-        sum(state.sent()),
+        sent,
         local,
         rejected,
-        sum(state.received()),
+        credits,
         q,
         ignoredMarkers,
         snapshots,
         snapshotsAborted,
         commits,
         aborts);
-  }
-
-  private static long sum(Map<Integer, ChannelCounters> m) {
-    long n = 0;
-    for (ChannelCounters c : m.values()) {
-      n += c.count();
-    }
-    return n;
   }
 }

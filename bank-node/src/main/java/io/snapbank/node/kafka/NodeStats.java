@@ -3,14 +3,14 @@ package io.snapbank.node.kafka;
 import java.util.Map;
 
 /**
- * What one node has done, as of its last commit: a report published to listeners after every
- * commit. Transfers sent and credited count since the bank began (they are part of the node's
- * protocol state); the other figures count since this process started.
+ * What one node's process has done since it started, as of its last commit: a report published to
+ * listeners after every commit. The bank's own counts per channel are in the node's protocol state
+ * (its checkpoint), not here.
  *
- * @param transfersSent remote transfers sent and committed
- * @param localTransfers transfers between two accounts of this node
+ * @param transfersSent remote transfers sent, in committed transactions
+ * @param localTransfers transfers between two accounts of this node, committed
  * @param rejected generated transfers refused for lack of funds
- * @param credits remote transfers received and credited
+ * @param credits remote transfers received and credited, committed
  * @param quarantined records set aside, by reason
  * @param ignoredMarkers markers of unknown or finished snapshots
  * @param snapshotsCompleted local snapshots reported

@@ -26,7 +26,8 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
  * Registers writer schemas in a bank's schema store ({@code <prefix>.schemas}) and answers what the
- * store holds. Every process registers the schemas it writes with before its first record.
+ * store holds. Every process registers the schemas it writes with before its first record (where
+ * Kafka's ACLs let it write the store; elsewhere it finds them registered or stops).
  *
  * <p>Registration is idempotent (a registered schema is not written again) and all or nothing: a
  * schema that is not compatible both ways with every registered version of its subject ({@link
