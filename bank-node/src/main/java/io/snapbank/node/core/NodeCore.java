@@ -349,7 +349,7 @@ public final class NodeCore {
     private SortedMap<Integer, ChannelCounters> everyChannel(
         Collection<Integer> peers, SortedMap<Integer, ChannelCounters> counted) {
       SortedMap<Integer, ChannelCounters> all = new TreeMap<>(counted);
-      peers.forEach(p -> all.putIfAbsent(p, new ChannelCounters(0, 0)));
+      peers.forEach(p -> all.putIfAbsent(p, ChannelCounters.ZERO));
       return all;
     }
   }
