@@ -32,6 +32,11 @@ class AuditorRestartTest {
 
   private static Process startAuditor(String bootstrap, Path state, Path snapshots, Path log)
       throws Exception {
+    return startAuditor(PREFIX, bootstrap, state, snapshots, log);
+  }
+
+  private static Process startAuditor(
+      String prefix, String bootstrap, Path state, Path snapshots, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
             java,
@@ -43,7 +48,7 @@ class AuditorRestartTest {
             "--bootstrap",
             bootstrap,
             "--prefix",
-            PREFIX,
+            prefix,
             "--state-dir",
             state.toString(),
             "--timeout",
@@ -167,6 +172,58 @@ class AuditorRestartTest {
       for (Map.Entry<Long, Integer> e : count.entrySet()) {
         assertEquals(1, e.getValue(), "snapshot " + e.getKey() + " reported once");
       }
+    }
+  }
+
+  @Test
+  void when_the_auditor_is_down_during_a_restore_then_after_its_restart_it_shows_the_new_timeline(
+      @TempDir Path tmp) throws Exception {
+    String prefix = "restart-restore";
+    Path log = tmp.resolve("auditor.log");
+    Path state = tmp.resolve("state");
+    Path snapshots = tmp.resolve("snapshots");
+    try (BankFixture bank = new BankFixture(SharedBroker.bootstrap(), prefix, 3, 4, 10_000)) {
+      for (int i = 0; i < 3; i++) {
+        bank.start(bank.config(i, 200));
+      }
+      Process auditor = startAuditor(prefix, bank.bootstrap, state, snapshots, log);
+      bank.request(1, List.of());
+      bank.readUntil(bank.topics.auditReports(), 1, v -> v.size() >= 1, Duration.ofSeconds(90));
+      auditor.destroyForcibly(); // SIGKILL
+      assertTrue(auditor.waitFor(30, TimeUnit.SECONDS));
+
+      bank.request(2, List.of()); // requested in the old timeline, while the auditor is down
+      CliTest.Run restore = RestoreTest.restore(prefix, 1, "--reason", "auditor down");
+      assertEquals(0, restore.code(), restore.out() + restore.err());
+      bank.request(3, List.of());
+      auditor = startAuditor(prefix, bank.bootstrap, state, snapshots, log);
+      List<ConsumerRecord<byte[], AuditReport>> read =
+          bank.readUntil(
+              bank.topics.auditReports(),
+              1,
+              v -> v.stream().anyMatch(r -> r.getSnapshotId() == 3),
+              Duration.ofSeconds(120));
+      auditor.destroy();
+      auditor.waitFor(30, TimeUnit.SECONDS);
+
+      Map<Long, AuditReport> byId = new TreeMap<>();
+      read.forEach(r -> byId.put(r.value().getSnapshotId(), r.value()));
+      AuditReport old = byId.get(2L);
+      assertTrue(
+          old != null
+              && ((old.getStatus() == AuditStatus.CONSISTENT && old.getEpoch() == 0)
+                  || (old.getStatus() == AuditStatus.ABORTED
+                      && old.getAbortReason().equals("SUPERSEDED"))),
+          "the old timeline's snapshot completed in it or was superseded: "
+              + old
+              + " log: "
+              + Files.readString(log));
+      AuditReport first = byId.get(3L);
+      assertEquals(AuditStatus.CONSISTENT, first.getStatus(), "the first snapshot after it");
+      assertEquals(1, first.getEpoch());
+      assertEquals(1, first.getIncarnation());
+      String epochs = Files.readString(snapshots.resolve("epochs.json"));
+      assertTrue(epochs.contains("auditor down") && epochs.contains("RESTORE"), epochs);
     }
   }
 }

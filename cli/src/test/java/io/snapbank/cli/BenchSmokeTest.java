@@ -32,7 +32,7 @@ class BenchSmokeTest {
             "snapshot latency p50/p99/max",
             "node heap, snapshot open over 20,000",
             "recovery: SIGKILL",
-            "restore: commit of the switch",
+            "restore: command (checks, switch)",
             "membership: longest gap between CONSISTENT snapshots")) {
       assertTrue(r.out().contains(metric), metric + " missing from:\n" + r.out());
     }

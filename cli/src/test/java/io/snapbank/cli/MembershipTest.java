@@ -122,6 +122,20 @@ class MembershipTest {
                 }
               });
       assertEquals(List.of(), bad, "every snapshot is CONSISTENT or ABORTED(EPOCH_CHANGED)");
+      List<Long> retried = new ArrayList<>();
+      b.reports().values().forEach(r -> retried.add(r.getRetryOf()));
+      List<Long> notRetried = new ArrayList<>();
+      b.reports()
+          .values()
+          .forEach(
+              r -> {
+                if (r.getStatus() == AuditStatus.ABORTED
+                    && r.getSnapshotId() < last.getSnapshotId()
+                    && !retried.contains(r.getSnapshotId())) {
+                  notRetried.add(r.getSnapshotId());
+                }
+              });
+      assertEquals(List.of(), notRetried, "the auditor retried every snapshot a change ended");
       assertTrue(b.reports().size() >= 8, "snapshots were taken all along: " + b.reports().size());
       Invariants.assertHold(
           Invariants.all(),

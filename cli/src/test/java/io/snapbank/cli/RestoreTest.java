@@ -141,6 +141,12 @@ class RestoreTest {
       assertTrue(dry.out().contains("restorable: yes"), dry.out());
       assertTrue(dry.out().contains("PASS REPLAY_MATCHES"), dry.out());
       assertTrue(dry.out().contains("channel 3->0: replay offsets ["), dry.out());
+      for (NodeFigure f : cut.getNodes()) {
+        assertTrue(
+            dry.out().contains("  node " + f.getNodeId() + ": " + f.getBalancesTotal() + " ("),
+            "the plan shows node " + f.getNodeId() + "'s balances at the cut: " + dry.out());
+      }
+      assertTrue(dry.out().contains("  superseded: snapshots "), dry.out());
       assertEquals(0, currentEpoch(b), "a dry run changes nothing");
 
       CliTest.Run run = restore(prefix, cut.getSnapshotId(), "--reason", "test rollback");
@@ -152,7 +158,8 @@ class RestoreTest {
             firstIn(b, node, 1).balances(),
             "node " + node + " right after the switch");
       }
-      AuditReport after = b.consistent();
+      AuditReport after = b.await(b.request(), r -> true, WAIT);
+      assertEquals(AuditStatus.CONSISTENT, after.getStatus(), "the first snapshot after it");
       assertEquals(1, after.getEpoch());
       assertEquals(1, after.getIncarnation());
       assertEquals(cut.getExpectedTotal(), after.getBalancesTotal() + after.getInFlightTotal());

@@ -73,17 +73,9 @@ final class EpochSwitch {
     this.genesisAccounts = genesisAccounts;
   }
 
-  /** The accounts other nodes may send to in {@code epoch} (none of a node that is leaving). */
+  /** The accounts this node may send to in {@code epoch} ({@link EpochHistory#targetsAt}). */
   BankAccounts targetsAt(long epoch) {
-    BankAccounts all = history.accountsAt(epoch, genesisAccounts);
-    Optional<BankEpoch> leave = history.entry(epoch).filter(e -> e.getKind() == EpochKind.LEAVE);
-    if (leave.isEmpty()) {
-      return all;
-    }
-    java.util.TreeMap<Integer, java.util.SortedMap<String, Long>> m =
-        new java.util.TreeMap<>(all.opening());
-    m.remove(leave.get().getLeaving().getNodeId());
-    return new BankAccounts(m);
+    return history.targetsAt(epoch, genesisAccounts);
   }
 
   Result apply(ConsumerRecord<byte[], byte[]> r, Host host) {

@@ -3,14 +3,12 @@ package io.snapbank.node.kafka;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
-import io.snapbank.node.core.NodeTopology;
 import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.topic.BankTopics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -69,32 +67,16 @@ record Membership(NodeState state, Map<TopicPartition, Long> firstOffsets) {
               + left.get().getEpoch());
     }
     Optional<BankEpoch> join = history.joinOf(self);
-    if (join.isPresent()) {
-      BankEpoch j = join.get();
-      TreeMap<String, Long> opening = new TreeMap<>();
-      j.getJoined().getAccounts().forEach(a -> opening.put(a.getAccount(), a.getBalance()));
-      NodeState initial =
-          NodeState.initial(NodeTopology.among(self, history.membersAt(j.getEpoch())), opening);
-      NodeState at =
-          new NodeState(
-              self,
-              initial.balances(),
-              initial.engine(),
-              initial.sent(),
-              initial.received(),
-              0,
-              j.getEpoch(),
-              history.incarnationAt(j.getEpoch()));
-      Map<TopicPartition, Long> first = new HashMap<>();
-      first.put(
-          new TopicPartition(topics.snapshotRequests().name(), 0),
-          j.getJoined().getRequestsOffset());
-      first.put(
-          new TopicPartition(topics.snapshotAborts().name(), 0), j.getJoined().getAbortsOffset());
-      return new Membership(at, first);
-    }
-    return new Membership(
-        NodeState.initial(NodeTopology.among(self, history.membersAt(0)), genesis.openingOf(self)),
-        Map.of());
+    Map<TopicPartition, Long> first = new HashMap<>();
+    join.ifPresent(
+        j -> {
+          first.put(
+              new TopicPartition(topics.snapshotRequests().name(), 0),
+              j.getJoined().getRequestsOffset());
+          first.put(
+              new TopicPartition(topics.snapshotAborts().name(), 0),
+              j.getJoined().getAbortsOffset());
+        });
+    return new Membership(history.startingState(self, genesis), first);
   }
 }

@@ -1,6 +1,8 @@
 package io.snapbank.node.restore;
 
 import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.NodeState;
+import io.snapbank.node.core.NodeTopology;
 import io.snapbank.schemas.BankEpoch;
 import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.epoch.EpochMoney;
@@ -102,6 +104,48 @@ public final class EpochHistory {
       m.put(node, own);
     }
     return new BankAccounts(m);
+  }
+
+  /**
+   * The accounts a member may send to in {@code epoch}: every member's ({@link #accountsAt}), but
+   * none of a node that is leaving in that epoch (it takes no new money while it drains).
+   */
+  public BankAccounts targetsAt(long epoch, BankAccounts genesis) {
+    BankAccounts all = accountsAt(epoch, genesis);
+    java.util.Optional<BankEpoch> leave = entry(epoch).filter(e -> e.getKind() == EpochKind.LEAVE);
+    if (leave.isEmpty()) {
+      return all;
+    }
+    java.util.TreeMap<Integer, java.util.SortedMap<String, Long>> m =
+        new java.util.TreeMap<>(all.opening());
+    m.remove(leave.get().getLeaving().getNodeId());
+    return new BankAccounts(m);
+  }
+
+  /**
+   * The state a member that never committed starts from: if a JOIN admitted it, in the JOIN's epoch
+   * with the JOIN's opening balances and channels to that epoch's members; else at the genesis with
+   * its genesis accounts.
+   */
+  public NodeState startingState(int node, BankAccounts genesis) {
+    java.util.Optional<BankEpoch> join = joinOf(node);
+    if (join.isEmpty()) {
+      return NodeState.initial(NodeTopology.among(node, membersAt(0)), genesis.openingOf(node));
+    }
+    BankEpoch j = join.get();
+    java.util.TreeMap<String, Long> opening = new java.util.TreeMap<>();
+    j.getJoined().getAccounts().forEach(a -> opening.put(a.getAccount(), a.getBalance()));
+    NodeState initial =
+        NodeState.initial(NodeTopology.among(node, membersAt(j.getEpoch())), opening);
+    return new NodeState(
+        node,
+        initial.balances(),
+        initial.engine(),
+        initial.sent(),
+        initial.received(),
+        0,
+        j.getEpoch(),
+        incarnationAt(j.getEpoch()));
   }
 
   /**

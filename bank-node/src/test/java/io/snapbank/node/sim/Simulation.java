@@ -14,6 +14,7 @@ import io.snapbank.node.invariants.Channel;
 import io.snapbank.node.invariants.Invariant;
 import io.snapbank.node.invariants.Invariants;
 import io.snapbank.node.invariants.LogEntry;
+import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.node.restore.RestorePlanner;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
@@ -186,6 +187,7 @@ public final class Simulation {
   private final SplittableRandom random;
   private final SnapbankSerdes serdes = SnapbankSerdes.create();
   private BankAccounts accounts;
+  private BankAccounts genesisAccounts;
   private final long expectedTotal;
   private final TreeMap<Long, BankObservation.EpochFacts> facts = new TreeMap<>();
   private BankEpoch pendingLeave;
@@ -238,6 +240,7 @@ public final class Simulation {
       opening.put(i, own);
     }
     accounts = new BankAccounts(opening);
+    genesisAccounts = accounts;
     expectedTotal = accounts.total();
     facts.put(0L, new BankObservation.EpochFacts(new TreeSet<>(opening.keySet()), expectedTotal));
     for (int i = 0; i < n; i++) {
@@ -515,16 +518,16 @@ public final class Simulation {
         && members().stream().allMatch(m -> nodes.get(m).committedState().epoch() == epoch);
   }
 
-  /** The accounts a member may send to in {@code epoch}: not those of a node that is leaving. */
+  /** The epoch log as the nodes read it. */
+  private EpochHistory history() {
+    List<BankEpoch> all = new ArrayList<>();
+    epochs.entries().forEach(e -> all.add((BankEpoch) e.decoded()));
+    return new EpochHistory(List.copyOf(genesisAccounts.nodes()), all);
+  }
+
+  /** The accounts a member may send to in {@code epoch}: the nodes' own rule. */
   private BankAccounts targetsAt(long epoch) {
-    TreeMap<Integer, SortedMap<String, Long>> m = new TreeMap<>();
-    for (int member : facts.floorEntry(epoch).getValue().members()) {
-      m.put(member, accounts.openingOf(member));
-    }
-    if (pendingLeave != null && pendingLeave.getEpoch() <= epoch) {
-      m.remove(pendingLeave.getLeaving().getNodeId());
-    }
-    return new BankAccounts(m);
+    return history().targetsAt(epoch, genesisAccounts);
   }
 
   /** A new node joins with an opening deposit (money entering the bank). */
@@ -567,20 +570,9 @@ public final class Simulation {
         epoch,
         new BankObservation.EpochFacts(
             members, facts.lastEntry().getValue().expectedTotal() + money));
-    NodeState initial = NodeState.initial(NodeTopology.among(id, members), own);
-    NodeState at =
-        new NodeState(
-            id,
-            initial.balances(),
-            initial.engine(),
-            initial.sent(),
-            initial.received(),
-            0,
-            epoch,
-            incarnation());
     nodes.add(
         new SimNode(
-            at,
+            history().startingState(id, genesisAccounts),
             Map.of(
                 SimNode.Input.REQUESTS, requests.end(),
                 SimNode.Input.ABORTS, aborts.end(),
