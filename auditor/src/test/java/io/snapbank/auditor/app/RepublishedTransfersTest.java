@@ -17,11 +17,14 @@ import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.QuarantineEnvelope;
 import io.snapbank.schemas.Transfer;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.Topic;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -123,7 +126,9 @@ class RepublishedTransfersTest {
         auditor.start();
         assertTrue(auditor.awaitRunning(Duration.ofSeconds(60)), "auditor running");
         for (long id = 1; id <= SNAPSHOTS; id++) {
-          bank.request(id, List.of());
+          // node 1 initiates: node 0 records a hop later, so channel 0->1's recorded range spans
+          // what node 0 and the copier wrote meanwhile, copies included
+          bank.request(id, List.of(1));
           Thread.sleep(100); // pacing only: snapshots overlap the republished copies
         }
         for (long id = 1; id <= SNAPSHOTS; id++) {
@@ -162,6 +167,31 @@ class RepublishedTransfersTest {
         assertEquals(bank.topics.transfers(0).name(), q.getSourceTopic());
         assertEquals(1, q.getSourcePartition());
       }
+      // the case of the regression happened: a recorded range held a copy the receiver ignored
+      Set<Long> copies = new HashSet<>();
+      try (PartitionScanner scanner = new PartitionScanner(bank.bootstrap, Map.of())) {
+        scanner.scanAll(
+            new TopicPartition(bank.topics.quarantine().name(), 0),
+            Duration.ofSeconds(30),
+            r -> {
+              QuarantineEnvelope q = bank.topics.quarantine().decode(r.value());
+              if (q.getReason().equals("DUPLICATE_SEQUENCE")) {
+                copies.add(q.getSourceOffset());
+              }
+            });
+      }
+      long rangesWithCopies =
+          reports.values().stream()
+              .flatMap(r -> r.getChannels().stream())
+              .filter(c -> c.getFromNode() == 0 && c.getToNode() == 1)
+              .filter(
+                  c ->
+                      copies.stream()
+                          .anyMatch(o -> o >= c.getFirstOffset() && o < c.getMarkerOffset()))
+              .count();
+      assertTrue(
+          rangesWithCopies > 0,
+          "some recorded range of channel 0->1 held a republished copy: " + rangesWithCopies);
       for (LocalSnapshotReport r : bank.reports(2 * SNAPSHOTS, Duration.ofSeconds(30))) {
         assertTrue(
             ChannelCounterRule.hasCounters(r),
