@@ -9,7 +9,8 @@ final class ReportFormat {
   private ReportFormat() {}
 
   /**
-   * One line: id, status, epoch and its members (and the snapshot it retries), totals and latency.
+   * One line: id, status, epoch (and incarnation after a restore) and its members (and the snapshot
+   * it retries), totals and latency.
    */
   static String line(AuditReport r) {
     StringBuilder b = new StringBuilder();
@@ -17,9 +18,11 @@ final class ReportFormat {
     if (!r.getAbortReason().isEmpty()) {
       b.append(" (").append(r.getAbortReason()).append(')');
     }
-    b.append(" in epoch ")
-        .append(r.getEpoch())
-        .append(", members ")
+    b.append(" in epoch ").append(r.getEpoch());
+    if (r.getIncarnation() > 0) {
+      b.append(" (incarnation ").append(r.getIncarnation()).append(')');
+    }
+    b.append(", members ")
         .append(r.getMembers().isEmpty() ? "not known" : r.getMembers().toString());
     if (r.getRetryOf() >= 0) {
       b.append(", retry of ").append(r.getRetryOf());

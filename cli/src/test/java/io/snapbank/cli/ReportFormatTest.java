@@ -59,6 +59,15 @@ class ReportFormatTest {
   }
 
   @Test
+  void when_a_snapshot_follows_a_restore_then_its_incarnation_is_named() {
+    AuditReport r = AuditReport.newBuilder(consistent()).setIncarnation(2L).build();
+    assertTrue(
+        ReportFormat.line(r)
+            .startsWith("snapshot 12 CONSISTENT in epoch 3 (incarnation 2), members"),
+        ReportFormat.line(r));
+  }
+
+  @Test
   void when_an_aborted_snapshot_is_shown_then_the_reason_and_the_missing_members_are_named() {
     AuditReport aborted =
         AuditReport.newBuilder(AuditRules.aborted(13, List.of(), MEMBERS, 200, 0, 5))

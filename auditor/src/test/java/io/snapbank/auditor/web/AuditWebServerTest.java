@@ -57,6 +57,12 @@ class AuditWebServerTest {
             .setRetryOf(40L)
             .build());
     web.epoch(EpochFixtures.change(1, EpochKind.LEFT, 1, List.of(0, 2), 0, 30));
+    web.add(
+        AuditReport.newBuilder(AuditRules.audit(43, reports, Members.range(2), 200, 40, 60))
+            .setEpoch(2L)
+            .setIncarnation(2L)
+            .build());
+    web.epoch(EpochFixtures.restore(2, List.of(0, 1), 200));
     return web;
   }
 
@@ -236,9 +242,9 @@ class AuditWebServerTest {
       String dom = Files.readString(out);
       assertTrue(dom.contains("data-status=\"CONSISTENT\"") && dom.contains("data-id=\"41\""), dom);
       assertTrue(dom.contains("data-status=\"ABORTED\"") && dom.contains("data-id=\"42\""), dom);
-      assertTrue(dom.contains("1 consistent, 0 violations, 1 aborted"), dom);
+      assertTrue(dom.contains("2 consistent, 0 violations, 1 aborted"), dom);
       assertTrue(
-          dom.contains("Snapshot 41: CONSISTENT"), "the detail shows the latest complete snapshot");
+          dom.contains("Snapshot 43: CONSISTENT"), "the detail shows the latest complete snapshot");
       assertTrue(dom.contains("30 (2)"), "the channel matrix shows the money in flight: " + dom);
       assertTrue(
           dom.contains("data-from=\"0\" data-to=\"1\" data-sum=\"30\" data-count=\"2\""), dom);
@@ -248,7 +254,12 @@ class AuditWebServerTest {
       assertTrue(dom.contains("data-epoch=\"0\" data-members=\"0, 1\""), dom);
       assertTrue(dom.contains("42 (retry of 40)"), "the list names the snapshot retried: " + dom);
       assertTrue(
-          dom.contains("epoch 0, members 0, 1"), "the detail names epoch and members: " + dom);
+          dom.contains("epoch 2, incarnation 2 (restored in epoch 2), members 0, 1"),
+          "the detail names epoch, incarnation and members: " + dom);
+      assertTrue(
+          dom.contains("data-epoch=\"2\" data-members=\"0, 1\" data-incarnation=\"2\""), dom);
+      assertTrue(dom.contains("2 (incarnation 2)"), "the list shows the incarnation: " + dom);
+      assertTrue(dom.contains("restore to snapshot"), "the history names the restore: " + dom);
       assertTrue(dom.contains("LEFT node 1"), "the history names the node: " + dom);
     }
   }
