@@ -80,12 +80,12 @@ public final class AuditorApp implements AutoCloseable {
   private ReportFollower follower;
   private DeepAuditWorker worker;
   private Thread starter;
-  private long completeSeen;
 
   public AuditorApp(AuditorConfig config) {
     this.config = config;
     this.schemas =
-        new KafkaSchemaStore(config.bootstrapServers(), Map.of(), BankTopics.of(config.prefix()));
+        new KafkaSchemaStore(
+            config.bootstrapServers(), config.clientOverrides(), BankTopics.of(config.prefix()));
     this.topics = BankTopics.of(config.prefix()).resolvingWith(schemas);
     this.own = new AuditorTopics(topics);
     this.streams =
@@ -151,17 +151,7 @@ public final class AuditorApp implements AutoCloseable {
             client + "-report-follower",
             topics.auditReports(),
             topics.epochs(),
-            new ReportFollower.Handler() {
-              @Override
-              public void handle(AuditReport report, boolean history) {
-                AuditorApp.this.handle(report, history);
-              }
-
-              @Override
-              public void epoch(BankEpoch e) {
-                AuditorApp.this.epoch(e);
-              }
-            });
+            new ReportOutlets(web, store, listeners, worker, config.deepAudit().sample()));
     starter = new Thread(this::setUpThenStartStreams, client + "-starter");
     starter.setDaemon(true);
     starter.start();
@@ -291,58 +281,9 @@ public final class AuditorApp implements AutoCloseable {
     }
   }
 
-  /** Every report read by the follower: files, web page, listeners, sampled deep audits. */
-  private void handle(AuditReport r, boolean history) {
-    boolean complete = r.getStatus() != AuditStatus.ABORTED;
-    if (web != null) {
-      web.add(r);
-    }
-    if (complete && store != null) {
-      try {
-        store.store(r);
-      } catch (RuntimeException e) {
-        LOG.error("cannot store snapshot {}", r.getSnapshotId(), e);
-      }
-    }
-    for (Consumer<AuditReport> l : listeners) {
-      try {
-        l.accept(r);
-      } catch (RuntimeException e) {
-        LOG.warn("audit report listener failed on snapshot {}", r.getSnapshotId(), e);
-      }
-    }
-    if (!history && complete && r.getDeepAudit() == null && sampled()) {
-      if (worker.submit(r) instanceof DeepAuditWorker.Refused refused) {
-        LOG.warn(
-            "sampled deep audit of snapshot {} not queued: {}",
-            r.getSnapshotId(),
-            refused.reason());
-      }
-    }
-  }
-
-  /**
-   * An entry of the epoch log: the web page shows the history, and a restored cut's files are kept
-   * until a later snapshot of the new epoch is verified.
-   */
-  private void epoch(BankEpoch e) {
-    if (web != null) {
-      web.epoch(e);
-    }
-    if (store != null) {
-      store.epoch(e);
-    }
-  }
-
   /** The bank's epoch log as read so far, oldest first. */
   public List<BankEpoch> epochs() {
     return follower.epochs();
-  }
-
-  /** Whether this new complete snapshot is the n-th one to deep-audit (follower thread only). */
-  private boolean sampled() {
-    int n = config.deepAudit().sample();
-    return n > 0 && ++completeSeen % n == 0;
   }
 
   /** Stops the follower, the worker, the topology (committing its state) and the web server. */

@@ -94,36 +94,6 @@ public record AuditorConfig(
     }
   }
 
-  /** Settings without client overrides, listening on {@value #DEFAULT_HTTP_BIND}. */
-  public AuditorConfig(
-      String bootstrapServers,
-      String prefix,
-      String applicationId,
-      Path stateDir,
-      Duration snapshotTimeout,
-      Duration punctuateInterval,
-      Duration requestPeriod,
-      int retainSnapshots,
-      Path snapshotDir,
-      int httpPort,
-      DeepAuditSettings deepAudit) {
-    this(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        Map.of(),
-        DEFAULT_HTTP_BIND,
-        null);
-  }
-
   /**
    * Defaults: application id {@code <prefix>-auditor}, 30 s timeout, checks every second, no
    * scheduled requests, keep 20, no files, no web page, deep audits on demand only, no client
@@ -141,117 +111,36 @@ public record AuditorConfig(
         DEFAULT_RETAIN,
         null,
         -1,
-        DeepAuditSettings.DEFAULTS);
+        DeepAuditSettings.DEFAULTS,
+        Map.of(),
+        DEFAULT_HTTP_BIND,
+        null);
   }
 
   public AuditorConfig withApplicationId(String id) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        id,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().applicationId(id).build();
   }
 
   public AuditorConfig withTimeout(Duration timeout) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        timeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().snapshotTimeout(timeout).build();
   }
 
   public AuditorConfig withPunctuateInterval(Duration interval) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        interval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().punctuateInterval(interval).build();
   }
 
   /** Request a snapshot every {@code period}; zero turns scheduled requests off. */
   public AuditorConfig withRequestPeriod(Duration period) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        period,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().requestPeriod(period).build();
   }
 
   /** Store complete snapshots in {@code dir} (null = don't), keeping the last {@code retain}. */
   public AuditorConfig withStorage(Path dir, int retain) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retain,
-        dir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().snapshotDir(dir).retainSnapshots(retain).build();
   }
 
   public AuditorConfig withHttpPort(int port) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        port,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().httpPort(port).build();
   }
 
   /** Deep-audit every n-th complete snapshot; 0 = on demand only. */
@@ -265,78 +154,134 @@ public record AuditorConfig(
   }
 
   public AuditorConfig withDeepAudit(DeepAuditSettings settings) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        settings,
-        clientOverrides,
-        httpBind,
-        httpToken);
+    return copy().deepAudit(settings).build();
   }
 
   /** Extra Kafka client settings (security) for every client of the auditor. */
   public AuditorConfig withClientOverrides(Map<String, String> overrides) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        overrides,
-        httpBind,
-        httpToken);
+    return copy().clientOverrides(overrides).build();
   }
 
   /** The web page listens on {@code address} (a host name or IP address). */
   public AuditorConfig withHttpBind(String address) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        address,
-        httpToken);
+    return copy().httpBind(address).build();
   }
 
   /** State-changing web requests must present {@code token}; null = generate one at start. */
   public AuditorConfig withHttpToken(ApiToken token) {
-    return new AuditorConfig(
-        bootstrapServers,
-        prefix,
-        applicationId,
-        stateDir,
-        snapshotTimeout,
-        punctuateInterval,
-        requestPeriod,
-        retainSnapshots,
-        snapshotDir,
-        httpPort,
-        deepAudit,
-        clientOverrides,
-        httpBind,
-        token);
+    return copy().httpToken(token).build();
+  }
+
+  private Copy copy() {
+    return new Copy(this);
+  }
+
+  /** A changed copy of settings, checked again when built. */
+  private static final class Copy {
+    private final String bootstrapServers;
+    private final String prefix;
+    private String applicationId;
+    private final Path stateDir;
+    private Duration snapshotTimeout;
+    private Duration punctuateInterval;
+    private Duration requestPeriod;
+    private int retainSnapshots;
+    private Path snapshotDir;
+    private int httpPort;
+    private DeepAuditSettings deepAudit;
+    private Map<String, String> clientOverrides;
+    private String httpBind;
+    private ApiToken httpToken;
+
+    Copy(AuditorConfig c) {
+      bootstrapServers = c.bootstrapServers;
+      prefix = c.prefix;
+      applicationId = c.applicationId;
+      stateDir = c.stateDir;
+      snapshotTimeout = c.snapshotTimeout;
+      punctuateInterval = c.punctuateInterval;
+      requestPeriod = c.requestPeriod;
+      retainSnapshots = c.retainSnapshots;
+      snapshotDir = c.snapshotDir;
+      httpPort = c.httpPort;
+      deepAudit = c.deepAudit;
+      clientOverrides = c.clientOverrides;
+      httpBind = c.httpBind;
+      httpToken = c.httpToken;
+    }
+
+    Copy applicationId(String v) {
+      applicationId = v;
+      return this;
+    }
+
+    Copy snapshotTimeout(Duration v) {
+      snapshotTimeout = v;
+      return this;
+    }
+
+    Copy punctuateInterval(Duration v) {
+      punctuateInterval = v;
+      return this;
+    }
+
+    Copy requestPeriod(Duration v) {
+      requestPeriod = v;
+      return this;
+    }
+
+    Copy retainSnapshots(int v) {
+      retainSnapshots = v;
+      return this;
+    }
+
+    Copy snapshotDir(Path v) {
+      snapshotDir = v;
+      return this;
+    }
+
+    Copy httpPort(int v) {
+      httpPort = v;
+      return this;
+    }
+
+    Copy deepAudit(DeepAuditSettings v) {
+      deepAudit = v;
+      return this;
+    }
+
+    Copy clientOverrides(Map<String, String> v) {
+      clientOverrides = v;
+      return this;
+    }
+
+    Copy httpBind(String v) {
+      httpBind = v;
+      return this;
+    }
+
+    Copy httpToken(ApiToken v) {
+      httpToken = v;
+      return this;
+    }
+
+    AuditorConfig build() {
+      return new AuditorConfig(
+          bootstrapServers,
+          prefix,
+          applicationId,
+          stateDir,
+          snapshotTimeout,
+          punctuateInterval,
+          requestPeriod,
+          retainSnapshots,
+          snapshotDir,
+          httpPort,
+          deepAudit,
+          clientOverrides,
+          httpBind,
+          httpToken);
+    }
   }
 
   /** The settings with the client overrides' values and the token hidden. */

@@ -50,7 +50,10 @@ class AuditorConfigTest {
             3,
             Path.of("snaps"),
             0,
-            DeepAuditSettings.DEFAULTS.withSample(4)),
+            DeepAuditSettings.DEFAULTS.withSample(4),
+            Map.of(),
+            AuditorConfig.DEFAULT_HTTP_BIND,
+            null),
         c);
     assertEquals(7, c.withDeepAuditEvery(7).deepAuditSample());
   }
