@@ -1,10 +1,8 @@
 package io.snapbank.node.core;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 
 /**
  * A bank node's whole protocol: what it does with every input, as one pure, deterministic state
@@ -338,19 +336,12 @@ public final class NodeCore {
 
     @Override
     public SortedMap<Integer, ChannelCounters> sentCounters() {
-      return everyChannel(topology.outgoing(), sender.sent());
+      return ChannelCounters.forEach(topology.outgoing(), sender.sent());
     }
 
     @Override
     public SortedMap<Integer, ChannelCounters> receivedCounters() {
-      return everyChannel(topology.incoming(), receiver.received());
-    }
-
-    private SortedMap<Integer, ChannelCounters> everyChannel(
-        Collection<Integer> peers, SortedMap<Integer, ChannelCounters> counted) {
-      SortedMap<Integer, ChannelCounters> all = new TreeMap<>(counted);
-      peers.forEach(p -> all.putIfAbsent(p, ChannelCounters.ZERO));
-      return all;
+      return ChannelCounters.forEach(topology.incoming(), receiver.received());
     }
   }
 
