@@ -38,6 +38,9 @@ class BadInputTest {
       var channel = bank.topics.transfers(0);
       bank.writeRaw(
           channel.name(), 1, "garbage", "not avro at all".getBytes(StandardCharsets.UTF_8));
+      // single-object encoding whose writer schema no release registered
+      byte[] unknown = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0, 2, 4};
+      bank.writeRaw(channel.name(), 1, "unknown-schema", unknown);
       bank.write(channel, 1, "ok1", transfer(0, 1, 1, "n1-a000", 50));
       bank.write(channel, 1, "dup", transfer(0, 1, 1, "n1-a000", 50));
       bank.write(channel, 1, "neg", transfer(0, 1, 2, "n1-a000", -5));
@@ -47,9 +50,10 @@ class BadInputTest {
       bank.write(channel, 1, "receiver", transfer(0, 2, 2, "n1-a000", 10));
       bank.write(channel, 1, "ok2", transfer(0, 1, 2, "n1-a001", 7));
 
-      List<QuarantineEnvelope> q = bank.quarantine(7, Duration.ofSeconds(30));
+      List<QuarantineEnvelope> q = bank.quarantine(8, Duration.ofSeconds(30));
       assertEquals(
           List.of(
+              "UNDECODABLE",
               "UNDECODABLE",
               "DUPLICATE_SEQUENCE",
               "NON_POSITIVE_AMOUNT",
@@ -58,6 +62,9 @@ class BadInputTest {
               "WRONG_SENDER",
               "WRONG_RECEIVER"),
           q.stream().map(QuarantineEnvelope::getReason).toList());
+      assertTrue(
+          q.get(1).getDetail().contains("UNKNOWN_SCHEMA"),
+          "an unknown writer schema is named: " + q.get(1).getDetail());
       for (int i = 0; i < q.size(); i++) {
         QuarantineEnvelope e = q.get(i);
         assertEquals(channel.name(), e.getSourceTopic());
@@ -66,7 +73,7 @@ class BadInputTest {
         assertTrue(!e.getDetail().isEmpty(), "a reason detail is given");
       }
       assertEquals(
-          List.of(0L, 2L, 3L, 4L, 5L, 6L, 7L),
+          List.of(0L, 1L, 3L, 4L, 5L, 6L, 7L, 8L),
           q.stream().map(QuarantineEnvelope::getSourceOffset).toList());
 
       // balances: only the two valid transfers were credited
@@ -92,8 +99,8 @@ class BadInputTest {
           failure.contains("FIFO violation on channel 0->1")
               && failure.contains("expected seq 3, got 5"),
           failure);
-      List<QuarantineEnvelope> after = bank.quarantine(8, Duration.ofSeconds(30));
-      assertEquals("SEQUENCE_GAP", after.get(7).getReason());
+      List<QuarantineEnvelope> after = bank.quarantine(9, Duration.ofSeconds(30));
+      assertEquals("SEQUENCE_GAP", after.get(8).getReason());
       List<ConsumerRecord<byte[], BalanceChange>> changes =
           bank.readUntil(bank.topics.balances(), 1, v -> false, Duration.ofSeconds(1));
       long n1a000 =
