@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapbank.node.codec.CheckpointCodec;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.ChannelRule;
 import io.snapbank.node.core.NodeState;
+import io.snapbank.node.invariants.BankObservation;
+import io.snapbank.node.invariants.Channel;
 import io.snapbank.node.invariants.Invariants;
+import io.snapbank.node.invariants.LogEntry;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankReader;
 import io.snapbank.node.kafka.BankSetup;
@@ -25,8 +29,10 @@ import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -164,10 +170,24 @@ class RestoreTest {
       assertEquals(1, after.getIncarnation());
       assertEquals(cut.getExpectedTotal(), after.getBalancesTotal() + after.getInFlightTotal());
       b.bank.stopAll();
-      Invariants.assertHold(
-          Invariants.all(),
-          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT),
-          "bank after a rollback");
+      BankObservation seen =
+          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT);
+      Invariants.assertHold(Invariants.all(), seen, "bank after a rollback");
+      // transfer ids stay unique across incarnations: the old timeline's (superseded ones
+      // included) and the new one's, over the whole log
+      Set<String> ids = new HashSet<>();
+      int[] byIncarnation = new int[2];
+      for (Channel c : seen.channels()) {
+        for (LogEntry e : seen.log(c)) {
+          if (e.message() != null && e.message().body() instanceof ChannelMessage.Transfer t) {
+            assertTrue(ids.add(t.transferId()), "transfer id " + t.transferId() + " used twice");
+            byIncarnation[e.message().epoch() >= 1 ? 1 : 0]++;
+          }
+        }
+      }
+      assertTrue(
+          byIncarnation[0] > 0 && byIncarnation[1] > 0,
+          "both timelines sent transfers: " + byIncarnation[0] + ", " + byIncarnation[1]);
       AuditedBank.assertNoOpenTransaction(prefix);
       assertTrue(
           b.auditor.epochs().size() == 1
