@@ -54,10 +54,28 @@ class MembershipTest {
     return id;
   }
 
-  /** Waits for a CONSISTENT snapshot of the bank's current epoch, covering its members. */
-  private static AuditReport consistentNow(AuditedBank b) throws InterruptedException {
+  /** The epoch log once it holds {@code epoch} (read again until it does). */
+  private static EpochHistory historyAt(AuditedBank b, long epoch) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + WAIT.toMillis();
     EpochHistory h = history(b);
-    long epoch = h.current();
+    while (h.current() < epoch) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("the epoch log never reached epoch " + epoch);
+      }
+      Thread.sleep(50);
+      h = history(b);
+    }
+    return h;
+  }
+
+  /**
+   * Waits for a CONSISTENT snapshot of epoch {@code epoch}, covering its members. The epoch log is
+   * read until it holds that epoch: a command's last commit returns before its markers reach the
+   * partition, so a read right after it may not see the entry yet.
+   */
+  private static AuditReport consistentIn(AuditedBank b, long epoch) throws InterruptedException {
+    EpochHistory h = historyAt(b, epoch);
+    assertEquals(epoch, h.current(), "no other change was made");
     AuditReport r =
         b.awaitAny(x -> x.getStatus() == AuditStatus.CONSISTENT && x.getEpoch() == epoch, WAIT);
     assertEquals(
@@ -75,24 +93,24 @@ class MembershipTest {
     try (AuditedBank b =
         new AuditedBank(SharedBroker.bootstrap(), prefix, 3, tmp, Duration.ofMillis(500))) {
       b.startNodes(3, 200);
-      consistentNow(b);
+      consistentIn(b, 0);
 
       int first = add(b, prefix);
-      consistentNow(b);
+      consistentIn(b, 1);
       int second = add(b, prefix);
-      consistentNow(b);
+      consistentIn(b, 2);
       assertEquals(List.of(3, 4), List.of(first, second));
 
       CliTest.Run remove = member(prefix, "remove", "--id", "1", "--timeout", "60s");
       assertEquals(0, remove.code(), remove.out() + remove.err());
       assertTrue(remove.out().contains("done: epoch"), remove.out());
-      AuditReport afterLeave = consistentNow(b);
+      AuditReport afterLeave = consistentIn(b, 4); // LEAVE, then LEFT
       assertEquals(
           List.of(0, 2, 3, 4), afterLeave.getNodes().stream().map(f -> f.getNodeId()).toList());
 
       int third = add(b, prefix);
       assertEquals(5, third, "ids are never reused");
-      AuditReport last = consistentNow(b);
+      AuditReport last = consistentIn(b, 5);
       AuditReport deep =
           DeepAuditRules.withDeepAudit(
               last, new DeepAuditor(b.bank.bootstrap, b.bank.topics, WAIT).read(last));
@@ -280,14 +298,14 @@ class MembershipTest {
       CliTest.Run last = member(prefix, "remove", "--id", "0");
       assertEquals(1, last.code(), last.out());
       assertTrue(last.err().contains("last member"), last.err());
-      assertEquals(2, history(b).current(), "LEAVE and LEFT, nothing after");
+      assertEquals(2, historyAt(b, 2).current(), "LEAVE and LEFT, nothing after");
 
       CliTest.Run add = member(prefix, "add");
       assertEquals(0, add.code(), add.err());
       CliTest.Run again = member(prefix, "add");
       assertEquals(1, again.code(), again.out());
       assertTrue(again.err().contains("another change is in progress"), again.err());
-      assertEquals(3, history(b).current(), "the second add changed nothing");
+      assertEquals(3, historyAt(b, 3).current(), "the second add changed nothing");
 
       CliTest.Run stranger =
           CliTest.run(
