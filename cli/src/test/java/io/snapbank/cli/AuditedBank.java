@@ -124,6 +124,31 @@ final class AuditedBank implements AutoCloseable {
     throw new AssertionError("no CONSISTENT snapshot in 5 attempts");
   }
 
+  /**
+   * Waits until transaction {@code transactionalId} is not being completed: a commit or abort that
+   * was decided has reached every partition (an ongoing one that nobody will commit is left to time
+   * out: it is aborted).
+   */
+  static void awaitDecided(String transactionalId) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    try (Admin admin = BankSetup.admin(SharedBroker.bootstrap())) {
+      while (System.currentTimeMillis() < deadline) {
+        boolean completing = false;
+        for (TransactionListing t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
+          completing |=
+              t.transactionalId().equals(transactionalId)
+                  && (t.state() == TransactionState.PREPARE_COMMIT
+                      || t.state() == TransactionState.PREPARE_ABORT);
+        }
+        if (!completing) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+    }
+    throw new AssertionError("transaction " + transactionalId + " was still being completed");
+  }
+
   /** Fails when a transaction of a node of bank {@code prefix} is still open. */
   static void assertNoOpenTransaction(String prefix) throws Exception {
     try (Admin admin = BankSetup.admin(SharedBroker.bootstrap())) {

@@ -295,6 +295,7 @@ class RestoreTest {
         Thread.sleep(after);
         p.destroyForcibly(); // SIGKILL, at some point of its plan, its commit or its wait
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        AuditedBank.awaitDecided(prefix + "-epochs"); // a commit it had sent reaches the log
         long now = currentEpoch(b);
         assertTrue(now == epoch || now == epoch + 1, "epoch " + now + " after " + epoch);
         if (now == epoch + 1) {
