@@ -122,7 +122,7 @@ public final class BankSetup {
       String bootstrap, Map<String, String> overrides, BankTopics topics, int nodes)
       throws InterruptedException {
     return TopicCreation.createMissing(
-        bootstrap, overrides, topicsOf(topics, nodes), Duration.ofSeconds(30));
+        bootstrap, overrides, topicsOf(topics, nodes), Duration.ofSeconds(15));
   }
 
   /** The topics of a bank of {@code nodes} nodes. */
