@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapbank.auditor.app.AuditorApp;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.node.kafka.BankFixture;
-import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.BankTransactions;
 import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
@@ -15,12 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
 
 /** A bank of node threads with a running auditor, for tests that need audited snapshots. */
 final class AuditedBank implements AutoCloseable {
@@ -125,44 +122,20 @@ final class AuditedBank implements AutoCloseable {
   }
 
   /**
-   * Waits until transaction {@code transactionalId} is not being completed: a commit or abort that
-   * was decided has reached every partition (an ongoing one that nobody will commit is left to time
-   * out: it is aborted).
+   * Waits until a commit or abort of {@code transactionalId} that was decided has reached every
+   * partition ({@link BankTransactions#awaitDecided}).
    */
-  static void awaitDecided(String transactionalId) throws Exception {
-    long deadline = System.currentTimeMillis() + 60_000;
-    try (Admin admin = BankSetup.admin(SharedBroker.bootstrap())) {
-      while (System.currentTimeMillis() < deadline) {
-        boolean completing = false;
-        for (TransactionListing t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
-          completing |=
-              t.transactionalId().equals(transactionalId)
-                  && (t.state() == TransactionState.PREPARE_COMMIT
-                      || t.state() == TransactionState.PREPARE_ABORT);
-        }
-        if (!completing) {
-          return;
-        }
-        Thread.sleep(20);
-      }
-    }
-    throw new AssertionError("transaction " + transactionalId + " was still being completed");
+  static void awaitDecided(String transactionalId) {
+    BankTransactions.awaitDecided(
+        SharedBroker.bootstrap(), transactionalId, Duration.ofSeconds(60));
   }
 
-  /** Fails when a transaction of a node of bank {@code prefix} is still open. */
-  static void assertNoOpenTransaction(String prefix) throws Exception {
-    try (Admin admin = BankSetup.admin(SharedBroker.bootstrap())) {
-      for (TransactionListing t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
-        String id = t.transactionalId();
-        if (id.startsWith(prefix + "-node-") || id.equals(prefix + "-epochs")) {
-          assertTrue(
-              t.state() != TransactionState.ONGOING
-                  && t.state() != TransactionState.PREPARE_COMMIT
-                  && t.state() != TransactionState.PREPARE_ABORT,
-              "open transaction " + t);
-        }
-      }
-    }
+  /** Fails when a transaction of a node or the epoch writer of bank {@code prefix} is open. */
+  static void assertNoOpenTransaction(String prefix) {
+    List<TransactionListing> open =
+        BankTransactions.openNow(
+            SharedBroker.bootstrap(), t -> BankTransactions.ofBank(prefix, t.transactionalId()));
+    assertTrue(open.isEmpty(), "open transactions " + open);
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.snapbank.node.invariants.Invariants;
 import io.snapbank.node.kafka.BankFixture;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.BankTransactions;
 import io.snapbank.node.kafka.KafkaCheckpointStore;
 import io.snapbank.node.kafka.KafkaObservation;
 import io.snapbank.node.kafka.SharedBroker;
@@ -28,7 +29,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -120,17 +120,9 @@ class NodeCrashRecoveryTest {
       }
 
       // no transaction of this bank is left open
-      try (Admin admin = BankSetup.admin(bootstrap)) {
-        for (TransactionListing t : admin.listTransactions().all().get()) {
-          if (t.transactionalId().startsWith(prefix + "-")) {
-            assertTrue(
-                t.state() != TransactionState.ONGOING
-                    && t.state() != TransactionState.PREPARE_COMMIT
-                    && t.state() != TransactionState.PREPARE_ABORT,
-                "open transaction " + t);
-          }
-        }
-      }
+      List<TransactionListing> open =
+          BankTransactions.openNow(bootstrap, t -> t.transactionalId().startsWith(prefix + "-"));
+      assertTrue(open.isEmpty(), "open transactions " + open);
 
       // read every channel read_committed: ids unique; credited = below the receiver's committed
       // offset

@@ -50,6 +50,13 @@ class SecureBankTest {
     return out;
   }
 
+  /** Node {@code i} of bank {@code prefix}, slow, with its own principal. */
+  private static NodeConfig node(String prefix, int i) {
+    return NodeConfig.of(SecureCluster.bootstrap(), prefix, i)
+        .withRate(10)
+        .withClientOverrides(SecureCluster.config(SecureCluster.node(i)));
+  }
+
   private static CliTest.Run operator(String... args) {
     List<String> line = new ArrayList<>(List.of(args));
     line.addAll(
@@ -218,12 +225,7 @@ class SecureBankTest {
     SecureCluster.init(prefix, 2);
     BankTopics v2 = Releases.v2(prefix, ChannelRecord.class);
     try (LocalBank bank = new LocalBank(BankTopics.of(prefix))) {
-      BankNode refused =
-          bank.start(
-              NodeConfig.of(SecureCluster.bootstrap(), prefix, 0)
-                  .withRate(10)
-                  .withClientOverrides(SecureCluster.config(SecureCluster.node(0))),
-              v2);
+      BankNode refused = bank.start(node(prefix, 0), v2);
       assertTrue(refused.awaitStopped(Duration.ofSeconds(60)), "a node of the new release stops");
       String why = refused.failure().orElse("");
       assertTrue(
@@ -251,17 +253,8 @@ class SecureBankTest {
       CliTest.Run asOperator = operator("schemas", "register", dir.toString(), "--prefix", prefix);
       assertEquals(0, asOperator.code(), asOperator.out() + asOperator.err());
 
-      BankNode upgraded =
-          bank.start(
-              NodeConfig.of(SecureCluster.bootstrap(), prefix, 0)
-                  .withRate(10)
-                  .withClientOverrides(SecureCluster.config(SecureCluster.node(0))),
-              v2);
-      bank.startAndAwait(
-          NodeConfig.of(SecureCluster.bootstrap(), prefix, 1)
-              .withRate(10)
-              .withClientOverrides(SecureCluster.config(SecureCluster.node(1))),
-          Duration.ofSeconds(60));
+      BankNode upgraded = bank.start(node(prefix, 0), v2);
+      bank.startAndAwait(node(prefix, 1), Duration.ofSeconds(60));
       assertTrue(
           upgraded.awaitReady(Duration.ofSeconds(60)),
           "the new release runs once the operator registered it: " + upgraded.failure());

@@ -9,6 +9,7 @@ import io.snapbank.schemas.CutAccount;
 import io.snapbank.schemas.EpochKind;
 import io.snapbank.schemas.JoiningNode;
 import io.snapbank.schemas.LeavingNode;
+import io.snapbank.schemas.kafka.TopicCreation;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Changes a running bank's members, through its epoch log ({@link EpochLogWriter}, the log's single
@@ -293,18 +293,12 @@ public final class MembershipController implements AutoCloseable {
   private void createChannels(int id, java.util.SortedSet<Integer> ever)
       throws InterruptedException {
     int partitions = id + 1;
+    TopicCreation.createMissing(
+        bootstrap,
+        overrides,
+        List.of(BankSetup.channelTopic(topics.transfers(id).name(), partitions)),
+        Duration.ofSeconds(30));
     try (Admin admin = BankSetup.admin(bootstrap, overrides)) {
-      try {
-        admin
-            .createTopics(List.of(BankSetup.channelTopic(topics.transfers(id).name(), partitions)))
-            .all()
-            .get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException(
-              "cannot create node " + id + "'s channels: " + e.getCause().getMessage(), e);
-        }
-      }
       List<String> grow = new ArrayList<>();
       for (int m : ever) {
         grow.add(topics.transfers(m).name());

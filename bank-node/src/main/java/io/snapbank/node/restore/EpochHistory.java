@@ -9,7 +9,11 @@ import io.snapbank.schemas.epoch.EpochMoney;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The bank's epoch log as read: every entry by epoch number, and the genesis (epoch 0) members.
@@ -54,34 +58,34 @@ public final class EpochHistory {
   }
 
   /** The entry of {@code epoch}, if the log holds it. */
-  public java.util.Optional<BankEpoch> entry(long epoch) {
-    return java.util.Optional.ofNullable(epochs.get(epoch));
+  public Optional<BankEpoch> entry(long epoch) {
+    return Optional.ofNullable(epochs.get(epoch));
   }
 
   /** The JOIN that admitted {@code node}, if one did. */
-  public java.util.Optional<BankEpoch> joinOf(int node) {
+  public Optional<BankEpoch> joinOf(int node) {
     return epochs.values().stream()
         .filter(e -> e.getKind() == EpochKind.JOIN && e.getJoined().getNodeId() == node)
         .findFirst();
   }
 
   /** The LEFT that ended {@code node}'s membership, if one did. */
-  public java.util.Optional<BankEpoch> leftOf(int node) {
+  public Optional<BankEpoch> leftOf(int node) {
     return epochs.values().stream()
         .filter(e -> e.getKind() == EpochKind.LEFT && e.getLeaving().getNodeId() == node)
         .findFirst();
   }
 
   /** The latest entry if it is a LEAVE: a node is still draining. */
-  public java.util.Optional<BankEpoch> draining() {
+  public Optional<BankEpoch> draining() {
     return epochs.isEmpty() || epochs.lastEntry().getValue().getKind() != EpochKind.LEAVE
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(epochs.lastEntry().getValue());
+        ? Optional.empty()
+        : Optional.of(epochs.lastEntry().getValue());
   }
 
   /** Every node that ever was a member (the next node id is one above the highest). */
-  public java.util.SortedSet<Integer> everMembers() {
-    java.util.TreeSet<Integer> all = new java.util.TreeSet<>(genesisMembers);
+  public SortedSet<Integer> everMembers() {
+    TreeSet<Integer> all = new TreeSet<>(genesisMembers);
     epochs.values().forEach(e -> all.addAll(e.getMembers()));
     return all;
   }
@@ -91,9 +95,9 @@ public final class EpochHistory {
    * of the nodes that joined, without the nodes that are gone.
    */
   public BankAccounts accountsAt(long epoch, BankAccounts genesis) {
-    java.util.TreeMap<Integer, java.util.SortedMap<String, Long>> m = new java.util.TreeMap<>();
+    TreeMap<Integer, SortedMap<String, Long>> m = new TreeMap<>();
     for (int node : membersAt(epoch)) {
-      java.util.TreeMap<String, Long> own = new java.util.TreeMap<>(genesis.openingOf(node));
+      TreeMap<String, Long> own = new TreeMap<>(genesis.openingOf(node));
       joinOf(node)
           .filter(j -> j.getEpoch() <= epoch)
           .ifPresent(
@@ -112,12 +116,11 @@ public final class EpochHistory {
    */
   public BankAccounts targetsAt(long epoch, BankAccounts genesis) {
     BankAccounts all = accountsAt(epoch, genesis);
-    java.util.Optional<BankEpoch> leave = entry(epoch).filter(e -> e.getKind() == EpochKind.LEAVE);
+    Optional<BankEpoch> leave = entry(epoch).filter(e -> e.getKind() == EpochKind.LEAVE);
     if (leave.isEmpty()) {
       return all;
     }
-    java.util.TreeMap<Integer, java.util.SortedMap<String, Long>> m =
-        new java.util.TreeMap<>(all.opening());
+    TreeMap<Integer, SortedMap<String, Long>> m = new TreeMap<>(all.opening());
     m.remove(leave.get().getLeaving().getNodeId());
     return new BankAccounts(m);
   }
@@ -128,12 +131,12 @@ public final class EpochHistory {
    * its genesis accounts.
    */
   public NodeState startingState(int node, BankAccounts genesis) {
-    java.util.Optional<BankEpoch> join = joinOf(node);
+    Optional<BankEpoch> join = joinOf(node);
     if (join.isEmpty()) {
       return NodeState.initial(NodeTopology.among(node, membersAt(0)), genesis.openingOf(node));
     }
     BankEpoch j = join.get();
-    java.util.TreeMap<String, Long> opening = new java.util.TreeMap<>();
+    TreeMap<String, Long> opening = new TreeMap<>();
     j.getJoined().getAccounts().forEach(a -> opening.put(a.getAccount(), a.getBalance()));
     NodeState initial =
         NodeState.initial(NodeTopology.among(node, membersAt(j.getEpoch())), opening);

@@ -22,11 +22,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -39,7 +34,7 @@ public final class KafkaObservation {
 
   public static BankObservation read(
       String bootstrap, BankTopics topics, BankGenesis genesis, Duration timeout) {
-    awaitTransactionsEnded(bootstrap, topics.prefix(), timeout);
+    BankTransactions.awaitEnded(bootstrap, topics.prefix(), timeout);
     EpochHistory history;
     try (BankReader reader = new BankReader(bootstrap, Map.of(), topics)) {
       history = reader.epochs(genesis);
@@ -88,39 +83,6 @@ public final class KafkaObservation {
     }
     return new BankObservation(
         genesis.getTotal(), accounts, states, logs, snapshots, Map.of(), facts(genesis, history));
-  }
-
-  /**
-   * Waits until no transaction of the bank's nodes or epoch writer is open or being completed. A
-   * commit returns once the coordinator decided it; its markers reach the partitions one by one
-   * after that, so a read right after the last commit could see one partition committed and another
-   * not yet.
-   */
-  private static void awaitTransactionsEnded(String bootstrap, String prefix, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = BankSetup.admin(bootstrap)) {
-      while (System.nanoTime() < deadline) {
-        boolean open = false;
-        for (TransactionListing t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
-          String id = t.transactionalId();
-          boolean ours = id.startsWith(prefix + "-node-") || id.equals(prefix + "-epochs");
-          open |=
-              ours
-                  && (t.state() == TransactionState.ONGOING
-                      || t.state() == TransactionState.PREPARE_COMMIT
-                      || t.state() == TransactionState.PREPARE_ABORT);
-        }
-        if (!open) {
-          return;
-        }
-        Thread.sleep(50);
-      }
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot list the bank's transactions", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 
   /** Members and expected money per epoch; empty for a bank whose members never changed. */

@@ -116,8 +116,6 @@ public final class SchemaRegistry {
     try {
       ensureTopic();
       return write(wanted.values(), registeredBy);
-    } catch (AuthorizationException e) {
-      throw new SchemaRegistrationRefusedException(topics.schemas().name(), missing, e);
     } catch (IllegalStateException | KafkaException e) {
       AuthorizationException refused = authorizationCause(e);
       if (refused != null) {
