@@ -41,7 +41,8 @@ final class BenchCeiling {
                     new Transfer(
                         "0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis()),
                     0L,
-                    false))
+                    false,
+                    0))
             .length;
     String topic = "bench-ceiling-" + ctx.run;
     try (Admin admin = BankSetup.admin(o.bootstrap(), o.client())) {

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -32,6 +33,8 @@ import picocli.CommandLine.Option;
         "Run the whole system in one process: an embedded Kafka broker, N bank nodes moving money,"
             + " and the auditor requesting a snapshot every few seconds. Ctrl-C stops it cleanly.")
 final class DemoCommand implements Callable<Integer> {
+  @Mixin ChannelOptions channels;
+
   @Option(
       names = "--nodes",
       defaultValue = "4",
@@ -124,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
     if (nodes < 2) {
       throw new IllegalArgumentException("--nodes must be at least 2");
     }
+    int lanes = channels.partitions();
     PrintStream out = System.out;
     boolean temp = dataDir == null;
     Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
@@ -137,12 +141,16 @@ final class DemoCommand implements Callable<Integer> {
         DemoClients.init(
             broker,
             topics,
-            BankSetup.genesis(nodes, accounts, 100_000, System.currentTimeMillis()),
+            BankSetup.genesis(nodes, accounts, 100_000, lanes, System.currentTimeMillis()),
             dir);
     BankGenesis genesis = clients.genesis();
     out.printf(
-        "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%n",
-        bootstrap, nodes, accounts, genesis.getTotal());
+        "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%s%n",
+        bootstrap,
+        nodes,
+        accounts,
+        genesis.getTotal(),
+        lanes == 1 ? "" : ", " + lanes + " partitions per channel");
     if (clients.credentials() != null) {
       out.println(
           "secure: TLS, SASL/SCRAM-SHA-512 and ACLs; principals "

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
     })
 final class InitCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
+  @Mixin ChannelOptions channels;
 
   @Option(
       names = "--nodes",
@@ -60,6 +61,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    int lanes = channels.partitions();
     if (secure && credentialsDir == null) {
       throw new IllegalArgumentException("--secure needs --credentials-dir DIR");
     }
@@ -77,19 +79,21 @@ final class InitCommand implements Callable<Integer> {
             kafka.bootstrap,
             client,
             topics,
-            BankSetup.genesis(nodes, accounts, opening, System.currentTimeMillis()));
+            BankSetup.genesis(nodes, accounts, opening, lanes, System.currentTimeMillis()));
     int created =
         r.topicsCreated().size()
             + AuditorSetup.init(
                     kafka.bootstrap, client, new AuditorTopics(topics), Duration.ofSeconds(30))
                 .size();
     System.out.printf(
-        "bank '%s' at %s: %d nodes, %d accounts, total %d (%s); topics created: %d%n",
+        "bank '%s' at %s: %d nodes, %d accounts, total %d, %d partition(s) per channel (%s);"
+            + " topics created: %d%n",
         kafka.prefix,
         kafka.bootstrap,
         r.genesis().getNodes(),
         r.genesis().getAccounts().size(),
         r.genesis().getTotal(),
+        r.genesis().getChannelPartitions(),
         r.created() ? "genesis written" : "genesis already present, kept",
         created);
     if (secure) {

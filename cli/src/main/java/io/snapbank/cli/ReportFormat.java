@@ -1,5 +1,6 @@
 package io.snapbank.cli;
 
+import io.snapbank.auditor.core.ChannelNames;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.NodeFigure;
@@ -62,9 +63,8 @@ final class ReportFormat {
       if (c.getCount() > 0) {
         b.append(
             String.format(
-                "  channel %d->%d: %d transfers, %d in flight (offsets %d..%d)%n",
-                c.getFromNode(),
-                c.getToNode(),
+                "  channel %s: %d transfers, %d in flight (offsets %d..%d)%n",
+                ChannelNames.lane(c),
                 c.getCount(),
                 c.getSum(),
                 c.getFirstOffset(),

@@ -1,5 +1,6 @@
 package io.snapbank.cli;
 
+import io.snapbank.auditor.core.ChannelNames;
 import io.snapbank.node.kafka.BankFork;
 import io.snapbank.node.kafka.ChannelRangeReader;
 import io.snapbank.node.kafka.RestoreController;
@@ -187,7 +188,7 @@ final class RestoreCommand implements Callable<Integer> {
       out.println("  node " + f.getNodeId() + ": " + f.getBalancesTotal() + " (" + b + ")");
     }
     for (ChannelState c : plan.cut().getChannels()) {
-      String name = c.getFromNode() + "->" + c.getToNode();
+      String name = ChannelNames.lane(c);
       ChannelRangeReader.Range replay = plan.replays().get(name);
       out.println(
           "  channel "

@@ -35,7 +35,8 @@ class ReportFormatTest {
                           n == 0 ? 4L : 3L,
                           n == 0 ? 1L : 0L,
                           n == 0 ? 10L : 0L,
-                          -1L)))
+                          -1L,
+                          0)))
               .setEpoch(3L)
               .build());
     }

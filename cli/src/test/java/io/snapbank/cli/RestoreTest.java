@@ -9,6 +9,7 @@ import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.invariants.BankObservation;
 import io.snapbank.node.invariants.Channel;
@@ -85,7 +86,7 @@ class RestoreTest {
         }
         ChannelRangeReader.Range r =
             ranges.read(
-                c.getFromNode(),
+                new Lane(c.getFromNode(), c.getLane()),
                 node,
                 c.getFirstOffset(),
                 c.getMarkerOffset(),

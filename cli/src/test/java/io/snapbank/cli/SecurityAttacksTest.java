@@ -141,7 +141,8 @@ class SecurityAttacksTest {
                     1_000_000L,
                     System.currentTimeMillis()),
                 0L,
-                false));
+                false,
+                0));
   }
 
   @Test

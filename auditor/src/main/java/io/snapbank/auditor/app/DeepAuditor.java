@@ -5,6 +5,7 @@ import io.snapbank.auditor.core.UnreadableRange;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.kafka.BankReader;
 import io.snapbank.node.kafka.ChannelRangeReader;
 import io.snapbank.node.restore.EpochHistory;
@@ -23,13 +24,14 @@ import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Re-reads every recorded channel range of a snapshot from the log. Channel i→j's in-flight
- * transfers are the records at offsets [firstOffset, markerOffset) of partition j of {@code
- * <prefix>.transfers.<i>} that the receiving node accepted, found by replaying the range through
- * the node's own acceptance rule ({@link ChannelRangeReader}), starting from the sequence number
- * the node reported it had accepted before the range: records the node set aside (undecodable,
- * naming another sender or receiver, a non-positive amount, an account it does not own, a sequence
- * number already seen) are skipped, and so are markers.
+ * Re-reads every recorded channel range of a snapshot from the log. The in-flight transfers of a
+ * lane of channel i→j are the records at offsets [firstOffset, markerOffset) of the lane's
+ * partition of {@code <prefix>.transfers.<i>} ({@code BankTopics.channelPartition}) that the
+ * receiving node accepted, found by replaying the range through the node's own acceptance rule
+ * ({@link ChannelRangeReader}), starting from the sequence number the node reported it had accepted
+ * before the range: records the node set aside (undecodable, naming another sender or receiver, a
+ * non-positive amount, an account it does not own, a sequence number already seen) are skipped, and
+ * so are markers.
  *
  * <p>{@link #read} gives the result as data ({@link DeepAuditResult}): the listed transfers, and
  * every channel that could not be read (gone from the log, not readable within the timeout, or the
@@ -130,7 +132,9 @@ public final class DeepAuditor {
   private ChannelRangeReader reader(String clientId) {
     Map<String, String> client = new HashMap<>(overrides);
     client.put("client.id", clientId);
-    return new ChannelRangeReader(bootstrapServers, topics, client);
+    BankGenesis g = genesis;
+    return new ChannelRangeReader(
+        bootstrapServers, g == null ? topics : topics.withLanes(g.getChannelPartitions()), client);
   }
 
   private List<InFlightTransfer> read(
@@ -140,7 +144,7 @@ public final class DeepAuditor {
     for (ChannelRangeReader.InFlight t :
         reader
             .read(
-                c.getFromNode(),
+                new Lane(c.getFromNode(), c.getLane()),
                 receiver,
                 c.getFirstOffset(),
                 c.getMarkerOffset(),

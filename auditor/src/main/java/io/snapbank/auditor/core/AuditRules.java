@@ -75,10 +75,27 @@ public final class AuditRules {
       long expectedTotal,
       long requestedAtMs,
       long completedAtMs) {
-    Findings f = examine(reports, members, expectedTotal);
+    return audit(snapshotId, reports, members, 1, expectedTotal, requestedAtMs, completedAtMs);
+  }
+
+  /**
+   * Audits a complete set of reports (one per member) of an epoch with {@code members} of a bank
+   * whose channels have {@code lanes} partitions each: every lane of every channel between members
+   * must be recorded once.
+   */
+  public static AuditReport audit(
+      long snapshotId,
+      Collection<LocalSnapshotReport> reports,
+      Members members,
+      int lanes,
+      long expectedTotal,
+      long requestedAtMs,
+      long completedAtMs) {
+    Findings f = examine(reports, members, lanes, expectedTotal);
     List<String> lines = new ArrayList<>();
     f.problems.forEach(p -> lines.add(p.line()));
     return report(snapshotId, reports, members, expectedTotal, requestedAtMs, completedAtMs)
+        .setChannelPartitions(lanes)
         .setStatus(f.problems.isEmpty() ? AuditStatus.CONSISTENT : AuditStatus.VIOLATION)
         .setBalancesTotal(f.balances)
         .setInFlightTotal(f.inFlight)
@@ -95,7 +112,7 @@ public final class AuditRules {
    */
   public static List<Problem> check(
       Collection<LocalSnapshotReport> reports, Members members, long expectedTotal) {
-    return examine(reports, members, expectedTotal).problems;
+    return examine(reports, members, 1, expectedTotal).problems;
   }
 
   /**
@@ -236,7 +253,7 @@ public final class AuditRules {
   }
 
   private static Findings examine(
-      Collection<LocalSnapshotReport> reports, Members members, long expectedTotal) {
+      Collection<LocalSnapshotReport> reports, Members members, int lanes, long expectedTotal) {
     Findings f = new Findings();
     List<Problem> found = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
@@ -260,9 +277,11 @@ public final class AuditRules {
       f.balances += figure.getBalancesTotal();
       f.figures.add(figure);
       for (ChannelState c : r.getChannels()) {
-        String name = c.getFromNode() + "->" + c.getToNode();
+        String name = ChannelNames.lane(c);
         if (c.getToNode() != r.getNodeId()
             || c.getFromNode() == c.getToNode()
+            || c.getLane() < 0
+            || c.getLane() >= lanes
             || !members.contains(c.getFromNode())
             || !members.contains(c.getToNode())) {
           found.add(
@@ -294,10 +313,12 @@ public final class AuditRules {
     }
     for (int i : members.ids()) {
       for (int j : members.ids()) {
-        if (i != j && !seen.contains(i + "->" + j)) {
-          found.add(
-              new Problem(
-                  ViolationReason.CHANNEL_MISSING, "channel " + i + "->" + j + " not recorded"));
+        for (int l = 0; l < lanes && i != j; l++) {
+          String name = ChannelNames.lane(i, l, j);
+          if (!seen.contains(name)) {
+            found.add(
+                new Problem(ViolationReason.CHANNEL_MISSING, "channel " + name + " not recorded"));
+          }
         }
       }
     }
@@ -322,7 +343,8 @@ public final class AuditRules {
     f.problems.addAll(ChannelCounterRule.check(reports));
     f.channels.sort(
         Comparator.comparingInt(ChannelState::getFromNode)
-            .thenComparingInt(ChannelState::getToNode));
+            .thenComparingInt(ChannelState::getToNode)
+            .thenComparingInt(ChannelState::getLane));
     return f;
   }
 }

@@ -5,7 +5,6 @@ import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.LocalSnapshotReport;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -34,26 +33,32 @@ public final class ChannelCounterRule {
       byNode.putIfAbsent(r.getNodeId(), r);
     }
     List<Problem> out = new ArrayList<>();
-    TreeSet<String> seen = new TreeSet<>();
     for (LocalSnapshotReport receiver : byNode.values()) {
-      List<ChannelState> channels = new ArrayList<>(receiver.getChannels());
-      channels.sort(Comparator.comparingInt(ChannelState::getFromNode));
-      for (ChannelState c : channels) {
-        LocalSnapshotReport sender = byNode.get(c.getFromNode());
-        boolean own = c.getToNode() == receiver.getNodeId() && c.getFromNode() != c.getToNode();
-        if (!own
-            || sender == null
-            || !seen.add(c.getFromNode() + "->" + c.getToNode())
-            || !hasCounters(sender)
-            || !hasCounters(receiver)) {
-          continue;
+      // per sender, the lanes' states added up (each lane once: a repeat is CHANNEL_DUPLICATE's)
+      TreeMap<Integer, long[]> recorded = new TreeMap<>();
+      TreeSet<String> seen = new TreeSet<>();
+      for (ChannelState c : receiver.getChannels()) {
+        if (c.getToNode() == receiver.getNodeId()
+            && c.getFromNode() != c.getToNode()
+            && seen.add(ChannelNames.lane(c))) {
+          long[] t = recorded.computeIfAbsent(c.getFromNode(), k -> new long[2]);
+          t[0] += c.getCount();
+          t[1] += c.getSum();
         }
-        problem(
-                c,
-                count(sender.getSent(), c.getToNode()),
-                count(receiver.getReceived(), c.getFromNode()))
-            .ifPresent(out::add);
       }
+      recorded.forEach(
+          (from, t) -> {
+            LocalSnapshotReport sender = byNode.get(from);
+            if (sender != null && hasCounters(sender) && hasCounters(receiver)) {
+              problem(
+                      from,
+                      receiver.getNodeId(),
+                      t,
+                      count(sender.getSent(), receiver.getNodeId()),
+                      count(receiver.getReceived(), from))
+                  .ifPresent(out::add);
+            }
+          });
     }
     return out;
   }
@@ -63,14 +68,14 @@ public final class ChannelCounterRule {
     return !r.getSent().isEmpty() || !r.getReceived().isEmpty();
   }
 
-  private static Optional<Problem> problem(ChannelState c, long[] sent, long[] received) {
+  /** {@code recorded}: {count, sum} of every lane of channel i→j the receiver recorded. */
+  private static Optional<Problem> problem(
+      int i, int j, long[] recorded, long[] sent, long[] received) {
     long count = sent[0] - received[0];
     long sum = sent[1] - received[1];
-    if (count == c.getCount() && sum == c.getSum()) {
+    if (count == recorded[0] && sum == recorded[1]) {
       return Optional.empty();
     }
-    int i = c.getFromNode();
-    int j = c.getToNode();
     return Optional.of(
         new Problem(
             ViolationReason.CHANNEL_COUNTERS,
@@ -95,9 +100,9 @@ public final class ChannelCounterRule {
                 + " summing "
                 + sum
                 + " were in flight, but the channel state records "
-                + c.getCount()
+                + recorded[0]
                 + " summing "
-                + c.getSum()));
+                + recorded[1]));
   }
 
   /** {count, sum} of the first entry for {@code peer}, or zeros. */

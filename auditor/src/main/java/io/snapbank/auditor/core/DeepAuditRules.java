@@ -7,6 +7,7 @@ import io.snapbank.schemas.DeepAudit;
 import io.snapbank.schemas.InFlightTransfer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -47,33 +48,31 @@ public final class DeepAuditRules {
       skipped.add(u.fromNode() + "->" + u.toNode());
     }
     List<String> mismatches = new ArrayList<>();
-    Set<String> recorded = new TreeSet<>();
-    for (ChannelState c : report.getChannels()) {
-      String name = c.getFromNode() + "->" + c.getToNode();
-      recorded.add(name);
+    TreeMap<String, long[]> totals = ChannelNames.totals(report.getChannels());
+    Set<String> recorded = totals.keySet();
+    for (Map.Entry<String, long[]> e : totals.entrySet()) {
+      String name = e.getKey();
       if (skipped.contains(name)) {
         continue;
       }
       long[] cs = listed.getOrDefault(name, new long[2]);
-      if (cs[0] != c.getCount() || cs[1] != c.getSum()) {
+      long[] c = e.getValue();
+      if (cs[0] != c[0] || cs[1] != c[1]) {
         mismatches.add(
             new Problem(
                     ViolationReason.DEEP_AUDIT_MISMATCH,
                     "channel "
                         + name
                         + " reports "
-                        + c.getCount()
+                        + c[0]
                         + " transfers summing "
-                        + c.getSum()
+                        + c[1]
                         + ", the log holds "
                         + cs[0]
                         + " summing "
                         + cs[1]
-                        + " in ["
-                        + c.getFirstOffset()
-                        + ", "
-                        + c.getMarkerOffset()
-                        + ")")
+                        + " in "
+                        + ranges(report.getChannels(), name))
                 .line());
       }
     }
@@ -101,5 +100,22 @@ public final class DeepAuditRules {
     out.setDeepAudit(
         new DeepAudit(deepProblems.isEmpty(), new ArrayList<>(transfers), deepProblems));
     return out;
+  }
+
+  /** The recorded ranges of channel {@code name}'s lanes: "[a, b)", lanes above 0 named. */
+  private static String ranges(List<ChannelState> states, String name) {
+    List<String> out = new ArrayList<>();
+    for (ChannelState c : states) {
+      if (ChannelNames.channel(c.getFromNode(), c.getToNode()).equals(name)) {
+        out.add(
+            (c.getLane() == 0 ? "" : "lane " + c.getLane() + " ")
+                + "["
+                + c.getFirstOffset()
+                + ", "
+                + c.getMarkerOffset()
+                + ")");
+      }
+    }
+    return String.join(", ", out);
   }
 }

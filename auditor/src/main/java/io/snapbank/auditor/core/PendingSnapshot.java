@@ -251,6 +251,7 @@ public record PendingSnapshot(
             snapshotId,
             reports.values(),
             lifecycle.members(epoch).orElseThrow(),
+            lifecycle.genesis().orElseThrow().getChannelPartitions(),
             lifecycle.expectedTotal(epoch).orElseThrow(),
             requestedAtMs(),
             atMs);

@@ -56,6 +56,7 @@ public final class ReportJson {
       ObjectNode x = chans.addObject();
       x.put("fromNode", c.getFromNode());
       x.put("toNode", c.getToNode());
+      x.put("lane", c.getLane());
       x.put("firstOffset", c.getFirstOffset());
       x.put("markerOffset", c.getMarkerOffset());
       x.put("count", c.getCount());

@@ -198,6 +198,7 @@ public final class SnapshotFileVerifier {
             r.getSnapshotId(),
             reports,
             members,
+            r.getChannelPartitions(),
             expectedTotal,
             r.getRequestedAtMs(),
             r.getCompletedAtMs());

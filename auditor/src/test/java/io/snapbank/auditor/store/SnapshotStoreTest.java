@@ -48,7 +48,7 @@ class SnapshotStoreTest {
               List.of(new AccountBalance("n" + n + "-a000", n == 0 ? 95L : 100L)),
               List.of(
                   new ChannelState(
-                      from, n, 3L, n == 1 ? 5L : 3L, n == 1 ? 1L : 0L, n == 1 ? 5L : 0L, -1L)),
+                      from, n, 3L, n == 1 ? 5L : 3L, n == 1 ? 1L : 0L, n == 1 ? 5L : 0L, -1L, 0)),
               List.of(),
               List.of(),
               0L,
@@ -272,7 +272,7 @@ class SnapshotStoreTest {
               11L,
               12L,
               List.of(new AccountBalance("n" + n + "-a000", 120L)),
-              List.of(new ChannelState(1 - n, n, 0L, 0L, 0L, 0L, -1L)),
+              List.of(new ChannelState(1 - n, n, 0L, 0L, 0L, 0L, -1L, 0)),
               List.of(),
               List.of(),
               0L,

@@ -107,7 +107,7 @@ class AuditorTopologyTest {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
     genesis.pipeInput(
-        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L, "")));
+        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L, "", 1)));
   }
 
   /**
@@ -127,7 +127,8 @@ class AuditorTopologyTest {
                 carries ? 12L : 10L,
                 carries ? 1L : 0L,
                 carries ? inFlight : 0L,
-                -1L));
+                -1L,
+                0));
       }
     }
     return new LocalSnapshotReport(
@@ -359,7 +360,7 @@ class AuditorTopologyTest {
   void when_a_different_genesis_arrives_then_it_is_quarantined_and_the_first_stands() {
     genesis3();
     genesis.pipeInput(
-        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L, "")));
+        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L, "", 1)));
     assertEquals(
         "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();
@@ -531,7 +532,7 @@ class AuditorTopologyTest {
     List<ChannelState> chans = new ArrayList<>();
     for (int from : members) {
       if (from != node) {
-        chans.add(new ChannelState(from, node, 10L, 10L, 0L, 0L, -1L));
+        chans.add(new ChannelState(from, node, 10L, 10L, 0L, 0L, -1L, 0));
       }
     }
     return LocalSnapshotReport.newBuilder(report(id, node, balance, 0))

@@ -32,7 +32,8 @@ public final class ChannelCodec {
     } else {
       throw new IllegalArgumentException("a channel record without a body: " + r);
     }
-    return new ChannelMessage(r.getSender(), r.getReceiver(), r.getSeq(), body, r.getEpoch());
+    return new ChannelMessage(
+        r.getSender(), r.getReceiver(), r.getSeq(), body, r.getEpoch(), r.getLane());
   }
 
   public static ChannelRecord toRecord(ChannelMessage m) {
@@ -52,6 +53,7 @@ public final class ChannelCodec {
         .setSeq(m.seq())
         .setBody(body)
         .setEpoch(m.epoch())
+        .setLane(m.lane())
         .setFinal$(last)
         .build();
   }

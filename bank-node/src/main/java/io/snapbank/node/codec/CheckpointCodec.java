@@ -3,6 +3,7 @@ package io.snapbank.node.codec;
 import io.snapbank.node.core.AccountRef;
 import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.EngineState;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.schemas.AccountBalance;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,13 +40,14 @@ public final class CheckpointCodec {
       for (EngineState.ChannelRecordingState c : s.channels()) {
         chans.add(
             new ChannelRecording(
-                c.from(),
+                c.from().node(),
                 c.closed(),
                 c.firstOffset(),
                 c.markerOffset(),
                 c.count(),
                 c.sum(),
-                c.seqBefore()));
+                c.seqBefore(),
+                c.from().index()));
       }
       open.add(
           new OpenSnapshot(
@@ -72,8 +75,10 @@ public final class CheckpointCodec {
         .setLastTransferId(state.lastTransferId())
         .setEpoch(state.epoch())
         .setIncarnation(state.incarnation())
-        .setClosedIn(new ArrayList<>(engine.closedIn()))
-        .setClosedOut(new ArrayList<>(engine.closedOut()))
+        .setClosedIn(laneZero(engine.closedIn()))
+        .setClosedOut(laneZero(engine.closedOut()))
+        .setClosedInLanes(lanesAbove0(engine.closedIn()))
+        .setClosedOutLanes(lanesAbove0(engine.closedOut()))
         .setMode(state.mode().name())
         .setHeirs(cutAccounts(state.heirs()))
         .build();
@@ -87,7 +92,7 @@ public final class CheckpointCodec {
       for (ChannelRecording r : s.getChannels()) {
         chans.add(
             new EngineState.ChannelRecordingState(
-                r.getFromNode(),
+                new Lane(r.getFromNode(), r.getLane()),
                 r.getClosed(),
                 r.getFirstOffset(),
                 r.getMarkerOffset(),
@@ -113,8 +118,8 @@ public final class CheckpointCodec {
             keysToInt(c.getInNextOffset()),
             open,
             new ArrayList<>(c.getFinishedSnapshots()),
-            new TreeSet<>(c.getClosedIn()),
-            new TreeSet<>(c.getClosedOut()));
+            lanes(c.getClosedIn(), c.getClosedInLanes()),
+            lanes(c.getClosedOut(), c.getClosedOutLanes()));
     long lastTransferId =
         c.getLastTransferId() >= 0
             ? c.getLastTransferId()
@@ -175,15 +180,34 @@ public final class CheckpointCodec {
     return m;
   }
 
-  private static Map<String, Long> keysToString(Map<Integer, Long> m) {
+  private static Map<String, Long> keysToString(Map<Lane, Long> m) {
     Map<String, Long> out = new HashMap<>();
-    m.forEach((k, v) -> out.put(Integer.toString(k), v));
+    m.forEach((k, v) -> out.put(k.label(), v));
     return out;
   }
 
-  private static SortedMap<Integer, Long> keysToInt(Map<String, Long> m) {
-    SortedMap<Integer, Long> out = new TreeMap<>();
-    m.forEach((k, v) -> out.put(Integer.parseInt(k), v));
+  private static SortedMap<Lane, Long> keysToInt(Map<String, Long> m) {
+    SortedMap<Lane, Long> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(Lane.parse(k), v));
+    return out;
+  }
+
+  private static List<Integer> laneZero(Set<Lane> lanes) {
+    List<Integer> out = new ArrayList<>();
+    lanes.stream().filter(l -> l.index() == 0).forEach(l -> out.add(l.node()));
+    return out;
+  }
+
+  private static List<String> lanesAbove0(Set<Lane> lanes) {
+    List<String> out = new ArrayList<>();
+    lanes.stream().filter(l -> l.index() > 0).forEach(l -> out.add(l.label()));
+    return out;
+  }
+
+  private static TreeSet<Lane> lanes(List<Integer> laneZero, List<String> above0) {
+    TreeSet<Lane> out = new TreeSet<>();
+    laneZero.forEach(n -> out.add(Lane.of(n)));
+    above0.forEach(l -> out.add(Lane.parse(l)));
     return out;
   }
 }

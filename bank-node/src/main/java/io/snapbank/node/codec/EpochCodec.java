@@ -67,6 +67,7 @@ public final class EpochCodec {
     return new ChannelRange(
         c.getFromNode(),
         c.getToNode(),
+        c.getLane(),
         c.getFirstOffset(),
         c.getMarkerOffset(),
         c.getSeqBefore(),

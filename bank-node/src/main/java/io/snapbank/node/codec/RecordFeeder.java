@@ -2,6 +2,7 @@ package io.snapbank.node.codec;
 
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.Handled;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.SnapshotCall;
 import io.snapbank.schemas.ChannelRecord;
@@ -25,8 +26,8 @@ public final class RecordFeeder {
   /** What became of a channel record: the core's result, and the message if it decoded. */
   public record Fed(Handled handled, ChannelMessage message) {}
 
-  /** The record at {@code offset} of channel {@code sender}→core, as bytes. */
-  public Fed channel(NodeCore core, int sender, long offset, byte[] value, long nowMs) {
+  /** The record at {@code offset} of lane {@code sender}→core, as bytes. */
+  public Fed channel(NodeCore core, Lane sender, long offset, byte[] value, long nowMs) {
     ChannelRecord rec;
     try {
       rec = value == null ? null : serdes.channelRecord().decode(value);

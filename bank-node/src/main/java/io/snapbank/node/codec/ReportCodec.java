@@ -28,7 +28,8 @@ public final class ReportCodec {
               c.markerOffset(),
               c.count(),
               c.sum(),
-              c.seqBefore()));
+              c.seqBefore(),
+              c.lane()));
     }
     return new LocalSnapshotReport(
         s.snapshotId(),
@@ -52,6 +53,7 @@ public final class ReportCodec {
           new ChannelSnapshot(
               c.getFromNode(),
               c.getToNode(),
+              c.getLane(),
               c.getFirstOffset(),
               c.getMarkerOffset(),
               c.getSeqBefore(),

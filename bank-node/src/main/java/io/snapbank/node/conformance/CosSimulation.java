@@ -1,6 +1,7 @@
 package io.snapbank.node.conformance;
 
 import io.snapbank.node.core.ChannelSnapshot;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.Outcome;
 import io.snapbank.node.core.RecordedMessage;
@@ -52,8 +53,8 @@ final class CosSimulation {
     this.tokens = new long[n];
     this.engines = new SnapshotEngine[n];
     this.nextOffset = new long[n * n];
-    List<List<Integer>> in = new ArrayList<>();
-    List<List<Integer>> out = new ArrayList<>();
+    List<List<Lane>> in = new ArrayList<>();
+    List<List<Lane>> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       tokens[i] = topology.tokens().get(names.get(i));
       links.add(new TreeMap<>());
@@ -66,8 +67,8 @@ final class CosSimulation {
       int d = index.get(l[1]);
       if (!links.get(s).containsKey(d)) {
         links.get(s).put(d, new ArrayDeque<>());
-        out.get(s).add(d);
-        in.get(d).add(s);
+        out.get(s).add(Lane.of(d));
+        in.get(d).add(Lane.of(s));
       }
     }
     for (int i = 0; i < n; i++) {
@@ -80,8 +81,8 @@ final class CosSimulation {
               () -> new TreeMap<>(Map.of(TOKENS, tokens[self])),
               new SnapshotEngine.Outbox() {
                 @Override
-                public void sendMarker(int to, long seq, long snapshotId) {
-                  enqueue(self, to, seq, true, snapshotId);
+                public void sendMarker(Lane to, long seq, long snapshotId) {
+                  enqueue(self, to.node(), seq, true, snapshotId);
                 }
 
                 @Override
@@ -172,7 +173,7 @@ final class CosSimulation {
               + e.n());
     }
     tokens[a] -= e.n();
-    enqueue(a, b, engines[a].nextTransferSeq(b), false, e.n());
+    enqueue(a, b, engines[a].nextTransferSeq(Lane.of(b)), false, e.n());
   }
 
   private void enqueue(int from, int to, long seq, boolean marker, long value) {
@@ -200,9 +201,9 @@ final class CosSimulation {
     long offset = nextOffset[channel]++;
     Outcome o;
     if (m.marker()) {
-      o = engines[to].onMarker(from, m.seq(), offset, m.value(), time);
+      o = engines[to].onMarker(Lane.of(from), m.seq(), offset, m.value(), time);
     } else {
-      o = engines[to].onTransfer(from, m.seq(), offset, m.value());
+      o = engines[to].onTransfer(Lane.of(from), m.seq(), offset, m.value());
       if (!o.isFifoViolation()) {
         tokens[to] += m.value();
       }

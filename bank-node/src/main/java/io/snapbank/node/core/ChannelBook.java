@@ -10,13 +10,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Per-channel bookkeeping of one node, whatever snapshots are open: the sequence numbers taken on
- * each outgoing channel and accepted on each incoming one, the offset after the last record
- * consumed per incoming channel, and the channels a final record closed. Mutable; owned by one
- * {@link SnapshotEngine}.
+ * Per-lane bookkeeping of one node, whatever snapshots are open: the sequence numbers taken on each
+ * outgoing {@link Lane} and accepted on each incoming one, the offset after the last record
+ * consumed per incoming lane, and the lanes a final record closed. Mutable; owned by one {@link
+ * SnapshotEngine}.
  *
  * <pre>
- * channel     kept                           changed by
+ * lane        kept                           changed by
  * self→to     last sequence number taken     nextTransferSeq, takeMarkerSeqs, closeOutgoing
  *             closed (final record sent)     closeOutgoing
  * from→self   last sequence number accepted  receive
@@ -24,30 +24,31 @@ import java.util.TreeSet;
  *             closed (final record came)     closeIncoming
  * </pre>
  *
- * Naming a channel the node does not have is an {@link IllegalArgumentException}.
+ * A channel is closed when every one of its lanes is. Naming a lane the node does not have is an
+ * {@link IllegalArgumentException}.
  */
 final class ChannelBook {
   private final int nodeId;
-  private final SortedSet<Integer> incoming;
-  private final SortedSet<Integer> outgoing;
-  private final SortedMap<Integer, Long> outSeq = new TreeMap<>();
-  private final SortedMap<Integer, Long> inSeq = new TreeMap<>();
-  private final SortedMap<Integer, Long> inNextOffset = new TreeMap<>();
-  private final TreeSet<Integer> closedIn = new TreeSet<>();
-  private final TreeSet<Integer> closedOut = new TreeSet<>();
+  private final SortedSet<Lane> incoming;
+  private final SortedSet<Lane> outgoing;
+  private final SortedMap<Lane, Long> outSeq = new TreeMap<>();
+  private final SortedMap<Lane, Long> inSeq = new TreeMap<>();
+  private final SortedMap<Lane, Long> inNextOffset = new TreeMap<>();
+  private final TreeSet<Lane> closedIn = new TreeSet<>();
+  private final TreeSet<Lane> closedOut = new TreeSet<>();
 
   /** Channels from {@code incoming} and to {@code outgoing} (self excluded), all at zero. */
-  ChannelBook(int nodeId, Collection<Integer> incoming, Collection<Integer> outgoing) {
+  ChannelBook(int nodeId, Collection<Lane> incoming, Collection<Lane> outgoing) {
     this.nodeId = nodeId;
     this.incoming = new TreeSet<>(incoming);
     this.outgoing = new TreeSet<>(outgoing);
-    this.incoming.remove(nodeId);
-    this.outgoing.remove(nodeId);
-    for (int c : this.incoming) {
+    this.incoming.removeIf(l -> l.node() == nodeId);
+    this.outgoing.removeIf(l -> l.node() == nodeId);
+    for (Lane c : this.incoming) {
       inSeq.put(c, 0L);
       inNextOffset.put(c, 0L);
     }
-    for (int c : this.outgoing) {
+    for (Lane c : this.outgoing) {
       outSeq.put(c, 0L);
     }
   }
@@ -59,7 +60,7 @@ final class ChannelBook {
    * ACCEPTED when it is the next one (then it is the last accepted, and consumption goes on after
    * it), else SEQUENCE_DUPLICATE or SEQUENCE_GAP and nothing changes.
    */
-  Outcome receive(int from, long seq, long offset) {
+  Outcome receive(Lane from, long seq, long offset) {
     requireIncoming(from);
     Outcome o =
         switch (ChannelRule.sequence(inSeq.get(from), seq)) {
@@ -75,31 +76,41 @@ final class ChannelBook {
   }
 
   /** Sets where consumption of channel {@code from}→self starts (the committed position). */
-  void setNextOffset(int from, long offset) {
+  void setNextOffset(Lane from, long offset) {
     requireIncoming(from);
     inNextOffset.put(from, offset);
   }
 
   /** A record at {@code offset} of channel {@code from}→self was consumed without being applied. */
-  void skip(int from, long offset) {
+  void skip(Lane from, long offset) {
     requireIncoming(from);
     inNextOffset.put(from, Math.max(inNextOffset.get(from), offset + 1));
   }
 
   /** Last sequence number accepted on channel {@code from}→self. */
-  long lastReceivedSeq(int from) {
+  long lastReceivedSeq(Lane from) {
     requireIncoming(from);
     return inSeq.get(from);
   }
 
   /** Channel {@code from}→self had its final record: nothing more arrives on it. */
-  void closeIncoming(int from) {
+  void closeIncoming(Lane from) {
     closedIn.add(from);
   }
 
-  /** Whether channel {@code from}→self was closed by its final record. */
-  boolean closedFrom(int from) {
+  /** Whether lane {@code from}→self was closed by its final record. */
+  boolean closedFrom(Lane from) {
     return closedIn.contains(from);
+  }
+
+  /** Whether every lane of channel {@code from}→self was closed by its final record. */
+  boolean closedFrom(int from) {
+    return Lane.allClosed(incoming, closedIn, from);
+  }
+
+  /** Whether this node sent the final record on every lane of channel self→{@code to}. */
+  boolean closedTo(int to) {
+    return Lane.allClosed(outgoing, closedOut, to);
   }
 
   /** Whether every incoming channel was closed by its final record. */
@@ -110,10 +121,10 @@ final class ChannelBook {
   // --- outgoing ---
 
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
-  long nextTransferSeq(int to) {
+  long nextTransferSeq(Lane to) {
     requireOutgoing(to);
     if (closedOut.contains(to)) {
-      throw new IllegalStateException("channel " + nodeId + "->" + to + " is closed");
+      throw new IllegalStateException("channel " + nodeId + "->" + to.label() + " is closed");
     }
     return take(to);
   }
@@ -122,9 +133,9 @@ final class ChannelBook {
    * Takes a sequence number for a marker on every outgoing channel not closed: receiver → number,
    * ascending by receiver.
    */
-  SortedMap<Integer, Long> takeMarkerSeqs() {
-    SortedMap<Integer, Long> seqs = new TreeMap<>();
-    for (int to : outgoing) {
+  SortedMap<Lane, Long> takeMarkerSeqs() {
+    SortedMap<Lane, Long> seqs = new TreeMap<>();
+    for (Lane to : outgoing) {
       if (!closedOut.contains(to)) {
         seqs.put(to, take(to));
       }
@@ -133,7 +144,7 @@ final class ChannelBook {
   }
 
   /** Closes channel self→{@code to} for good: the sequence number of its final record. */
-  long closeOutgoing(int to) {
+  long closeOutgoing(Lane to) {
     requireOutgoing(to);
     long seq = take(to);
     closedOut.add(to);
@@ -141,24 +152,24 @@ final class ChannelBook {
   }
 
   /** Whether this node sent the final record of channel self→{@code to}. */
-  boolean closedTo(int to) {
+  boolean closedTo(Lane to) {
     return closedOut.contains(to);
   }
 
   // --- state ---
 
   /** Per incoming channel, the offset after the last record consumed (a live view). */
-  SortedMap<Integer, Long> nextOffsets() {
+  SortedMap<Lane, Long> nextOffsets() {
     return Collections.unmodifiableSortedMap(inNextOffset);
   }
 
   /** Per incoming channel, the last sequence number accepted (a live view). */
-  SortedMap<Integer, Long> lastSeqs() {
+  SortedMap<Lane, Long> lastSeqs() {
     return Collections.unmodifiableSortedMap(inSeq);
   }
 
   /** The incoming channels closed by their final record (a live view). */
-  SortedSet<Integer> closedIncoming() {
+  SortedSet<Lane> closedIncoming() {
     return Collections.unmodifiableSortedSet(closedIn);
   }
 
@@ -191,26 +202,28 @@ final class ChannelBook {
     closedOut.retainAll(outgoing);
   }
 
-  private long take(int to) {
+  private long take(Lane to) {
     long seq = outSeq.get(to) + 1;
     outSeq.put(to, seq);
     return seq;
   }
 
-  private void requireIncoming(int from) {
+  private void requireIncoming(Lane from) {
     if (!incoming.contains(from)) {
-      throw new IllegalArgumentException("node " + nodeId + " has no channel from " + from);
+      throw new IllegalArgumentException(
+          "node " + nodeId + " has no channel lane from " + from.label());
     }
   }
 
-  private void requireOutgoing(int to) {
+  private void requireOutgoing(Lane to) {
     if (!outgoing.contains(to)) {
-      throw new IllegalArgumentException("node " + nodeId + " has no channel to " + to);
+      throw new IllegalArgumentException(
+          "node " + nodeId + " has no channel lane to " + to.label());
     }
   }
 
-  private static void copyKnown(Map<Integer, Long> from, Map<Integer, Long> into) {
-    for (Map.Entry<Integer, Long> e : from.entrySet()) {
+  private static void copyKnown(Map<Lane, Long> from, Map<Lane, Long> into) {
+    for (Map.Entry<Lane, Long> e : from.entrySet()) {
       if (into.containsKey(e.getKey())) {
         into.put(e.getKey(), e.getValue());
       }

@@ -1,20 +1,34 @@
 package io.snapbank.node.core;
 
 /**
- * A record on channel {@code sender}→{@code receiver}, as the core sees it: decoded, but not yet
- * judged. {@code seq} numbers the channel's records 1, 2, 3… (transfers and markers alike) within
- * an incarnation; {@code epoch} is the sender's epoch when it wrote the record.
+ * A record on lane {@code lane} of channel {@code sender}→{@code receiver}, as the core sees it:
+ * decoded, but not yet judged. {@code seq} numbers the lane's records 1, 2, 3… (transfers and
+ * markers alike) within an incarnation; {@code epoch} is the sender's epoch when it wrote the
+ * record.
  */
-public record ChannelMessage(int sender, int receiver, long seq, Body body, long epoch) {
+public record ChannelMessage(int sender, int receiver, long seq, Body body, long epoch, int lane) {
   public ChannelMessage {
     if (body == null) {
       throw new IllegalArgumentException("a channel message needs a body");
     }
+    if (lane < 0) {
+      throw new IllegalArgumentException("lanes are never negative: " + lane);
+    }
   }
 
-  /** A message of epoch 0. */
+  /** A message on lane 0. */
+  public ChannelMessage(int sender, int receiver, long seq, Body body, long epoch) {
+    this(sender, receiver, seq, body, epoch, 0);
+  }
+
+  /** A message of epoch 0 on lane 0. */
   public ChannelMessage(int sender, int receiver, long seq, Body body) {
     this(sender, receiver, seq, body, 0);
+  }
+
+  /** The lane it was written on, as its receiver names it. */
+  public Lane fromLane() {
+    return new Lane(sender, lane);
   }
 
   /** What a channel record carries. */
@@ -46,6 +60,7 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body, long
         + sender
         + " receiver="
         + receiver
+        + (lane == 0 ? "" : " lane=" + lane)
         + " seq="
         + seq
         + " epoch="

@@ -5,10 +5,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The receiving side of one node's channels in one epoch: every record consumed from a channel
- * {@code from}→self is judged by {@link ChannelRule} and then applied, set aside or left for later,
- * and the count and sum of the transfers accepted per channel are kept. Mutable; owned by one
- * {@link NodeCore}, which makes a new one whenever it loads a state.
+ * The receiving side of one node's channels in one epoch: every record consumed from a lane of a
+ * channel {@code from}→self is judged by {@link ChannelRule} and then applied, set aside or left
+ * for later, and the count and sum of the transfers accepted per channel are kept. Mutable; owned
+ * by one {@link NodeCore}, which makes a new one whenever it loads a state.
  *
  * <pre>
  * verdict     record                  effects                                   result
@@ -54,7 +54,7 @@ final class ChannelReceiver {
   }
 
   /** A decoded record at {@code offset} of channel {@code from}→self. */
-  Handled onRecord(int from, long offset, ChannelMessage m, long nowMs) {
+  Handled onRecord(Lane from, long offset, ChannelMessage m, long nowMs) {
     Verdict v =
         ChannelRule.judge(
             from,
@@ -89,7 +89,7 @@ final class ChannelReceiver {
   }
 
   /** A record at {@code offset} of channel {@code from}→self that waited for an unknown epoch. */
-  Handled onRecordOfUnknownEpoch(int from, long offset, ChannelMessage m) {
+  Handled onRecordOfUnknownEpoch(Lane from, long offset, ChannelMessage m) {
     return setAside(
         from,
         offset,
@@ -103,13 +103,13 @@ final class ChannelReceiver {
   }
 
   /** Sets the record at {@code offset} of channel {@code from}→self aside. */
-  Handled setAside(int from, long offset, QuarantineReason reason, String detail) {
+  Handled setAside(Lane from, long offset, QuarantineReason reason, String detail) {
     engine.skip(from, offset);
     out.quarantine(reason, detail);
     return Handled.QUARANTINED;
   }
 
-  private Handled accept(int from, long offset, ChannelMessage m, long nowMs) {
+  private Handled accept(Lane from, long offset, ChannelMessage m, long nowMs) {
     if (m.body() instanceof ChannelMessage.Final) {
       engine.onFinal(from, m.seq(), offset, nowMs);
       return Handled.CHANNEL_CLOSED;
@@ -129,7 +129,8 @@ final class ChannelReceiver {
     engine.onTransfer(from, m.seq(), offset, t.amount());
     ledger.credit(t.toAccount(), t.amount());
     out.balanceChanged(t.toAccount(), ledger.balance(t.toAccount()));
-    received.put(from, received.getOrDefault(from, ChannelCounters.ZERO).plus(t.amount()));
+    received.put(
+        from.node(), received.getOrDefault(from.node(), ChannelCounters.ZERO).plus(t.amount()));
     return Handled.CREDITED;
   }
 }

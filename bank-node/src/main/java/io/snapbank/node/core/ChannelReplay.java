@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Replays a recorded range of channel {@code from}→{@code to} record by record, in offset order,
- * through {@link ChannelRule}, exactly as the receiving node judged it: the transfers it accepts
- * are the channel's recorded in-flight transfers. Used by the deep audit (to list and check them)
- * and by a restore (to deliver them again). Pure; not thread-safe.
+ * Replays a recorded range of a lane of channel {@code from}→{@code to} record by record, in offset
+ * order, through {@link ChannelRule}, exactly as the receiving node judged it: the transfers it
+ * accepts are the channel's recorded in-flight transfers. Used by the deep audit (to list and check
+ * them) and by a restore (to deliver them again). Pure; not thread-safe.
  *
  * <p>The rule needs the last sequence number the receiver had accepted when the range began; a
  * report that does not carry it (written by an older release, given as a negative number) starts
@@ -20,7 +20,7 @@ public final class ChannelReplay {
   /** A transfer the rule accepts. */
   public record Accepted(long offset, long seq, ChannelMessage.Transfer transfer) {}
 
-  private final int from;
+  private final Lane from;
   private final int to;
   private final Predicate<String> receiverOwns;
   private final ChannelRule.Epochs at;
@@ -42,7 +42,7 @@ public final class ChannelReplay {
    * @param sink called with each accepted transfer, in order
    */
   public ChannelReplay(
-      int from,
+      Lane from,
       int to,
       long lastSeqBefore,
       Predicate<String> receiverOwns,
@@ -60,8 +60,9 @@ public final class ChannelReplay {
   /** The next record of the range. */
   public Verdict offer(long offset, ChannelMessage m) {
     if (!baselineKnown
-        && m.sender() == from
+        && m.sender() == from.node()
         && m.receiver() == to
+        && m.lane() == from.index()
         && m.epoch() >= at.incarnation()
         && m.epoch() <= at.epoch()) {
       lastSeq = m.seq() - 1;

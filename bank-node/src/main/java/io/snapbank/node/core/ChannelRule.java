@@ -3,17 +3,18 @@ package io.snapbank.node.core;
 import java.util.function.Predicate;
 
 /**
- * The one rule that decides whether a record on channel {@code from}→{@code to} is an accepted
- * transfer or marker. The receiving node applies it to every record it consumes, and the deep audit
- * and the restore replay apply it to a recorded range, so all three agree on what was in flight.
- * Pure.
+ * The one rule that decides whether a record on a lane of channel {@code from}→{@code to} is an
+ * accepted transfer or marker. The receiving node applies it to every record it consumes, and the
+ * deep audit and the restore replay apply it to a recorded range, so all three agree on what was in
+ * flight. Pure.
  *
  * <p>In order: the record must name the channel's own sender ({@link
- * QuarantineReason#WRONG_SENDER}) and receiver ({@link QuarantineReason#WRONG_RECEIVER}); a record
- * written in an epoch before the receiver's incarnation (its last restore) belongs to an abandoned
- * timeline and is {@link Verdict.Kind#SUPERSEDED}, one written in a later epoch than the receiver's
- * must {@link Verdict.Kind#WAIT} until the receiver has caught up; a transfer must move a positive
- * amount ({@link QuarantineReason#NON_POSITIVE_AMOUNT}) into an account the receiver owns ({@link
+ * QuarantineReason#WRONG_SENDER}) and receiver ({@link QuarantineReason#WRONG_RECEIVER}) and lane
+ * ({@link QuarantineReason#WRONG_LANE}); a record written in an epoch before the receiver's
+ * incarnation (its last restore) belongs to an abandoned timeline and is {@link
+ * Verdict.Kind#SUPERSEDED}, one written in a later epoch than the receiver's must {@link
+ * Verdict.Kind#WAIT} until the receiver has caught up; a transfer must move a positive amount
+ * ({@link QuarantineReason#NON_POSITIVE_AMOUNT}) into an account the receiver owns ({@link
  * QuarantineReason#UNKNOWN_ACCOUNT}); then its sequence number must be the next one: a number
  * already seen is a {@link QuarantineReason#DUPLICATE_SEQUENCE}, one that skips ahead is a {@link
  * QuarantineReason#SEQUENCE_GAP} and halts the receiver, since the FIFO assumption the snapshot
@@ -48,7 +49,7 @@ public final class ChannelRule {
    * and {@code at} where it stands in the epoch log.
    */
   public static Verdict judge(
-      int from,
+      Lane from,
       int to,
       long offset,
       ChannelMessage m,
@@ -59,12 +60,12 @@ public final class ChannelRule {
   }
 
   /**
-   * Judges {@code m} as {@link #judge(int, int, long, ChannelMessage, long, Predicate, Epochs)}
-   * does, on a channel whose final record arrived already when {@code closed}: then nothing it
-   * carries is applied ({@link QuarantineReason#CLOSED_CHANNEL}).
+   * Judges {@code m} as {@link #judge(Lane, int, long, ChannelMessage, long, Predicate, Epochs)}
+   * does, on a lane whose final record arrived already when {@code closed}: then nothing it carries
+   * is applied ({@link QuarantineReason#CLOSED_CHANNEL}).
    */
   public static Verdict judge(
-      int from,
+      Lane from,
       int to,
       long offset,
       ChannelMessage m,
@@ -72,11 +73,15 @@ public final class ChannelRule {
       Predicate<String> receiverOwns,
       Epochs at,
       boolean closed) {
-    if (m.sender() != from) {
+    if (m.sender() != from.node()) {
       return Verdict.quarantine(QuarantineReason.WRONG_SENDER, m.describe());
     }
     if (m.receiver() != to) {
       return Verdict.quarantine(QuarantineReason.WRONG_RECEIVER, m.describe());
+    }
+    if (m.lane() != from.index()) {
+      return Verdict.quarantine(
+          QuarantineReason.WRONG_LANE, "read on lane " + from.index() + ": " + m.describe());
     }
     if (m.epoch() < at.incarnation()) {
       return Verdict.SUPERSEDED_RECORD;
@@ -87,7 +92,7 @@ public final class ChannelRule {
     if (closed) {
       return Verdict.quarantine(
           QuarantineReason.CLOSED_CHANNEL,
-          "after the final record of channel " + from + "->" + to + ": " + m.describe());
+          "after the final record of channel " + from.label() + "->" + to + ": " + m.describe());
     }
     if (m.body() instanceof ChannelMessage.Transfer t) {
       if (t.amount() <= 0) {
@@ -108,7 +113,7 @@ public final class ChannelRule {
               Verdict.Kind.HALT,
               QuarantineReason.SEQUENCE_GAP,
               "FIFO violation on channel "
-                  + from
+                  + from.label()
                   + "->"
                   + to
                   + " at offset "

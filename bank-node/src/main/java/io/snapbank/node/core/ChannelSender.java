@@ -6,10 +6,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The sending side of one node's channels in one epoch: every record the node writes on a channel
- * self→{@code to}, numbered by its {@link SnapshotEngine} and stamped with the epoch, and the count
- * and sum of the transfers sent per channel. Mutable; owned by one {@link NodeCore}, which makes a
- * new one whenever it loads a state.
+ * The sending side of one node's channels in one epoch: every record the node writes on a lane of a
+ * channel self→{@code to}, numbered by its {@link SnapshotEngine} and stamped with the epoch, and
+ * the count and sum of the transfers sent per channel. Mutable; owned by one {@link NodeCore},
+ * which makes a new one whenever it loads a state.
  *
  * <pre>
  * record    sent by                 sequence number from           also
@@ -60,26 +60,41 @@ final class ChannelSender {
     return topology.outgoing().contains(to) && !engine.closedTo(to);
   }
 
-  /** Sends {@code order}'s transfer (already debited) on its channel, with a new transfer id. */
+  /**
+   * Sends {@code order}'s transfer (already debited) on its channel, with a new transfer id, on the
+   * lane of its source account ({@link #laneOf}), so one account's transfers keep their order.
+   */
   void send(TransferOrder order, long nowMs) {
     String id = topology.nodeId() + "-" + (++lastTransferId);
-    long seq = engine.nextTransferSeq(order.toNode());
+    Lane lane = new Lane(order.toNode(), laneOf(order.fromAccount(), topology.lanes()));
+    long seq = engine.nextTransferSeq(lane);
     write(
-        order.toNode(),
+        lane,
         seq,
         new ChannelMessage.Transfer(
             id, order.fromAccount(), order.toAccount(), order.amount(), nowMs));
     sent.put(order.toNode(), sentTo(order.toNode()).plus(order.amount()));
   }
 
-  /** Sends the engine's marker of {@code snapshotId} on self→{@code to}, numbered {@code seq}. */
-  void sendMarker(int to, long seq, long snapshotId) {
+  /** The lane of a channel with {@code lanes} lanes that carries {@code account}'s transfers. */
+  static int laneOf(String account, int lanes) {
+    return Math.floorMod(account.hashCode(), lanes);
+  }
+
+  /**
+   * Sends the engine's marker of {@code snapshotId} on lane self→{@code to}, numbered {@code seq}.
+   */
+  void sendMarker(Lane to, long seq, long snapshotId) {
     write(to, seq, new ChannelMessage.Marker(snapshotId));
   }
 
-  /** Sends the final record of channel self→{@code to}. */
+  /** Sends the final record on every lane of channel self→{@code to} not closed yet. */
   void close(int to) {
-    write(to, engine.closeOutgoing(to), new ChannelMessage.Final());
+    for (Lane lane : topology.lanesOf(to)) {
+      if (!engine.closedTo(lane)) {
+        write(lane, engine.closeOutgoing(lane), new ChannelMessage.Final());
+      }
+    }
   }
 
   /**
@@ -103,7 +118,8 @@ final class ChannelSender {
     return sent.getOrDefault(to, ChannelCounters.ZERO);
   }
 
-  private void write(int to, long seq, ChannelMessage.Body body) {
-    out.send(to, new ChannelMessage(topology.nodeId(), to, seq, body, epoch));
+  private void write(Lane to, long seq, ChannelMessage.Body body) {
+    out.send(
+        to.node(), new ChannelMessage(topology.nodeId(), to.node(), seq, body, epoch, to.index()));
   }
 }

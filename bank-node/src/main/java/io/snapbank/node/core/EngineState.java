@@ -14,20 +14,20 @@ import java.util.TreeSet;
  */
 public record EngineState(
     int nodeId,
-    SortedMap<Integer, Long> outSeq,
-    SortedMap<Integer, Long> inSeq,
-    SortedMap<Integer, Long> inNextOffset,
+    SortedMap<Lane, Long> outSeq,
+    SortedMap<Lane, Long> inSeq,
+    SortedMap<Lane, Long> inNextOffset,
     List<OpenSnapshotState> open,
     List<Long> finished,
-    SortedSet<Integer> closedIn,
-    SortedSet<Integer> closedOut) {
+    SortedSet<Lane> closedIn,
+    SortedSet<Lane> closedOut) {
 
   /** A state without closed channels. */
   public EngineState(
       int nodeId,
-      SortedMap<Integer, Long> outSeq,
-      SortedMap<Integer, Long> inSeq,
-      SortedMap<Integer, Long> inNextOffset,
+      SortedMap<Lane, Long> outSeq,
+      SortedMap<Lane, Long> inSeq,
+      SortedMap<Lane, Long> inNextOffset,
       List<OpenSnapshotState> open,
       List<Long> finished) {
     this(nodeId, outSeq, inSeq, inNextOffset, open, finished, new TreeSet<>(), new TreeSet<>());
@@ -39,10 +39,10 @@ public record EngineState(
   }
 
   /**
-   * The same state for a node whose channels are now from {@code incoming} and to {@code outgoing}:
-   * new channels start at zero (a new partition), dropped ones are forgotten.
+   * The same state for a node whose lanes are now from {@code incoming} and to {@code outgoing}:
+   * new lanes start at zero (a new partition), dropped ones are forgotten.
    */
-  public EngineState withChannels(SortedSet<Integer> incoming, SortedSet<Integer> outgoing) {
+  public EngineState withChannels(SortedSet<Lane> incoming, SortedSet<Lane> outgoing) {
     return new EngineState(
         nodeId,
         restrict(outSeq, outgoing),
@@ -54,9 +54,13 @@ public record EngineState(
         closedOut);
   }
 
-  private static SortedMap<Integer, Long> restrict(
-      SortedMap<Integer, Long> m, SortedSet<Integer> keys) {
-    java.util.TreeMap<Integer, Long> out = new java.util.TreeMap<>();
+  /** Whether the final record came on every lane of channel {@code from}→self. */
+  public boolean closedFrom(int from) {
+    return Lane.allClosed(inSeq.keySet(), closedIn, from);
+  }
+
+  private static SortedMap<Lane, Long> restrict(SortedMap<Lane, Long> m, SortedSet<Lane> keys) {
+    java.util.TreeMap<Lane, Long> out = new java.util.TreeMap<>();
     keys.forEach(k -> out.put(k, m.getOrDefault(k, 0L)));
     return out;
   }
@@ -76,7 +80,7 @@ public record EngineState(
    * seqBefore} is the last sequence number accepted on the channel when recording began.
    */
   public record ChannelRecordingState(
-      int from,
+      Lane from,
       boolean closed,
       long firstOffset,
       long markerOffset,

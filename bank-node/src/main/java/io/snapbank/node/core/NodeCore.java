@@ -82,8 +82,8 @@ public final class NodeCore {
     this.engine =
         new SnapshotEngine(
             topology.nodeId(),
-            topology.incoming(),
-            topology.outgoing(),
+            topology.incomingLanes(),
+            topology.outgoingLanes(),
             new RecordedState(),
             new EngineEffects(),
             false,
@@ -151,8 +151,8 @@ public final class NodeCore {
     return engine.openSnapshots();
   }
 
-  /** The last sequence number accepted on channel {@code from}→self. */
-  public long lastReceivedSeq(int from) {
+  /** The last sequence number accepted on lane {@code from}→self. */
+  public long lastReceivedSeq(Lane from) {
     return engine.lastReceivedSeq(from);
   }
 
@@ -164,7 +164,7 @@ public final class NodeCore {
   // --- inputs ---
 
   /** A decoded record at {@code offset} of channel {@code from}→self. */
-  public Handled onChannelRecord(int from, long offset, ChannelMessage m, long nowMs) {
+  public Handled onChannelRecord(Lane from, long offset, ChannelMessage m, long nowMs) {
     requireRunning();
     Handled h = receiver.onRecord(from, offset, m, nowMs);
     if (h == Handled.HALTED) {
@@ -179,13 +179,13 @@ public final class NodeCore {
    * A record that {@link Handled#WAITING waited} for an epoch the bank's epoch log, read to its
    * end, does not hold: it is set aside.
    */
-  public Handled onRecordOfUnknownEpoch(int from, long offset, ChannelMessage m) {
+  public Handled onRecordOfUnknownEpoch(Lane from, long offset, ChannelMessage m) {
     requireRunning();
     return receiver.onRecordOfUnknownEpoch(from, offset, m);
   }
 
   /** A record at {@code offset} of channel {@code from}→self that is not a channel record. */
-  public Handled onUnreadableChannelRecord(int from, long offset, String detail) {
+  public Handled onUnreadableChannelRecord(Lane from, long offset, String detail) {
     requireRunning();
     return receiver.setAside(from, offset, QuarantineReason.UNDECODABLE, detail);
   }
@@ -350,7 +350,7 @@ public final class NodeCore {
    */
   private final class EngineEffects implements SnapshotEngine.Outbox {
     @Override
-    public void sendMarker(int to, long seq, long snapshotId) {
+    public void sendMarker(Lane to, long seq, long snapshotId) {
       sender.sendMarker(to, seq, snapshotId);
     }
 

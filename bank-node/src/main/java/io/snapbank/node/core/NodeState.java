@@ -68,18 +68,28 @@ public record NodeState(
         List.of());
   }
 
-  /** The node's channels, as its engine state holds them. */
+  /** The node's channels and lanes, as its engine state holds them. */
   public NodeTopology topology() {
-    return new NodeTopology(
-        nodeId, new TreeSet<>(engine.inSeq().keySet()), new TreeSet<>(engine.outSeq().keySet()));
+    TreeSet<Integer> in = new TreeSet<>();
+    TreeSet<Integer> out = new TreeSet<>();
+    int lanes = 1;
+    for (Lane l : engine.inSeq().keySet()) {
+      in.add(l.node());
+      lanes = Math.max(lanes, l.index() + 1);
+    }
+    for (Lane l : engine.outSeq().keySet()) {
+      out.add(l.node());
+      lanes = Math.max(lanes, l.index() + 1);
+    }
+    return new NodeTopology(nodeId, in, out, lanes);
   }
 
   /** A node that has not done anything yet: its opening balances, no channel used. */
   public static NodeState initial(NodeTopology topology, SortedMap<String, Long> opening) {
-    TreeMap<Integer, Long> out = new TreeMap<>();
-    TreeMap<Integer, Long> in = new TreeMap<>();
-    topology.outgoing().forEach(j -> out.put(j, 0L));
-    topology.incoming().forEach(i -> in.put(i, 0L));
+    TreeMap<Lane, Long> out = new TreeMap<>();
+    TreeMap<Lane, Long> in = new TreeMap<>();
+    topology.outgoingLanes().forEach(j -> out.put(j, 0L));
+    topology.incomingLanes().forEach(i -> in.put(i, 0L));
     EngineState engine =
         new EngineState(topology.nodeId(), out, in, new TreeMap<>(in), List.of(), List.of());
     return new NodeState(
@@ -96,7 +106,7 @@ public record NodeState(
     return new NodeState(
         nodeId,
         balances,
-        engine.withChannels(t.incoming(), t.outgoing()),
+        engine.withChannels(t.incomingLanes(), t.outgoingLanes()),
         restrict(sent, t.outgoing()),
         restrict(received, t.incoming()),
         lastTransferId,

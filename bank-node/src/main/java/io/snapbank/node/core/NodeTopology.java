@@ -2,21 +2,61 @@ package io.snapbank.node.core;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
  * Who a node is and which channels it has: {@code incoming} are the senders of its incoming
- * channels, {@code outgoing} the receivers of its outgoing ones. Immutable; a node never has a
- * channel to itself.
+ * channels, {@code outgoing} the receivers of its outgoing ones, each channel made of {@code lanes}
+ * FIFO {@link Lane lanes}. Immutable; a node never has a channel to itself.
  */
-public record NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<Integer> outgoing) {
+public record NodeTopology(
+    int nodeId, SortedSet<Integer> incoming, SortedSet<Integer> outgoing, int lanes) {
   public NodeTopology {
     if (nodeId < 0) {
       throw new IllegalArgumentException("node ids are never negative: " + nodeId);
     }
+    if (lanes < 1) {
+      throw new IllegalArgumentException("a channel has at least one lane: " + lanes);
+    }
     incoming = without(incoming, nodeId);
     outgoing = without(outgoing, nodeId);
+  }
+
+  /** Channels of one lane each. */
+  public NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<Integer> outgoing) {
+    this(nodeId, incoming, outgoing, 1);
+  }
+
+  /** The same node with {@code lanes} lanes per channel. */
+  public NodeTopology withLanes(int lanes) {
+    return new NodeTopology(nodeId, incoming, outgoing, lanes);
+  }
+
+  /** Every lane of every incoming channel, ascending. */
+  public SortedSet<Lane> incomingLanes() {
+    return lanesOf(incoming);
+  }
+
+  /** Every lane of every outgoing channel, ascending. */
+  public SortedSet<Lane> outgoingLanes() {
+    return lanesOf(outgoing);
+  }
+
+  /** The lanes of the channel with {@code node}. */
+  public SortedSet<Lane> lanesOf(int node) {
+    return lanesOf(List.of(node));
+  }
+
+  private SortedSet<Lane> lanesOf(Collection<Integer> nodes) {
+    TreeSet<Lane> s = new TreeSet<>();
+    for (int n : nodes) {
+      for (int l = 0; l < lanes; l++) {
+        s.add(new Lane(n, l));
+      }
+    }
+    return Collections.unmodifiableSortedSet(s);
   }
 
   /** Node {@code nodeId} of a bank of {@code nodes} nodes where every node sends to every other. */
@@ -25,7 +65,7 @@ public record NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<In
     for (int j = 0; j < nodes; j++) {
       others.add(j);
     }
-    return new NodeTopology(nodeId, others, others);
+    return new NodeTopology(nodeId, others, others, 1);
   }
 
   /** This node with channels to and from {@code node} as well. */
@@ -34,7 +74,7 @@ public record NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<In
     TreeSet<Integer> out = new TreeSet<>(outgoing);
     in.add(node);
     out.add(node);
-    return new NodeTopology(nodeId, in, out);
+    return new NodeTopology(nodeId, in, out, lanes);
   }
 
   /** This node without its channels to and from {@code node}. */
@@ -43,7 +83,7 @@ public record NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<In
     TreeSet<Integer> out = new TreeSet<>(outgoing);
     in.remove(node);
     out.remove(node);
-    return new NodeTopology(nodeId, in, out);
+    return new NodeTopology(nodeId, in, out, lanes);
   }
 
   /** Node {@code nodeId} among {@code members}, each sending to each other. */

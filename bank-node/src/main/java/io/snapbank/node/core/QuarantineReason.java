@@ -8,6 +8,8 @@ public enum QuarantineReason {
   WRONG_SENDER,
   /** The record names a receiver other than the partition's node. */
   WRONG_RECEIVER,
+  /** The record names a lane other than the partition's. */
+  WRONG_LANE,
   /** A transfer of zero or a negative amount. */
   NON_POSITIVE_AMOUNT,
   /** A transfer to an account this node does not own. */

@@ -19,7 +19,7 @@ final class Recording {
   private final SortedMap<String, Long> balances;
   private final SortedMap<Integer, ChannelCounters> sent;
   private final SortedMap<Integer, ChannelCounters> received;
-  private final SortedMap<Integer, Channel> channels = new TreeMap<>();
+  private final SortedMap<Lane, Channel> channels = new TreeMap<>();
 
   /**
    * A recording that opens every incoming channel at the node's current position ({@code
@@ -32,9 +32,9 @@ final class Recording {
       SortedMap<String, Long> balances,
       SortedMap<Integer, ChannelCounters> sent,
       SortedMap<Integer, ChannelCounters> received,
-      Map<Integer, Long> nextOffset,
-      Map<Integer, Long> lastSeq,
-      java.util.Set<Integer> closed,
+      Map<Lane, Long> nextOffset,
+      Map<Lane, Long> lastSeq,
+      java.util.Set<Lane> closed,
       boolean collectMessages) {
     this.snapshotId = snapshotId;
     this.requestedAtMs = requestedAtMs;
@@ -42,8 +42,8 @@ final class Recording {
     this.balances = Collections.unmodifiableSortedMap(new TreeMap<>(balances));
     this.sent = Collections.unmodifiableSortedMap(new TreeMap<>(sent));
     this.received = Collections.unmodifiableSortedMap(new TreeMap<>(received));
-    for (Map.Entry<Integer, Long> e : nextOffset.entrySet()) {
-      int from = e.getKey();
+    for (Map.Entry<Lane, Long> e : nextOffset.entrySet()) {
+      Lane from = e.getKey();
       Channel c = new Channel(from, e.getValue(), lastSeq.get(from), collectMessages);
       if (closed.contains(from)) {
         c.closed = true; // its final record came: nothing is in flight on it, ever
@@ -56,8 +56,8 @@ final class Recording {
   /** A recording as saved; throws when it names a channel the node does not have. */
   static Recording restore(
       EngineState.OpenSnapshotState s,
-      Map<Integer, Long> nextOffset,
-      Map<Integer, Long> lastSeq,
+      Map<Lane, Long> nextOffset,
+      Map<Lane, Long> lastSeq,
       int nodeId) {
     Recording r =
         new Recording(
@@ -77,8 +77,8 @@ final class Recording {
         throw new IllegalArgumentException(
             "saved snapshot "
                 + s.snapshotId()
-                + " has channel from "
-                + c.from()
+                + " has channel lane from "
+                + c.from().label()
                 + " unknown to node "
                 + nodeId);
       }
@@ -105,7 +105,7 @@ final class Recording {
   }
 
   /** Adds a transfer to channel {@code from}'s state if it is open; true when it did. */
-  boolean record(int from, long seq, long offset, long amount) {
+  boolean record(Lane from, long seq, long offset, long amount) {
     Channel c = channels.get(from);
     if (c.closed) {
       return false;
@@ -113,13 +113,13 @@ final class Recording {
     c.count++;
     c.sum = Math.addExact(c.sum, amount);
     if (c.messages != null) {
-      c.messages.add(new RecordedMessage(from, seq, offset, amount));
+      c.messages.add(new RecordedMessage(from.node(), seq, offset, amount));
     }
     return true;
   }
 
   /** Closes channel {@code from} at its marker's offset; false when it was already closed. */
-  boolean close(int from, long markerOffset) {
+  boolean close(Lane from, long markerOffset) {
     Channel c = channels.get(from);
     if (c.closed) {
       return false;
@@ -130,7 +130,7 @@ final class Recording {
   }
 
   /** Closes channel {@code from} empty: its marker came first and started the recording. */
-  void closeEmpty(int from, long markerOffset) {
+  void closeEmpty(Lane from, long markerOffset) {
     channels.get(from).firstOffset = markerOffset;
     close(from, markerOffset);
   }
@@ -150,8 +150,9 @@ final class Recording {
     for (Channel c : channels.values()) {
       chans.add(
           new ChannelSnapshot(
-              c.from,
+              c.from.node(),
               nodeId,
+              c.from.index(),
               c.firstOffset,
               c.markerOffset,
               c.seqBefore,
@@ -175,7 +176,7 @@ final class Recording {
 
   /** Running state of one incoming channel. */
   private static final class Channel {
-    final int from;
+    final Lane from;
     long firstOffset;
     long markerOffset = -1;
     long seqBefore;
@@ -184,7 +185,7 @@ final class Recording {
     boolean closed;
     final List<RecordedMessage> messages;
 
-    Channel(int from, long firstOffset, long seqBefore, boolean collect) {
+    Channel(Lane from, long firstOffset, long seqBefore, boolean collect) {
       this.from = from;
       this.firstOffset = firstOffset;
       this.seqBefore = seqBefore;

@@ -32,14 +32,14 @@ final class Restore {
     Ledger next = new Ledger(plan.balances());
     long count = 0;
     long sum = 0;
-    for (int from : topology.incoming()) {
+    for (Lane from : topology.incomingLanes()) {
       ChannelRange range =
           plan.incoming().stream()
-              .filter(r -> r.from() == from && r.to() == self)
+              .filter(r -> r.fromLane().equals(from) && r.to() == self)
               .findFirst()
               .orElse(null);
       if (range == null) {
-        return refused("the cut has no state for channel " + from + "->" + self);
+        return refused("the cut has no state for channel " + from.label() + "->" + self);
       }
       ChannelReplay replay =
           new ChannelReplay(
@@ -49,7 +49,7 @@ final class Restore {
               next::owns,
               plan.cut(),
               a -> next.credit(a.transfer().toAccount(), a.transfer().amount()));
-      String where = "channel " + from + "->" + self + ": ";
+      String where = "channel " + from.label() + "->" + self + ": ";
       Optional<String> unread =
           ranges.read(
               range,
@@ -83,10 +83,10 @@ final class Restore {
       sum += replay.sum();
     }
     EngineState now = current.engine();
-    TreeMap<Integer, Long> zeroOut = new TreeMap<>();
-    TreeMap<Integer, Long> zeroIn = new TreeMap<>();
-    topology.outgoing().forEach(j -> zeroOut.put(j, 0L));
-    topology.incoming().forEach(i -> zeroIn.put(i, 0L));
+    TreeMap<Lane, Long> zeroOut = new TreeMap<>();
+    TreeMap<Lane, Long> zeroIn = new TreeMap<>();
+    topology.outgoingLanes().forEach(j -> zeroOut.put(j, 0L));
+    topology.incomingLanes().forEach(i -> zeroIn.put(i, 0L));
     EngineState fresh =
         new EngineState(self, zeroOut, zeroIn, now.inNextOffset(), List.of(), now.finished());
     NodeState restored =

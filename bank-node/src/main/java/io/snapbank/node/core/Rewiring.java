@@ -68,7 +68,10 @@ record Rewiring(NodeTopology topology, NodeMode mode, List<AccountRef> heirs, Op
     TreeSet<Integer> out = new TreeSet<>(topology.outgoing());
     out.remove(gone);
     return new Rewiring(
-        new NodeTopology(self, topology.incoming(), out), mode, heirs, OptionalInt.empty());
+        new NodeTopology(self, topology.incoming(), out, topology.lanes()),
+        mode,
+        heirs,
+        OptionalInt.empty());
   }
 
   /**

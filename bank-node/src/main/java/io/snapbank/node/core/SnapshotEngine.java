@@ -13,8 +13,10 @@ import java.util.TreeSet;
  * randomness; time comes in as arguments, effects go out through {@link Outbox}. Not thread-safe:
  * drive it from one thread.
  *
- * <p>Channels are FIFO and carry records numbered 1, 2, 3… per channel (transfers and markers
- * alike). The engine checks that numbering: a record that skips ahead is a {@link
+ * <p>Channels are made of one or more {@link Lane lanes}; each lane is FIFO, carries records
+ * numbered 1, 2, 3… (transfers and markers alike) and is treated as a channel of its own: a marker
+ * goes on every outgoing lane, a recording closes a lane at its marker and completes when every
+ * lane is closed. The engine checks that numbering: a record that skips ahead is a {@link
  * Outcome#SEQUENCE_GAP}, a repeated one a {@link Outcome#SEQUENCE_DUPLICATE}; neither is applied.
  * Outgoing numbers come from {@link #nextTransferSeq(int)} (for transfers the caller sends) and the
  * markers the engine sends itself, so both share one counter per channel. That bookkeeping, and
@@ -72,7 +74,7 @@ public final class SnapshotEngine {
      * Send a marker of {@code snapshotId} on channel self→{@code to} with sequence number {@code
      * seq}.
      */
-    void sendMarker(int to, long seq, long snapshotId);
+    void sendMarker(Lane to, long seq, long snapshotId);
 
     /** Snapshot {@code snapshot} is complete on this node. */
     void completed(LocalSnapshot snapshot);
@@ -90,13 +92,13 @@ public final class SnapshotEngine {
   private final FinishedIds finished;
 
   /**
-   * @param incoming ids of the nodes with a channel into this node
-   * @param outgoing ids of the nodes this node has a channel to
+   * @param incoming the lanes of the channels into this node
+   * @param outgoing the lanes of the channels out of this node
    */
   public SnapshotEngine(
       int nodeId,
-      Collection<Integer> incoming,
-      Collection<Integer> outgoing,
+      Collection<Lane> incoming,
+      Collection<Lane> outgoing,
       StateSource state,
       Outbox outbox,
       boolean collectMessages) {
@@ -105,8 +107,8 @@ public final class SnapshotEngine {
 
   public SnapshotEngine(
       int nodeId,
-      Collection<Integer> incoming,
-      Collection<Integer> outgoing,
+      Collection<Lane> incoming,
+      Collection<Lane> outgoing,
       StateSource state,
       Outbox outbox,
       boolean collectMessages,
@@ -126,7 +128,7 @@ public final class SnapshotEngine {
   // --- channels, as the channel book keeps them ---
 
   /** Sets where consumption of channel {@code from}→self starts (the committed position). */
-  public void setNextOffset(int from, long offset) {
+  public void setNextOffset(Lane from, long offset) {
     channels.setNextOffset(from, offset);
   }
 
@@ -134,17 +136,17 @@ public final class SnapshotEngine {
    * A record at {@code offset} of channel {@code from}→self was consumed without being applied (set
    * aside): a recording that starts later begins after it.
    */
-  public void skip(int from, long offset) {
+  public void skip(Lane from, long offset) {
     channels.skip(from, offset);
   }
 
   /** Last sequence number accepted on channel {@code from}→self. */
-  public long lastReceivedSeq(int from) {
+  public long lastReceivedSeq(Lane from) {
     return channels.lastReceivedSeq(from);
   }
 
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
-  public long nextTransferSeq(int to) {
+  public long nextTransferSeq(Lane to) {
     return channels.nextTransferSeq(to);
   }
 
@@ -152,16 +154,26 @@ public final class SnapshotEngine {
    * Closes channel self→{@code to} for good: returns the sequence number of its final record, which
    * the caller sends; no marker or transfer goes on it afterwards.
    */
-  public long closeOutgoing(int to) {
+  public long closeOutgoing(Lane to) {
     return channels.closeOutgoing(to);
   }
 
-  /** Whether this node sent the final record of channel self→{@code to}. */
+  /** Whether this node sent the final record of lane self→{@code to}. */
+  public boolean closedTo(Lane to) {
+    return channels.closedTo(to);
+  }
+
+  /** Whether this node sent the final record on every lane of channel self→{@code to}. */
   public boolean closedTo(int to) {
     return channels.closedTo(to);
   }
 
-  /** Whether channel {@code from}→self was closed by its final record. */
+  /** Whether lane {@code from}→self was closed by its final record. */
+  public boolean closedFrom(Lane from) {
+    return channels.closedFrom(from);
+  }
+
+  /** Whether every lane of channel {@code from}→self was closed by its final record. */
   public boolean closedFrom(int from) {
     return channels.closedFrom(from);
   }
@@ -194,7 +206,7 @@ public final class SnapshotEngine {
     if (open.containsKey(snapshotId)) {
       return Outcome.ALREADY_ACTIVE;
     }
-    Recording r = start(snapshotId, requestedAtMs, nowMs, -1, -1);
+    Recording r = start(snapshotId, requestedAtMs, nowMs, null, -1);
     return r.allClosed() ? complete(r, nowMs) : Outcome.STARTED;
   }
 
@@ -202,7 +214,7 @@ public final class SnapshotEngine {
    * A transfer of {@code amount} arrived on {@code from}→self with sequence {@code seq} at {@code
    * offset}: RECORDED, ACCEPTED, or a FIFO violation (then nothing changes).
    */
-  public Outcome onTransfer(int from, long seq, long offset, long amount) {
+  public Outcome onTransfer(Lane from, long seq, long offset, long amount) {
     Outcome check = channels.receive(from, seq, offset);
     if (check != Outcome.ACCEPTED) {
       return check;
@@ -219,7 +231,7 @@ public final class SnapshotEngine {
    * offset}: STARTED, CHANNEL_CLOSED, COMPLETED, DUPLICATE_MARKER, LATE, or a FIFO violation (then
    * nothing changes).
    */
-  public Outcome onMarker(int from, long seq, long offset, long snapshotId, long nowMs) {
+  public Outcome onMarker(Lane from, long seq, long offset, long snapshotId, long nowMs) {
     Outcome check = channels.receive(from, seq, offset);
     if (check != Outcome.ACCEPTED) {
       return check;
@@ -250,7 +262,7 @@ public final class SnapshotEngine {
    * CHANNEL_CLOSED when it closed a recording's channel, ACCEPTED otherwise, or a FIFO violation
    * (then nothing changes).
    */
-  public Outcome onFinal(int from, long seq, long offset, long nowMs) {
+  public Outcome onFinal(Lane from, long seq, long offset, long nowMs) {
     Outcome check = channels.receive(from, seq, offset);
     if (check != Outcome.ACCEPTED) {
       return check;
@@ -273,7 +285,7 @@ public final class SnapshotEngine {
    * accepted but changes no recording (a marker of a snapshot of an earlier epoch): ACCEPTED, or a
    * FIFO violation (then nothing changes).
    */
-  public Outcome onPassing(int from, long seq, long offset) {
+  public Outcome onPassing(Lane from, long seq, long offset) {
     return channels.receive(from, seq, offset);
   }
 
@@ -332,7 +344,7 @@ public final class SnapshotEngine {
    * markers.
    */
   private Recording start(
-      long snapshotId, long requestedAtMs, long nowMs, int markerFrom, long markerOffset) {
+      long snapshotId, long requestedAtMs, long nowMs, Lane markerFrom, long markerOffset) {
     Recording r =
         new Recording(
             snapshotId,
@@ -345,7 +357,7 @@ public final class SnapshotEngine {
             channels.lastSeqs(),
             channels.closedIncoming(),
             collectMessages);
-    if (markerFrom >= 0) {
+    if (markerFrom != null) {
       r.closeEmpty(markerFrom, markerOffset);
     }
     open.put(snapshotId, r);

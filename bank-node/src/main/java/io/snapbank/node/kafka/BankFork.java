@@ -5,6 +5,7 @@ import io.snapbank.node.codec.CheckpointCodec;
 import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.EngineState;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.restore.RestoreCheck;
 import io.snapbank.schemas.AccountBalance;
@@ -116,7 +117,8 @@ public final class BankFork {
                 + cut.getSnapshotId()
                 + " (epoch "
                 + cut.getEpoch()
-                + ")");
+                + ")",
+            1);
     long copied = 0;
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.transactionalProducer(bootstrap, target.prefix() + "-fork", overrides)) {
@@ -141,15 +143,15 @@ public final class BankFork {
         int i = f.getNodeId();
         SortedMap<Integer, List<ChannelRangeReader.InFlight>> out =
             bySender.getOrDefault(i, new TreeMap<>());
-        TreeMap<Integer, Long> outSeq = new TreeMap<>();
-        TreeMap<Integer, Long> zero = new TreeMap<>();
+        TreeMap<Lane, Long> outSeq = new TreeMap<>();
+        TreeMap<Lane, Long> zero = new TreeMap<>();
         TreeMap<Integer, ChannelCounters> sent = new TreeMap<>();
         long lastId = 0;
         for (int j = 0; j < n; j++) {
           if (j == i) {
             continue;
           }
-          zero.put(j, 0L);
+          zero.put(Lane.of(j), 0L);
           long seq = 0;
           ChannelCounters c = ChannelCounters.ZERO;
           for (ChannelRangeReader.InFlight t : out.getOrDefault(j, List.of())) {
@@ -170,7 +172,7 @@ public final class BankFork {
             lastId = Math.max(lastId, idNumber(t.transferId(), i));
             copied++;
           }
-          outSeq.put(j, seq);
+          outSeq.put(Lane.of(j), seq);
           if (c.count() > 0) {
             sent.put(j, c);
           }

@@ -89,7 +89,7 @@ public final class BankReader implements AutoCloseable {
             }
           });
     }
-    return new EpochHistory(members, entries);
+    return new EpochHistory(members, entries, genesis.getChannelPartitions());
   }
 
   /** Every audit report, the latest version per snapshot, in the order first written. */

@@ -38,6 +38,16 @@ public final class BankSetup {
    * opening}.
    */
   public static BankGenesis genesis(int nodes, int accountsPerNode, long opening, long nowMs) {
+    return genesis(nodes, accountsPerNode, opening, 1, nowMs);
+  }
+
+  /** The genesis of a bank whose channels use {@code channelPartitions} partitions each. */
+  public static BankGenesis genesis(
+      int nodes, int accountsPerNode, long opening, int channelPartitions, long nowMs) {
+    if (channelPartitions < 1 || channelPartitions > BankTopics.MAX_LANES) {
+      throw new IllegalArgumentException(
+          "--channel-partitions must be 1.." + BankTopics.MAX_LANES + ", not " + channelPartitions);
+    }
     if (nodes < 2) {
       throw new IllegalArgumentException("a bank needs at least 2 nodes, got " + nodes);
     }
@@ -53,7 +63,7 @@ public final class BankSetup {
         total = Math.addExact(total, opening);
       }
     }
-    return new BankGenesis(nodes, total, accounts, nowMs, "");
+    return new BankGenesis(nodes, total, accounts, nowMs, "", channelPartitions);
   }
 
   public static String accountName(int node, int index) {
@@ -83,19 +93,15 @@ public final class BankSetup {
   public static InitResult init(
       String bootstrap, Map<String, String> overrides, BankTopics topics, BankGenesis genesis)
       throws InterruptedException {
-    List<String> created = createTopics(bootstrap, overrides, topics, genesis.getNodes());
-    new SchemaRegistry(bootstrap, overrides, topics).registerWriters("init", List.of());
     Optional<BankGenesis> existing =
         readGenesis(bootstrap, overrides, topics, Duration.ofSeconds(30));
     if (existing.isPresent()) {
-      if (existing.get().getNodes() != genesis.getNodes()) {
-        throw new IllegalStateException(
-            "bank '"
-                + topics.prefix()
-                + "' already exists with "
-                + existing.get().getNodes()
-                + " nodes; not changing it");
-      }
+      requireSame(topics, existing.get(), genesis);
+    }
+    BankTopics laned = topics.withLanes(genesis.getChannelPartitions());
+    List<String> created = createTopics(bootstrap, overrides, laned, genesis.getNodes());
+    new SchemaRegistry(bootstrap, overrides, topics).registerWriters("init", List.of());
+    if (existing.isPresent()) {
       return new InitResult(existing.get(), false, created);
     }
     try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, overrides)) {
@@ -114,6 +120,26 @@ public final class BankSetup {
     return new InitResult(genesis, true, created);
   }
 
+  /** An existing bank is never changed by init: its nodes and channel partitions stay. */
+  private static void requireSame(BankTopics topics, BankGenesis existing, BankGenesis wanted) {
+    if (existing.getNodes() != wanted.getNodes()) {
+      throw new IllegalStateException(
+          "bank '"
+              + topics.prefix()
+              + "' already exists with "
+              + existing.getNodes()
+              + " nodes; not changing it");
+    }
+    if (existing.getChannelPartitions() != wanted.getChannelPartitions()) {
+      throw new IllegalStateException(
+          "bank '"
+              + topics.prefix()
+              + "' already exists with "
+              + existing.getChannelPartitions()
+              + " partitions per channel; not changing it");
+    }
+  }
+
   /**
    * Creates the topics of a bank of {@code nodes} nodes that do not exist yet; returns the names of
    * those it created. Fails with one clear line when Kafka cannot be reached.
@@ -125,14 +151,14 @@ public final class BankSetup {
         bootstrap, overrides, topicsOf(topics, nodes), Duration.ofSeconds(15));
   }
 
-  /** The topics of a bank of {@code nodes} nodes. */
+  /** The topics of a bank of {@code nodes} nodes, its channels of {@code topics.lanes()} lanes. */
   public static List<NewTopic> topicsOf(BankTopics topics, int nodes) {
     Map<String, String> compact =
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     Map<String, String> keep = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
     List<NewTopic> out = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
-      out.add(topic(topics.transfers(i).name(), nodes, keep));
+      out.add(topic(topics.transfers(i).name(), topics.channelPartitions(nodes), keep));
     }
     out.add(topic(topics.snapshotRequests().name(), 1, keep));
     out.add(topic(topics.snapshotAborts().name(), 1, keep));
@@ -147,7 +173,7 @@ public final class BankSetup {
     return out;
   }
 
-  /** The channel topic of one sender with {@code partitions} partitions (one per receiver id). */
+  /** The channel topic of one sender with {@code partitions} partitions (lanes of its channels). */
   public static NewTopic channelTopic(String name, int partitions) {
     return topic(name, partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
   }

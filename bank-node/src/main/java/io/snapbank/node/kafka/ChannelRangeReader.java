@@ -4,6 +4,7 @@ import io.snapbank.node.codec.ChannelCodec;
 import io.snapbank.node.core.ChannelRange;
 import io.snapbank.node.core.ChannelReplay;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.RangeSource;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.kafka.PartitionScanner;
@@ -94,7 +95,7 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
   public Optional<String> read(ChannelRange range, Sink sink) {
     try {
       scan(
-          range.from(),
+          range.fromLane(),
           range.to(),
           range.firstOffset(),
           range.markerOffset(),
@@ -108,15 +109,15 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
   }
 
   /**
-   * The accepted transfers of channel {@code from}→{@code to} at offsets [{@code first}, {@code
-   * end}), in order, judged as the receiver judged them: {@code seqBefore} is the receiver's last
-   * accepted sequence number before {@code first} (negative when unknown), {@code receiverOwns}
-   * tells its accounts and {@code at} where it stood in the epoch log. Throws {@link
+   * The accepted transfers of lane {@code from}→{@code to} at offsets [{@code first}, {@code end}),
+   * in order, judged as the receiver judged them: {@code seqBefore} is the receiver's last accepted
+   * sequence number before {@code first} (negative when unknown), {@code receiverOwns} tells its
+   * accounts and {@code at} where it stood in the epoch log. Throws {@link
    * RangeUnreadableException} when the range is no longer in the log or cannot be read within
    * {@code timeout}.
    */
   public Range read(
-      int from,
+      Lane from,
       int to,
       long first,
       long end,
@@ -135,7 +136,7 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
             a ->
                 out.add(
                     new InFlight(
-                        from,
+                        from.node(),
                         to,
                         a.offset(),
                         a.seq(),
@@ -167,7 +168,7 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
   }
 
   private void scan(
-      int from,
+      Lane from,
       int to,
       long first,
       long end,
@@ -177,9 +178,11 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
     if (first < 0 || first >= end) {
       return;
     }
-    String range = "range [" + first + ", " + end + ") of channel " + from + "->" + to;
-    TopicPartition tp = new TopicPartition(topics.transfers(from).name(), to);
-    Topic<String, ChannelRecord> topic = topics.transfers(from);
+    String range = "range [" + first + ", " + end + ") of channel " + from.label() + "->" + to;
+    TopicPartition tp =
+        new TopicPartition(
+            topics.transfers(from.node()).name(), topics.channelPartition(to, from.index()));
+    Topic<String, ChannelRecord> topic = topics.transfers(from.node());
     try {
       long logStart = scanner.start(tp, timeout);
       if (logStart > first) {

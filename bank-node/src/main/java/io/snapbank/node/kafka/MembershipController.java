@@ -41,9 +41,9 @@ public final class MembershipController implements AutoCloseable {
   public MembershipController(String bootstrap, Map<String, String> overrides, BankTopics topics) {
     this.bootstrap = bootstrap;
     this.overrides = overrides;
-    this.topics = topics;
     this.reader = new BankReader(bootstrap, overrides, topics);
     this.genesis = reader.requireGenesis();
+    this.topics = topics.withLanes(genesis.getChannelPartitions());
   }
 
   /** The bank's genesis. */
@@ -199,7 +199,7 @@ public final class MembershipController implements AutoCloseable {
             .nodeStates(others)
             .forEach(
                 (m, st) -> {
-                  if (st.map(x -> !x.engine().closedIn().contains(id)).orElse(true)) {
+                  if (st.map(x -> !x.engine().closedFrom(id)).orElse(true)) {
                     waiting.add(m);
                   }
                 });
@@ -289,10 +289,13 @@ public final class MembershipController implements AutoCloseable {
     }
   }
 
-  /** Creates node {@code id}'s channel topic and the partitions every member needs for it. */
+  /**
+   * Creates node {@code id}'s channel topic and the partitions every member needs for it: the lanes
+   * of its channels in every channel topic, and its checkpoint partition.
+   */
   private void createChannels(int id, java.util.SortedSet<Integer> ever)
       throws InterruptedException {
-    int partitions = id + 1;
+    int partitions = topics.channelPartitions(id + 1);
     TopicCreation.createMissing(
         bootstrap,
         overrides,
@@ -308,8 +311,9 @@ public final class MembershipController implements AutoCloseable {
       Map<String, NewPartitions> more = new java.util.HashMap<>();
       current.forEach(
           (name, d) -> {
-            if (d.partitions().size() < partitions) {
-              more.put(name, NewPartitions.increaseTo(partitions));
+            int needed = name.equals(topics.nodeState().name()) ? id + 1 : partitions;
+            if (d.partitions().size() < needed) {
+              more.put(name, NewPartitions.increaseTo(needed));
             }
           });
       if (!more.isEmpty()) {

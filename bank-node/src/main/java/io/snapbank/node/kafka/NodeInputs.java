@@ -1,5 +1,6 @@
 package io.snapbank.node.kafka;
 
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeTopology;
 import io.snapbank.schemas.topic.BankTopics;
 import java.util.ArrayList;
@@ -9,21 +10,25 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The partitions one node reads: partition {@code self} of every incoming sender's transfers topic
- * (its channels), the snapshot requests, the snapshot aborts and the epoch log. Immutable.
+ * The partitions one node reads: the partitions of every incoming sender's transfers topic that
+ * carry the lanes of its channel to this node ({@link BankTopics#channelPartition}), the snapshot
+ * requests, the snapshot aborts and the epoch log. Immutable.
  */
 final class NodeInputs {
   private final BankTopics topics;
-  private final Map<String, Integer> senders = new HashMap<>();
+  private final Map<TopicPartition, Lane> lanes = new HashMap<>();
   private final List<TopicPartition> all = new ArrayList<>();
   private final TopicPartition epochs;
 
   NodeInputs(BankTopics topics, NodeTopology topology) {
     this.topics = topics;
-    for (int j : topology.incoming()) {
-      TopicPartition tp = new TopicPartition(topics.transfers(j).name(), topology.nodeId());
+    for (Lane lane : topology.incomingLanes()) {
+      TopicPartition tp =
+          new TopicPartition(
+              topics.transfers(lane.node()).name(),
+              topics.channelPartition(topology.nodeId(), lane.index()));
       all.add(tp);
-      senders.put(tp.topic(), j);
+      lanes.put(tp, lane);
     }
     all.add(new TopicPartition(topics.snapshotRequests().name(), 0));
     all.add(new TopicPartition(topics.snapshotAborts().name(), 0));
@@ -41,9 +46,9 @@ final class NodeInputs {
     return epochs;
   }
 
-  /** The sender whose channel {@code topic} carries, or null for the other inputs. */
-  Integer senderOf(String topic) {
-    return senders.get(topic);
+  /** The incoming lane {@code tp} carries, or null for the other inputs. */
+  Lane laneOf(TopicPartition tp) {
+    return lanes.get(tp);
   }
 
   boolean isEpochs(String topic) {

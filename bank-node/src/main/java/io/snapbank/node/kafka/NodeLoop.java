@@ -5,6 +5,7 @@ import io.snapbank.node.codec.RecordFeeder;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.Handled;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
@@ -170,7 +171,7 @@ final class NodeLoop implements AutoCloseable {
     }
     session.output().handling(r);
     Handled h;
-    Integer sender = inputs.senderOf(r.topic());
+    Lane sender = inputs.laneOf(tp);
     long now = clock.millis();
     if (sender != null) {
       h = channelRecord(sender, r, now);
@@ -191,7 +192,7 @@ final class NodeLoop implements AutoCloseable {
     return EpochSwitch.Result.NEXT;
   }
 
-  private Handled channelRecord(int sender, ConsumerRecord<byte[], byte[]> r, long now) {
+  private Handled channelRecord(Lane sender, ConsumerRecord<byte[], byte[]> r, long now) {
     RecordFeeder.Fed fed = feeder.channel(core, sender, r.offset(), r.value(), now);
     if (fed.handled() == Handled.WAITING && gate.epochLogCaughtUp(now)) {
       return core.onRecordOfUnknownEpoch(sender, r.offset(), fed.message());

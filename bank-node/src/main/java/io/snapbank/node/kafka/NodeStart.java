@@ -5,6 +5,7 @@ import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.NodeState;
+import io.snapbank.node.core.NodeTopology;
 import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.BankGenesis;
@@ -79,9 +80,37 @@ final class NodeStart {
     }
   }
 
+  /** The bank's topics with its channel partitions, as its genesis sets them. */
+  private static BankTopics lanedTopics(BankTopics topics, BankGenesis genesis) {
+    try {
+      return topics.withLanes(genesis.getChannelPartitions());
+    } catch (IllegalArgumentException e) {
+      throw new NodeLoop.FatalNodeError(
+          "bank '" + topics.prefix() + "' has a genesis this node cannot run: " + e.getMessage());
+    }
+  }
+
+  /** A node resumes only with the channel partitions its checkpoint was written with. */
+  private static void requireLanes(NodeState state, BankTopics topics) {
+    NodeTopology t = state.topology();
+    boolean hasChannels = !t.incoming().isEmpty() || !t.outgoing().isEmpty();
+    if (hasChannels && t.lanes() != topics.lanes()) {
+      throw new NodeLoop.FatalNodeError(
+          "node "
+              + state.nodeId()
+              + "'s checkpoint uses "
+              + t.lanes()
+              + " partitions per channel, bank '"
+              + topics.prefix()
+              + "' was created with "
+              + topics.lanes()
+              + "; a bank's channel partitions cannot change");
+    }
+  }
+
   private static Started open(
       NodeConfig config,
-      BankTopics topics,
+      BankTopics given,
       KafkaSchemaStore schemas,
       Clock clock,
       NodeMetrics metrics) {
@@ -89,7 +118,7 @@ final class NodeStart {
     BankGenesis genesis;
     EpochHistory history;
     try (BankReader reader =
-        new BankReader(config.bootstrapServers(), config.clientOverrides(), topics)) {
+        new BankReader(config.bootstrapServers(), config.clientOverrides(), given)) {
       genesis =
           reader
               .genesis()
@@ -97,20 +126,21 @@ final class NodeStart {
                   () ->
                       new NodeLoop.FatalNodeError(
                           "bank '"
-                              + topics.prefix()
+                              + given.prefix()
                               + "' has no genesis at "
                               + config.bootstrapServers()
                               + "; run 'snapbank init' first"));
       if (!reader.hasEpochLog()) {
         throw new NodeLoop.FatalNodeError(
             "bank '"
-                + topics.prefix()
+                + given.prefix()
                 + "' has no epoch log ("
-                + topics.epochs().name()
+                + given.epochs().name()
                 + "); run 'snapbank init' to create the topics this release needs");
       }
       history = reader.epochs(genesis);
     }
+    BankTopics topics = lanedTopics(given, genesis);
     Membership.requireKnown(self, history, topics);
     registerSchemas(config, topics);
     BankAccounts genesisAccounts = ReportCodec.accounts(genesis);
@@ -119,6 +149,7 @@ final class NodeStart {
         session.checkpoints().latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
     Membership membership = Membership.of(self, saved, history, genesisAccounts, topics);
     NodeState state = membership.state();
+    requireLanes(state, topics);
     KafkaConsumer<byte[], byte[]> consumer =
         KafkaClients.committedReader(
             config.bootstrapServers(), config.groupId(), config.clientOverrides());

@@ -3,6 +3,7 @@ package io.snapbank.node.kafka;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.node.restore.RestoreCheck;
 import io.snapbank.node.restore.RestorePlanner;
@@ -118,6 +119,7 @@ public final class RestoreController implements AutoCloseable {
     if (cut.getStatus() != AuditStatus.ABORTED) {
       replay(
           cut,
+          genesis.getChannelPartitions(),
           bank,
           new ChannelRule.Epochs(cutIncarnation, cut.getEpoch()),
           replays,
@@ -154,19 +156,22 @@ public final class RestoreController implements AutoCloseable {
 
   private void replay(
       AuditReport cut,
+      int lanes,
       BankAccounts bank,
       ChannelRule.Epochs at,
       Map<String, ChannelRangeReader.Range> replays,
       List<String> gone,
       List<String> mismatched) {
-    try (ChannelRangeReader ranges = new ChannelRangeReader(bootstrap, topics, overrides)) {
+    try (ChannelRangeReader ranges =
+        new ChannelRangeReader(bootstrap, topics.withLanes(lanes), overrides)) {
       for (ChannelState c : cut.getChannels()) {
-        String name = c.getFromNode() + "->" + c.getToNode();
+        Lane lane = new Lane(c.getFromNode(), c.getLane());
+        String name = lane.label() + "->" + c.getToNode();
         int to = c.getToNode();
         try {
           ChannelRangeReader.Range r =
               ranges.read(
-                  c.getFromNode(),
+                  lane,
                   to,
                   c.getFirstOffset(),
                   c.getMarkerOffset(),

@@ -106,7 +106,8 @@ final class TransactionOutput implements NodeOutput {
     } else {
       key = "final";
     }
-    write(channels, to, key, ChannelCodec.toRecord(message));
+    write(
+        channels, topics.channelPartition(to, message.lane()), key, ChannelCodec.toRecord(message));
   }
 
   @Override

@@ -22,9 +22,17 @@ import java.util.TreeSet;
 public final class EpochHistory {
   private final TreeMap<Long, BankEpoch> epochs = new TreeMap<>();
   private final List<Integer> genesisMembers;
+  private final int lanes;
 
+  /** The history of a bank whose channels have one lane each. */
   public EpochHistory(List<Integer> genesisMembers, List<BankEpoch> entries) {
+    this(genesisMembers, entries, 1);
+  }
+
+  /** The history of a bank whose channels have {@code lanes} lanes each. */
+  public EpochHistory(List<Integer> genesisMembers, List<BankEpoch> entries, int lanes) {
     this.genesisMembers = List.copyOf(genesisMembers);
+    this.lanes = lanes;
     for (BankEpoch e : entries) {
       epochs.put(e.getEpoch(), e);
     }
@@ -37,7 +45,7 @@ public final class EpochHistory {
     }
     List<BankEpoch> all = new ArrayList<>(epochs.values());
     all.add(e);
-    return new EpochHistory(genesisMembers, all);
+    return new EpochHistory(genesisMembers, all, lanes);
   }
 
   /** The latest epoch (0 when the log is empty). */
@@ -133,13 +141,15 @@ public final class EpochHistory {
   public NodeState startingState(int node, BankAccounts genesis) {
     Optional<BankEpoch> join = joinOf(node);
     if (join.isEmpty()) {
-      return NodeState.initial(NodeTopology.among(node, membersAt(0)), genesis.openingOf(node));
+      return NodeState.initial(
+          NodeTopology.among(node, membersAt(0)).withLanes(lanes), genesis.openingOf(node));
     }
     BankEpoch j = join.get();
     TreeMap<String, Long> opening = new TreeMap<>();
     j.getJoined().getAccounts().forEach(a -> opening.put(a.getAccount(), a.getBalance()));
     NodeState initial =
-        NodeState.initial(NodeTopology.among(node, membersAt(j.getEpoch())), opening);
+        NodeState.initial(
+            NodeTopology.among(node, membersAt(j.getEpoch())).withLanes(lanes), opening);
     return new NodeState(
         node,
         initial.balances(),

@@ -3,6 +3,7 @@ package io.snapbank.node.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeOutput;
 import io.snapbank.node.core.NodeState;
@@ -43,7 +44,7 @@ class CheckpointCodecTest {
         new NodeCore(t, NodeState.initial(t, new TreeMap<>(Map.of("n0-a0", 100L))), IGNORE);
     core.transfer(new TransferOrder("n0-a0", 1, "n1-a0", 10), 1);
     core.onChannelRecord(
-        2,
+        Lane.of(2),
         5,
         new ChannelMessage(2, 0, 1, new ChannelMessage.Transfer("2-1", "n2-a0", "n0-a0", 4, 1)),
         1);

@@ -16,7 +16,7 @@ class ChannelReplayTest {
 
   private static ChannelReplay replay(long seqBefore, List<ChannelReplay.Accepted> into) {
     return new ChannelReplay(
-        0, 1, seqBefore, a -> a.startsWith("n1-"), ChannelRule.Epochs.GENESIS, into::add);
+        Lane.of(0), 1, seqBefore, a -> a.startsWith("n1-"), ChannelRule.Epochs.GENESIS, into::add);
   }
 
   @Test

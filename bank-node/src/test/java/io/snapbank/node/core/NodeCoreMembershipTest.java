@@ -71,10 +71,10 @@ class NodeCoreMembershipTest {
     n.onMembership(new MembershipChange.Leaving(1, 1, HEIRS), 0);
     assertEquals(NodeMode.LEAVING, n.mode());
     assertEquals(TransferResult.INVALID, n.transfer(new TransferOrder("n1-a0", 0, "n0-a0", 10), 1));
-    assertEquals(Handled.CHANNEL_CLOSED, n.onChannelRecord(0, 0, fin(0, 1, 1), 2));
+    assertEquals(Handled.CHANNEL_CLOSED, n.onChannelRecord(Lane.of(0), 0, fin(0, 1, 1), 2));
     assertEquals(NodeMode.LEAVING, n.mode(), "channel 2->1 may still bring money");
     assertEquals(List.of(), out.messages);
-    assertEquals(Handled.CHANNEL_CLOSED, n.onChannelRecord(2, 0, fin(2, 1, 1), 3));
+    assertEquals(Handled.CHANNEL_CLOSED, n.onChannelRecord(Lane.of(2), 0, fin(2, 1, 1), 3));
     assertEquals(NodeMode.DRAINED, n.mode());
     assertEquals(0, n.total());
     List<String> sent = new java.util.ArrayList<>();
@@ -93,10 +93,10 @@ class NodeCoreMembershipTest {
   void when_a_record_comes_after_its_channels_final_then_it_is_quarantined() {
     NodeCore n = node();
     n.onMembership(new MembershipChange.Leaving(1, 1, HEIRS), 0);
-    n.onChannelRecord(0, 0, fin(0, 1, 1), 2);
+    n.onChannelRecord(Lane.of(0), 0, fin(0, 1, 1), 2);
     ChannelMessage late =
         new ChannelMessage(0, 1, 2, new ChannelMessage.Transfer("0-9", "n0-a0", "n1-a0", 5, 0), 1);
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 1, late, 3));
+    assertEquals(Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 1, late, 3));
     assertEquals(List.of(QuarantineReason.CLOSED_CHANNEL), out.quarantined);
     assertEquals(100, n.balance("n1-a0"), "nothing is credited after the final record");
   }
@@ -105,11 +105,11 @@ class NodeCoreMembershipTest {
   void when_left_after_the_final_then_the_member_drops_both_channels_and_the_node_is_gone() {
     NodeCore member = node();
     member.onMembership(new MembershipChange.Leaving(1, 2, HEIRS), 0);
-    member.onChannelRecord(2, 0, fin(2, 1, 1), 1);
+    member.onChannelRecord(Lane.of(2), 0, fin(2, 1, 1), 1);
     assertEquals(EpochResult.APPLIED, member.onMembership(new MembershipChange.Left(2, 2), 2));
     assertEquals(List.of(0), List.copyOf(member.topology().incoming()));
     assertEquals(List.of(0), List.copyOf(member.topology().outgoing()));
-    assertFalse(member.state().engine().inSeq().containsKey(2));
+    assertFalse(member.state().engine().inSeq().containsKey(Lane.of(2)));
 
     NodeCore leaver = new NodeCore(NodeTopology.complete(2, 3), initial(2), new RecordingOutput());
     leaver.onMembership(new MembershipChange.Leaving(1, 2, HEIRS), 0);

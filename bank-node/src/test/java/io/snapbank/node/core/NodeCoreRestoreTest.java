@@ -103,10 +103,12 @@ class NodeCoreRestoreTest {
     NodeCore n = node();
     n.onRestore(plan(2, 8), SOURCE);
     out.balances.clear();
-    assertEquals(Handled.SUPERSEDED, n.onChannelRecord(0, 10, transfer(4, "t4", "n1-a0", 9, 0), 2));
+    assertEquals(
+        Handled.SUPERSEDED, n.onChannelRecord(Lane.of(0), 10, transfer(4, "t4", "n1-a0", 9, 0), 2));
     assertEquals(85, n.balance("n1-a0"));
     assertEquals(Map.of(), out.balances);
-    assertEquals(Handled.CREDITED, n.onChannelRecord(0, 11, transfer(1, "t5", "n1-a0", 9, 5), 3));
+    assertEquals(
+        Handled.CREDITED, n.onChannelRecord(Lane.of(0), 11, transfer(1, "t5", "n1-a0", 9, 5), 3));
     assertEquals(94, n.balance("n1-a0"));
   }
 

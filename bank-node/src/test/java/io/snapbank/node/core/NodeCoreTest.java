@@ -31,25 +31,32 @@ class NodeCoreTest {
   @Test
   void when_a_valid_transfer_arrives_then_it_is_credited_counted_and_the_balance_reported() {
     NodeCore n = node();
-    assertEquals(Handled.CREDITED, n.onChannelRecord(0, 10, transfer(0, 1, 1, "n1-a0", 5), 20));
+    assertEquals(
+        Handled.CREDITED, n.onChannelRecord(Lane.of(0), 10, transfer(0, 1, 1, "n1-a0", 5), 20));
     assertEquals(105, n.balance("n1-a0"));
     assertEquals(Map.of("n1-a0", 105L), out.balances);
     assertEquals(new ChannelCounters(1, 5), n.state().receivedFrom(0));
-    assertEquals(11, n.state().engine().inNextOffset().get(0));
+    assertEquals(11, n.state().engine().inNextOffset().get(Lane.of(0)));
   }
 
   @Test
   void when_records_are_bad_then_each_is_quarantined_with_its_reason_and_nothing_is_credited() {
     NodeCore n = node();
-    n.onChannelRecord(0, 0, transfer(0, 1, 1, "n1-a0", 50), 0);
+    n.onChannelRecord(Lane.of(0), 0, transfer(0, 1, 1, "n1-a0", 50), 0);
     out.balances.clear();
-    assertEquals(Handled.QUARANTINED, n.onUnreadableChannelRecord(0, 1, "not avro"));
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 2, transfer(0, 1, 1, "n1-a0", 50), 0));
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 3, transfer(0, 1, 2, "n1-a0", -5), 0));
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 4, transfer(0, 1, 2, "n1-a0", 0), 0));
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 5, transfer(0, 1, 2, "n2-a0", 10), 0));
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 6, transfer(2, 1, 2, "n1-a0", 10), 0));
-    assertEquals(Handled.QUARANTINED, n.onChannelRecord(0, 7, transfer(0, 2, 2, "n1-a0", 10), 0));
+    assertEquals(Handled.QUARANTINED, n.onUnreadableChannelRecord(Lane.of(0), 1, "not avro"));
+    assertEquals(
+        Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 2, transfer(0, 1, 1, "n1-a0", 50), 0));
+    assertEquals(
+        Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 3, transfer(0, 1, 2, "n1-a0", -5), 0));
+    assertEquals(
+        Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 4, transfer(0, 1, 2, "n1-a0", 0), 0));
+    assertEquals(
+        Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 5, transfer(0, 1, 2, "n2-a0", 10), 0));
+    assertEquals(
+        Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 6, transfer(2, 1, 2, "n1-a0", 10), 0));
+    assertEquals(
+        Handled.QUARANTINED, n.onChannelRecord(Lane.of(0), 7, transfer(0, 2, 2, "n1-a0", 10), 0));
     assertEquals(
         List.of(
             QuarantineReason.UNDECODABLE,
@@ -63,23 +70,27 @@ class NodeCoreTest {
     assertTrue(out.details.stream().noneMatch(String::isEmpty), "every reason has a detail");
     assertEquals(Map.of(), out.balances, "nothing was credited");
     assertEquals(200, n.total(), "only the first, valid transfer of 50 was credited");
-    assertEquals(8, n.state().engine().inNextOffset().get(0), "set-aside records are consumed");
-    assertEquals(Handled.CREDITED, n.onChannelRecord(0, 8, transfer(0, 1, 2, "n1-a1", 7), 0));
+    assertEquals(
+        8, n.state().engine().inNextOffset().get(Lane.of(0)), "set-aside records are consumed");
+    assertEquals(
+        Handled.CREDITED, n.onChannelRecord(Lane.of(0), 8, transfer(0, 1, 2, "n1-a1", 7), 0));
     assertEquals(57, n.balance("n1-a1"));
   }
 
   @Test
   void when_a_sequence_number_skips_ahead_then_the_core_halts_and_takes_no_more_input() {
     NodeCore n = node();
-    n.onChannelRecord(0, 0, transfer(0, 1, 1, "n1-a0", 5), 0);
-    assertEquals(Handled.HALTED, n.onChannelRecord(0, 1, transfer(0, 1, 3, "n1-a0", 5), 0));
+    n.onChannelRecord(Lane.of(0), 0, transfer(0, 1, 1, "n1-a0", 5), 0);
+    assertEquals(
+        Handled.HALTED, n.onChannelRecord(Lane.of(0), 1, transfer(0, 1, 3, "n1-a0", 5), 0));
     assertEquals(List.of(QuarantineReason.SEQUENCE_GAP), out.quarantined);
     assertTrue(
         out.halts.get(0).contains("FIFO violation on channel 0->1")
             && out.halts.get(0).contains("expected seq 2, got 3"),
         out.halts.toString());
     assertEquals(105, n.balance("n1-a0"), "the gap record was not credited");
-    assertEquals(1, n.state().engine().inNextOffset().get(0), "the gap record is not consumed");
+    assertEquals(
+        1, n.state().engine().inNextOffset().get(Lane.of(0)), "the gap record is not consumed");
     assertThrows(IllegalStateException.class, () -> n.onSnapshotAbort(1));
   }
 
@@ -96,19 +107,21 @@ class NodeCoreTest {
   void when_requested_then_markers_go_out_and_the_snapshot_completes_with_its_counters() {
     NodeCore n = node();
     n.transfer(new TransferOrder("n1-a0", 0, "n0-a0", 30), 1);
-    n.onChannelRecord(2, 0, transfer(2, 1, 1, "n1-a1", 4), 2);
+    n.onChannelRecord(Lane.of(2), 0, transfer(2, 1, 1, "n1-a1", 4), 2);
     assertEquals(
         Handled.REQUEST_APPLIED, n.onSnapshotRequest(SnapshotCall.anyEpoch(5, List.of(), 1), 3));
     assertEquals(
         List.of("transfer to 0 seq 1", "marker to 0 seq 2", "marker to 2 seq 1"), out.sent);
-    assertEquals(Handled.CREDITED, n.onChannelRecord(0, 0, transfer(0, 1, 1, "n1-a0", 9), 4));
+    assertEquals(
+        Handled.CREDITED, n.onChannelRecord(Lane.of(0), 0, transfer(0, 1, 1, "n1-a0", 9), 4));
     ChannelMessage m0 = new ChannelMessage(0, 1, 2, new ChannelMessage.Marker(5));
     ChannelMessage m2 = new ChannelMessage(2, 1, 2, new ChannelMessage.Marker(5));
-    assertEquals(Handled.MARKER_APPLIED, n.onChannelRecord(0, 1, m0, 5));
-    assertEquals(Handled.MARKER_APPLIED, n.onChannelRecord(2, 1, m2, 6));
+    assertEquals(Handled.MARKER_APPLIED, n.onChannelRecord(Lane.of(0), 1, m0, 5));
+    assertEquals(Handled.MARKER_APPLIED, n.onChannelRecord(Lane.of(2), 1, m2, 6));
     assertEquals(
         Handled.MARKER_IGNORED,
-        n.onChannelRecord(2, 2, new ChannelMessage(2, 1, 3, new ChannelMessage.Marker(5)), 6));
+        n.onChannelRecord(
+            Lane.of(2), 2, new ChannelMessage(2, 1, 3, new ChannelMessage.Marker(5)), 6));
     LocalSnapshot s = out.completed.get(0);
     assertEquals(Map.of("n1-a0", 70L, "n1-a1", 54L), s.balances());
     assertEquals(
@@ -126,11 +139,11 @@ class NodeCoreTest {
   @Test
   void when_a_recording_starts_after_a_set_aside_record_then_its_range_starts_after_it() {
     NodeCore n = node();
-    n.onChannelRecord(0, 0, transfer(0, 1, 1, "n1-a0", 5), 0);
-    n.onChannelRecord(0, 1, transfer(0, 1, 1, "n1-a0", 5), 0); // a replayed duplicate
+    n.onChannelRecord(Lane.of(0), 0, transfer(0, 1, 1, "n1-a0", 5), 0);
+    n.onChannelRecord(Lane.of(0), 1, transfer(0, 1, 1, "n1-a0", 5), 0); // a replayed duplicate
     n.onSnapshotRequest(SnapshotCall.anyEpoch(9, List.of(1), 0), 0);
-    n.onChannelRecord(0, 2, new ChannelMessage(0, 1, 2, new ChannelMessage.Marker(9)), 0);
-    n.onChannelRecord(2, 0, new ChannelMessage(2, 1, 1, new ChannelMessage.Marker(9)), 0);
+    n.onChannelRecord(Lane.of(0), 2, new ChannelMessage(0, 1, 2, new ChannelMessage.Marker(9)), 0);
+    n.onChannelRecord(Lane.of(2), 0, new ChannelMessage(2, 1, 1, new ChannelMessage.Marker(9)), 0);
     ChannelSnapshot c = out.completed.get(0).channels().get(0);
     assertEquals(2, c.firstOffset());
     assertEquals(1, c.seqBefore());
@@ -160,7 +173,7 @@ class NodeCoreTest {
   void when_a_core_resumes_from_its_state_then_it_continues_where_it_left_off() {
     NodeCore a = node();
     a.transfer(new TransferOrder("n1-a0", 2, "n2-a0", 10), 1);
-    a.onChannelRecord(0, 3, transfer(0, 1, 1, "n1-a0", 5), 1);
+    a.onChannelRecord(Lane.of(0), 3, transfer(0, 1, 1, "n1-a0", 5), 1);
     a.onSnapshotRequest(SnapshotCall.anyEpoch(4, List.of(), 1), 1);
     NodeCore b = new NodeCore(a.topology(), a.state(), out);
     assertEquals(a.state(), b.state());
@@ -168,6 +181,7 @@ class NodeCoreTest {
     assertEquals(
         "1-2",
         ((ChannelMessage.Transfer) out.messages.get(out.messages.size() - 1).body()).transferId());
-    assertEquals(Handled.QUARANTINED, b.onChannelRecord(0, 4, transfer(0, 1, 1, "n1-a0", 5), 2));
+    assertEquals(
+        Handled.QUARANTINED, b.onChannelRecord(Lane.of(0), 4, transfer(0, 1, 1, "n1-a0", 5), 2));
   }
 }

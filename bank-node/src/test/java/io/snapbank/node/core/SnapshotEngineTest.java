@@ -20,8 +20,8 @@ class SnapshotEngineTest {
   private final SnapshotEngine.Outbox outbox =
       new SnapshotEngine.Outbox() {
         @Override
-        public void sendMarker(int to, long seq, long snapshotId) {
-          sent.add("marker " + snapshotId + " to " + to + " seq " + seq);
+        public void sendMarker(Lane to, long seq, long snapshotId) {
+          sent.add("marker " + snapshotId + " to " + to.label() + " seq " + seq);
         }
 
         @Override
@@ -30,32 +30,44 @@ class SnapshotEngineTest {
         }
       };
 
+  private static List<Lane> lanes(int... nodes) {
+    List<Lane> out = new ArrayList<>();
+    for (int n : nodes) {
+      out.add(Lane.of(n));
+    }
+    return out;
+  }
+
   /** Node 1 with channels from 0, 2, 3 and to 3, 0, 2. */
   private SnapshotEngine engine() {
-    return new SnapshotEngine(1, List.of(3, 0, 2), List.of(3, 0, 2), ledger, outbox, true);
+    return new SnapshotEngine(1, lanes(3, 0, 2), lanes(3, 0, 2), ledger, outbox, true);
   }
 
   @Test
   void when_requested_then_state_recorded_and_markers_sent_in_ascending_destination_order() {
     SnapshotEngine e = engine();
-    e.nextTransferSeq(2); // a transfer already went out on 1->2
+    e.nextTransferSeq(Lane.of(2)); // a transfer already went out on 1->2
     assertEquals(Outcome.STARTED, e.onRequest(5, 1, 2));
     assertEquals(
         List.of("marker 5 to 0 seq 1", "marker 5 to 2 seq 2", "marker 5 to 3 seq 1"), sent);
-    assertEquals(3, e.nextTransferSeq(2), "later transfers follow the marker on the channel");
+    assertEquals(
+        3, e.nextTransferSeq(Lane.of(2)), "later transfers follow the marker on the channel");
   }
 
   @Test
   void when_first_marker_arrives_then_its_channel_is_closed_empty_and_others_record() {
     SnapshotEngine e = engine();
-    e.setNextOffset(2, 20); // the consumer's position on channel 2->1 when recording starts
-    assertEquals(Outcome.STARTED, e.onMarker(0, 1, 10, 6, 5));
+    e.setNextOffset(
+        Lane.of(2), 20); // the consumer's position on channel 2->1 when recording starts
+    assertEquals(Outcome.STARTED, e.onMarker(Lane.of(0), 1, 10, 6, 5));
     assertEquals(3, sent.size());
-    assertEquals(Outcome.RECORDED, e.onTransfer(2, 1, 20, 7));
+    assertEquals(Outcome.RECORDED, e.onTransfer(Lane.of(2), 1, 20, 7));
     assertEquals(
-        Outcome.ACCEPTED, e.onTransfer(0, 2, 11, 9), "channel 0->1 is closed: not recorded");
-    assertEquals(Outcome.CHANNEL_CLOSED, e.onMarker(2, 2, 21, 6, 6));
-    assertEquals(Outcome.COMPLETED, e.onMarker(3, 1, 30, 6, 7));
+        Outcome.ACCEPTED,
+        e.onTransfer(Lane.of(0), 2, 11, 9),
+        "channel 0->1 is closed: not recorded");
+    assertEquals(Outcome.CHANNEL_CLOSED, e.onMarker(Lane.of(2), 2, 21, 6, 6));
+    assertEquals(Outcome.COMPLETED, e.onMarker(Lane.of(3), 1, 30, 6, 7));
     LocalSnapshot s = done.get(0);
     assertEquals(Map.of("a", 100L, "b", 50L), s.balances());
     ChannelSnapshot c0 = s.channels().get(0);
@@ -72,7 +84,7 @@ class SnapshotEngineTest {
 
   @Test
   void when_the_node_has_no_incoming_channels_then_a_request_completes_at_once() {
-    SnapshotEngine e = new SnapshotEngine(0, List.of(), List.of(1), ledger, outbox, false);
+    SnapshotEngine e = new SnapshotEngine(0, List.of(), lanes(1), ledger, outbox, false);
     assertEquals(Outcome.COMPLETED, e.onRequest(1, 0, 0));
     assertEquals(1, done.size());
     assertEquals(List.of("marker 1 to 1 seq 1"), sent);
@@ -83,11 +95,11 @@ class SnapshotEngineTest {
     SnapshotEngine e = engine();
     e.onRequest(1, 0, 0);
     e.onRequest(2, 0, 0);
-    assertEquals(Outcome.RECORDED, e.onTransfer(0, 1, 0, 5));
+    assertEquals(Outcome.RECORDED, e.onTransfer(Lane.of(0), 1, 0, 5));
     for (long id : List.of(1L, 2L)) {
-      e.onMarker(0, id == 1 ? 2 : 3, id, id, 1);
-      e.onMarker(2, id, id, id, 1);
-      e.onMarker(3, id, id, id, 1);
+      e.onMarker(Lane.of(0), id == 1 ? 2 : 3, id, id, 1);
+      e.onMarker(Lane.of(2), id, id, id, 1);
+      e.onMarker(Lane.of(3), id, id, id, 1);
     }
     assertEquals(2, done.size());
     assertEquals(5, done.get(0).channels().get(0).sum());
@@ -106,19 +118,19 @@ class SnapshotEngineTest {
   void when_a_marker_repeats_on_a_closed_channel_then_duplicate_marker() {
     SnapshotEngine e = engine();
     e.onRequest(4, 0, 0);
-    assertEquals(Outcome.CHANNEL_CLOSED, e.onMarker(0, 1, 0, 4, 1));
-    assertEquals(Outcome.DUPLICATE_MARKER, e.onMarker(0, 2, 1, 4, 1));
+    assertEquals(Outcome.CHANNEL_CLOSED, e.onMarker(Lane.of(0), 1, 0, 4, 1));
+    assertEquals(Outcome.DUPLICATE_MARKER, e.onMarker(Lane.of(0), 2, 1, 4, 1));
   }
 
   @Test
   void when_snapshot_is_finished_then_requests_and_markers_are_late() {
     SnapshotEngine e = engine();
     e.onRequest(8, 0, 0);
-    e.onMarker(0, 1, 0, 8, 1);
-    e.onMarker(2, 1, 0, 8, 1);
-    assertEquals(Outcome.COMPLETED, e.onMarker(3, 1, 0, 8, 1));
+    e.onMarker(Lane.of(0), 1, 0, 8, 1);
+    e.onMarker(Lane.of(2), 1, 0, 8, 1);
+    assertEquals(Outcome.COMPLETED, e.onMarker(Lane.of(3), 1, 0, 8, 1));
     assertEquals(Outcome.LATE, e.onRequest(8, 0, 2));
-    assertEquals(Outcome.LATE, e.onMarker(0, 2, 1, 8, 2));
+    assertEquals(Outcome.LATE, e.onMarker(Lane.of(0), 2, 1, 8, 2));
     assertEquals(Outcome.LATE, e.onAbort(8));
   }
 
@@ -128,9 +140,9 @@ class SnapshotEngineTest {
     e.onRequest(9, 0, 0);
     assertEquals(Outcome.ABORTED, e.onAbort(9));
     assertTrue(e.openSnapshots().isEmpty());
-    assertEquals(Outcome.LATE, e.onMarker(0, 1, 0, 9, 1));
+    assertEquals(Outcome.LATE, e.onMarker(Lane.of(0), 1, 0, 9, 1));
     assertEquals(Outcome.UNKNOWN, e.onAbort(10));
-    assertEquals(Outcome.LATE, e.onMarker(2, 1, 0, 10, 1), "an aborted id never starts");
+    assertEquals(Outcome.LATE, e.onMarker(Lane.of(2), 1, 0, 10, 1), "an aborted id never starts");
     assertTrue(done.isEmpty());
   }
 
@@ -138,12 +150,12 @@ class SnapshotEngineTest {
   void when_sequence_skips_or_repeats_then_fifo_violation_and_nothing_applied() {
     SnapshotEngine e = engine();
     e.onRequest(1, 0, 0);
-    assertEquals(Outcome.SEQUENCE_GAP, e.onTransfer(0, 2, 0, 5));
-    assertEquals(0, e.lastReceivedSeq(0));
-    assertEquals(Outcome.RECORDED, e.onTransfer(0, 1, 0, 5));
-    assertEquals(Outcome.SEQUENCE_DUPLICATE, e.onTransfer(0, 1, 1, 5));
-    assertEquals(Outcome.SEQUENCE_DUPLICATE, e.onMarker(0, 1, 1, 1, 0));
-    assertEquals(Outcome.SEQUENCE_GAP, e.onMarker(0, 3, 1, 1, 0));
+    assertEquals(Outcome.SEQUENCE_GAP, e.onTransfer(Lane.of(0), 2, 0, 5));
+    assertEquals(0, e.lastReceivedSeq(Lane.of(0)));
+    assertEquals(Outcome.RECORDED, e.onTransfer(Lane.of(0), 1, 0, 5));
+    assertEquals(Outcome.SEQUENCE_DUPLICATE, e.onTransfer(Lane.of(0), 1, 1, 5));
+    assertEquals(Outcome.SEQUENCE_DUPLICATE, e.onMarker(Lane.of(0), 1, 1, 1, 0));
+    assertEquals(Outcome.SEQUENCE_GAP, e.onMarker(Lane.of(0), 3, 1, 1, 0));
     assertTrue(Outcome.SEQUENCE_GAP.isFifoViolation() && !Outcome.RECORDED.isFifoViolation());
   }
 
@@ -153,20 +165,20 @@ class SnapshotEngineTest {
     for (boolean restart : new boolean[] {false, true}) {
       done.clear();
       SnapshotEngine e = engine();
-      e.setNextOffset(0, 40);
-      e.onTransfer(0, 1, 40, 3);
+      e.setNextOffset(Lane.of(0), 40);
+      e.onTransfer(Lane.of(0), 1, 40, 3);
       e.onRequest(2, 7, 8);
-      e.onTransfer(0, 2, 41, 4);
-      e.onMarker(2, 1, 5, 2, 9);
+      e.onTransfer(Lane.of(0), 2, 41, 4);
+      e.onMarker(Lane.of(2), 1, 5, 2, 9);
       if (restart) {
         EngineState saved = e.save();
         e = engine();
         e.restore(saved);
       }
-      e.onTransfer(0, 3, 42, 6);
-      e.onTransfer(3, 1, 77, 1);
-      e.onMarker(0, 4, 43, 2, 10);
-      assertEquals(Outcome.COMPLETED, e.onMarker(3, 2, 78, 2, 11));
+      e.onTransfer(Lane.of(0), 3, 42, 6);
+      e.onTransfer(Lane.of(3), 1, 77, 1);
+      e.onMarker(Lane.of(0), 4, 43, 2, 10);
+      assertEquals(Outcome.COMPLETED, e.onMarker(Lane.of(3), 2, 78, 2, 11));
       LocalSnapshot s = done.get(0);
       results.add(
           new LocalSnapshot(

@@ -1,6 +1,7 @@
 package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.NodeState;
 import java.util.List;
@@ -83,6 +84,7 @@ public record BankObservation(
     nodes.forEach(
         (j, state) ->
             state.engine().inSeq().keySet().stream()
+                .map(Lane::node)
                 .filter(nodes::containsKey)
                 .forEach(i -> out.add(new Channel(i, j))));
     return out;
@@ -94,6 +96,7 @@ public record BankObservation(
     nodes.forEach(
         (j, state) ->
             state.engine().inSeq().keySet().stream()
+                .map(Lane::node)
                 .filter(i -> !nodes.containsKey(i))
                 .forEach(i -> out.add(new Channel(i, j))));
     return out;

@@ -2,6 +2,7 @@ package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.ChannelReplay;
+import io.snapbank.node.core.Lane;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +44,8 @@ public final class CreditedExactlyOnce implements Invariant {
                 + ", the sender committed "
                 + sent);
       }
-      long position = o.nodes().get(c.to()).engine().inNextOffset().getOrDefault(c.from(), 0L);
+      long position =
+          o.nodes().get(c.to()).engine().inNextOffset().getOrDefault(Lane.of(c.from()), 0L);
       long below = 0;
       long belowSum = 0;
       for (ChannelReplay.Accepted a : all.accepted) {

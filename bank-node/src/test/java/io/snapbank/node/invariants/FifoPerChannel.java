@@ -1,5 +1,6 @@
 package io.snapbank.node.invariants;
 
+import io.snapbank.node.core.Lane;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public final class FifoPerChannel implements Invariant {
       for (String gap : all.replay.problems()) {
         out.add("channel " + c + ": " + gap);
       }
-      long last = o.nodes().get(c.from()).engine().outSeq().getOrDefault(c.to(), 0L);
+      long last = o.nodes().get(c.from()).engine().outSeq().getOrDefault(Lane.of(c.to()), 0L);
       if (all.lastSeq != last) {
         out.add(
             "channel "

@@ -2,6 +2,7 @@ package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.ChannelReplay;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.Lane;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,12 @@ final class LogReplay {
   private LogReplay(BankObservation o, Channel c, long seqBefore, ChannelRule.Epochs at) {
     this.replay =
         new ChannelReplay(
-            c.from(), c.to(), seqBefore, a -> o.accounts().owns(c.to(), a), at, accepted::add);
+            Lane.of(c.from()),
+            c.to(),
+            seqBefore,
+            a -> o.accounts().owns(c.to(), a),
+            at,
+            accepted::add);
   }
 
   /**

@@ -25,7 +25,8 @@ class BadInputTest {
         seq,
         new Transfer("t-" + seq + "-" + amount, "n0-a000", to, amount, 0L),
         0L,
-        false);
+        false,
+        0);
   }
 
   @Test

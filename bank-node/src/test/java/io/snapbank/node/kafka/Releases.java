@@ -37,7 +37,7 @@ public final class Releases {
     for (Class<? extends SpecificRecord> t : types) {
       writers.add(v1.get(SpecificData.get().getSchema(t).getFullName()));
     }
-    return new BankTopics(prefix, SnapbankSerdes.create().writingWith(writers));
+    return new BankTopics(prefix, SnapbankSerdes.create().writingWith(writers), 1);
   }
 
   /** Bank {@code prefix}'s topics, writing {@code types} with their v2 schemas. */
@@ -47,7 +47,7 @@ public final class Releases {
     for (Class<? extends SpecificRecord> t : types) {
       writers.add(v2(t));
     }
-    return new BankTopics(prefix, SnapbankSerdes.create().writingWith(writers));
+    return new BankTopics(prefix, SnapbankSerdes.create().writingWith(writers), 1);
   }
 
   /** This release's schema of {@code type} with an added optional string field. */

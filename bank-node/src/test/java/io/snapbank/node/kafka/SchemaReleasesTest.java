@@ -94,7 +94,8 @@ class SchemaReleasesTest {
               prefix,
               bank.topics
                   .serdes()
-                  .writingWith(List.of(Releases.narrowed(ChannelRecord.class, "epoch"))));
+                  .writingWith(List.of(Releases.narrowed(ChannelRecord.class, "epoch"))),
+              1);
       BankNode node = bank.launch(bank.config(0, 300), narrowed);
       assertFalse(node.awaitReady(WAIT), "a node the schema store refuses does not run");
       String why = node.failure().orElseThrow();

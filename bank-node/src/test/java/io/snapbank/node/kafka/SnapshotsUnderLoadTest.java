@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelRule;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.invariants.BankObservation;
 import io.snapbank.node.invariants.Invariants;
 import io.snapbank.schemas.AccountBalance;
@@ -81,7 +82,7 @@ class SnapshotsUnderLoadTest {
               List<ChannelRangeReader.InFlight> listed =
                   reader
                       .read(
-                          c.getFromNode(),
+                          new Lane(c.getFromNode(), c.getLane()),
                           receiver,
                           c.getFirstOffset(),
                           c.getMarkerOffset(),

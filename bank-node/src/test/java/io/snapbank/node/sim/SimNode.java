@@ -11,6 +11,7 @@ import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.node.core.ChannelRange;
 import io.snapbank.node.core.EngineState;
 import io.snapbank.node.core.Handled;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeOutput;
@@ -202,18 +203,21 @@ final class SimNode {
     } else if (in == Input.ABORTS) {
       h = feeder.abort(core, e.value());
     } else if (sequenceNumbers) {
-      h = feeder.channel(core, in.sender(), e.offset(), e.value(), nowMs).handled();
+      h = feeder.channel(core, Lane.of(in.sender()), e.offset(), e.value(), nowMs).handled();
     } else {
       // a node that does not check order: every record is taken as the next one
       ChannelMessage m = feeder.message(e.value());
       h =
           m == null
-              ? core.onUnreadableChannelRecord(in.sender(), e.offset(), "undecodable")
+              ? core.onUnreadableChannelRecord(Lane.of(in.sender()), e.offset(), "undecodable")
               : core.onChannelRecord(
-                  in.sender(),
+                  Lane.of(in.sender()),
                   e.offset(),
                   new ChannelMessage(
-                      m.sender(), m.receiver(), core.lastReceivedSeq(in.sender()) + 1, m.body()),
+                      m.sender(),
+                      m.receiver(),
+                      core.lastReceivedSeq(Lane.of(in.sender())) + 1,
+                      m.body()),
                   nowMs);
     }
     if (h == Handled.QUARANTINED) {
@@ -245,7 +249,8 @@ final class SimNode {
       Handled h =
           in == Input.REQUESTS
               ? core.onRequestOfUnknownEpoch(call(e.value()))
-              : core.onRecordOfUnknownEpoch(in.sender(), e.offset(), (ChannelMessage) e.decoded());
+              : core.onRecordOfUnknownEpoch(
+                  Lane.of(in.sender()), e.offset(), (ChannelMessage) e.decoded());
       pending.quarantined.add(new Quarantined(in, e.offset(), pending.lastReason));
       positions.put(in, e.offset() + 1);
       if (h != Handled.QUARANTINED) {

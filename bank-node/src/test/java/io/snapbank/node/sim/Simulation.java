@@ -5,6 +5,7 @@ import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.core.NodeTopology;
@@ -627,7 +628,7 @@ public final class Simulation {
       return;
     }
     for (int m : members()) {
-      if (m != id && !nodes.get(m).committedState().engine().closedIn().contains(id)) {
+      if (m != id && !nodes.get(m).committedState().engine().closedFrom(id)) {
         return; // its last transfers are still on their way to this member
       }
     }
@@ -781,7 +782,7 @@ public final class Simulation {
     NodeState sender = nodes.get(ch.from()).committedState();
     // a forger copies the look of current traffic: the receiver's epoch
     forgedEpoch = nodes.get(ch.to()).committedState().epoch();
-    long nextSeq = sender.engine().outSeq().getOrDefault(ch.to(), 0L) + 1;
+    long nextSeq = sender.engine().outSeq().getOrDefault(Lane.of(ch.to()), 0L) + 1;
     String to = "n" + ch.to() + "-a0";
     byte[] value =
         switch (kind) {
@@ -812,7 +813,8 @@ public final class Simulation {
                 seq,
                 new Transfer("forged-" + events, "x", to, amount, now),
                 forgedEpoch,
-                false));
+                false,
+                0));
   }
 
   /** A transfer claiming an epoch far beyond the epoch log. */
@@ -826,7 +828,8 @@ public final class Simulation {
                 seq,
                 new Transfer("forged-" + events, "x", to, 5L, now),
                 1_000_000L,
-                false));
+                false,
+                0));
   }
 
   /** The bytes of a transfer or marker the sender committed on the log, to write again. */

@@ -19,13 +19,18 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The topics of one bank, all named {@code <prefix>.<name>} so several banks can share a cluster.
- * Channel i→j is partition j of {@link #transfers(int) transfers(i)}. Keys are strings: the
- * snapshot id for snapshot topics, the account for balances, the node id for node state, the
- * fingerprint for schemas. The values' serdes are {@link #serdes()}: with a schema store ({@link
- * #resolvingWith}) they read records written with any schema of the record the store holds.
+ * Channel i→j is made of {@code lanes} partitions of {@link #transfers(int) transfers(i)} (the
+ * bank's channel partitions P, from its genesis): lane l is partition {@code j * P + l} ({@link
+ * #channelPartition}); with one lane, partition j. Keys are strings: the snapshot id for snapshot
+ * topics, the account for balances, the node id for node state, the fingerprint for schemas. The
+ * values' serdes are {@link #serdes()}: with a schema store ({@link #resolvingWith}) they read
+ * records written with any schema of the record the store holds.
  */
-public record BankTopics(String prefix, SnapbankSerdes serdes) {
+public record BankTopics(String prefix, SnapbankSerdes serdes, int lanes) {
   private static final Serde<String> KEYS = Serdes.String();
+
+  /** The most partitions one channel may use. */
+  public static final int MAX_LANES = 64;
 
   public BankTopics {
     if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+")) {
@@ -33,15 +38,56 @@ public record BankTopics(String prefix, SnapbankSerdes serdes) {
           "topic prefix must be non-empty and use only letters, digits, '.', '_' and '-': "
               + prefix);
     }
+    checkLanes(lanes);
   }
 
+  /** {@code lanes} if a channel may have that many partitions; throws with one line if not. */
+  public static int checkLanes(int lanes) {
+    if (lanes < 1 || lanes > MAX_LANES) {
+      throw new IllegalArgumentException(
+          "channel partitions must be 1.." + MAX_LANES + ", not " + lanes);
+    }
+    return lanes;
+  }
+
+  /** The topics of bank {@code prefix}, each channel one partition (until the genesis is read). */
   public static BankTopics of(String prefix) {
-    return new BankTopics(prefix, SnapbankSerdes.create());
+    return new BankTopics(prefix, SnapbankSerdes.create(), 1);
   }
 
   /** These topics, their serdes resolving unknown writer schemas through {@code store}. */
   public BankTopics resolvingWith(SchemaStore store) {
-    return new BankTopics(prefix, serdes.resolvingWith(store));
+    return new BankTopics(prefix, serdes.resolvingWith(store), lanes);
+  }
+
+  /** These topics for a bank whose channels use {@code lanes} partitions each (its genesis). */
+  public BankTopics withLanes(int lanes) {
+    return new BankTopics(prefix, serdes, lanes);
+  }
+
+  /**
+   * The partition of a sender's channel topic that carries lane {@code lane} to {@code receiver}.
+   */
+  public int channelPartition(int receiver, int lane) {
+    if (lane < 0 || lane >= lanes) {
+      throw new IllegalArgumentException("lane " + lane + " of a channel of " + lanes + " lanes");
+    }
+    return Math.addExact(Math.multiplyExact(receiver, lanes), lane);
+  }
+
+  /** The receiver a partition of a sender's channel topic leads to. */
+  public int channelReceiver(int partition) {
+    return partition / lanes;
+  }
+
+  /** The lane a partition of a sender's channel topic carries. */
+  public int channelLane(int partition) {
+    return partition % lanes;
+  }
+
+  /** The partitions a sender's channel topic needs for receivers {@code 0..nodes-1}. */
+  public int channelPartitions(int nodes) {
+    return Math.multiplyExact(nodes, lanes);
   }
 
   /**
@@ -53,7 +99,7 @@ public record BankTopics(String prefix, SnapbankSerdes serdes) {
     return new Topic<>(prefix + ".schemas", KEYS, AvroSerde.of(SchemaVersion.class));
   }
 
-  /** Sender {@code sender}'s channels: partition j is channel sender→j. */
+  /** Sender {@code sender}'s channels: see {@link #channelPartition}. */
   public Topic<String, ChannelRecord> transfers(int sender) {
     return new Topic<>(prefix + ".transfers." + sender, KEYS, serdes.channelRecord());
   }
