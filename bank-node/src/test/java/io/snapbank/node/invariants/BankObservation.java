@@ -81,13 +81,24 @@ public record BankObservation(
   /** The channels of the bank: i→j for every member i that member j has a channel from. */
   public TreeSet<Channel> channels() {
     TreeSet<Channel> out = new TreeSet<>();
+    lanes().forEach(c -> out.add(c.pair()));
+    return out;
+  }
+
+  /** Every lane of every channel of the bank, as its receiver reads them. */
+  public TreeSet<Channel> lanes() {
+    TreeSet<Channel> out = new TreeSet<>();
     nodes.forEach(
         (j, state) ->
             state.engine().inSeq().keySet().stream()
-                .map(Lane::node)
-                .filter(nodes::containsKey)
-                .forEach(i -> out.add(new Channel(i, j))));
+                .filter(l -> nodes.containsKey(l.node()))
+                .forEach(l -> out.add(new Channel(l.node(), j, l.index()))));
     return out;
+  }
+
+  /** The lanes per channel of the bank (1 when no node has a channel). */
+  public int lanesPerChannel() {
+    return nodes.values().stream().mapToInt(s -> s.topology().lanes()).max().orElse(1);
   }
 
   /** Channels a node still reads from a node that is no longer a member. */
@@ -107,7 +118,7 @@ public record BankObservation(
     return nodes.values().stream().map(NodeState::epochs).distinct().count() <= 1;
   }
 
-  /** The log of a channel (empty when nothing was written on it). */
+  /** The log of a lane of a channel (empty when nothing was written on it). */
   public List<LogEntry> log(Channel c) {
     return logs.getOrDefault(c, List.of());
   }

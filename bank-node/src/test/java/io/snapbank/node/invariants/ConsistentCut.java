@@ -105,40 +105,53 @@ public final class ConsistentCut implements Invariant {
                 + " but held "
                 + truth);
       }
+      TreeMap<Integer, long[]> perSender = new TreeMap<>();
       for (ChannelSnapshot c : part.channels()) {
-        Channel ch = new Channel(c.from(), c.to());
+        Channel ch = new Channel(c.from(), c.to(), c.lane());
         total += c.sum();
         if (c.to() != part.nodeId() || !recorded.add(ch)) {
           out.add(s + "channel " + ch + " recorded twice or by node " + part.nodeId());
           continue;
         }
-        LocalSnapshot sender = parts.get(c.from());
-        ChannelCounters sent =
-            sender == null
-                ? ChannelCounters.ZERO
-                : sender.sent().getOrDefault(c.to(), ChannelCounters.ZERO);
-        ChannelCounters got = part.received().getOrDefault(c.from(), ChannelCounters.ZERO);
-        if (c.count() != sent.count() - got.count() || c.sum() != sent.sum() - got.sum()) {
-          out.add(
-              s
-                  + "not a consistent cut on channel "
-                  + ch
-                  + ": recorded "
-                  + c.count()
-                  + " transfers summing "
-                  + c.sum()
-                  + ", but the sender had sent "
-                  + sent
-                  + " and the receiver had accepted "
-                  + got);
-        }
+        long[] t = perSender.computeIfAbsent(c.from(), k -> new long[2]);
+        t[0] += c.count();
+        t[1] += c.sum();
         if (withLogs) {
           checkRange(o, id, ch, c, part.epochs(), out);
         }
       }
+      perSender.forEach(
+          (from, t) -> {
+            LocalSnapshot sender = parts.get(from);
+            ChannelCounters sent =
+                sender == null
+                    ? ChannelCounters.ZERO
+                    : sender.sent().getOrDefault(part.nodeId(), ChannelCounters.ZERO);
+            ChannelCounters got = part.received().getOrDefault(from, ChannelCounters.ZERO);
+            if (t[0] != sent.count() - got.count() || t[1] != sent.sum() - got.sum()) {
+              out.add(
+                  s
+                      + "not a consistent cut on channel "
+                      + new Channel(from, part.nodeId())
+                      + ": its lanes recorded "
+                      + t[0]
+                      + " transfers summing "
+                      + t[1]
+                      + ", but the sender had sent "
+                      + sent
+                      + " and the receiver had accepted "
+                      + got);
+            }
+          });
     }
-    if (!recorded.equals(channels)) {
-      TreeSet<Channel> missing = new TreeSet<>(channels);
+    TreeSet<Channel> expected = new TreeSet<>();
+    for (Channel c : channels) {
+      for (int l = 0; l < o.lanesPerChannel(); l++) {
+        expected.add(new Channel(c.from(), c.to(), l));
+      }
+    }
+    if (!recorded.equals(expected)) {
+      TreeSet<Channel> missing = new TreeSet<>(expected);
       missing.removeAll(recorded);
       out.add(s + "channels " + missing + " not recorded");
     }

@@ -2,11 +2,12 @@ package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.ChannelReplay;
-import io.snapbank.node.core.Lane;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Each transfer is credited exactly once: replaying every channel's committed log through the
@@ -30,32 +31,46 @@ public final class CreditedExactlyOnce implements Invariant {
       return out;
     }
     Set<String> ids = new HashSet<>();
+    Map<Channel, List<Channel>> lanesOf = new TreeMap<>();
+    o.lanes().forEach(l -> lanesOf.computeIfAbsent(l.pair(), k -> new ArrayList<>()).add(l));
     for (Channel c : o.channels()) {
-      LogReplay all = LogReplay.all(o, c);
+      long count = 0;
+      long sum = 0;
+      long below = 0;
+      long belowSum = 0;
+      StringBuilder positions = new StringBuilder();
+      for (Channel lane : lanesOf.getOrDefault(c, List.of())) {
+        LogReplay all = LogReplay.all(o, lane);
+        count += all.count();
+        sum += all.sum();
+        long position =
+            o.nodes().get(c.to()).engine().inNextOffset().getOrDefault(lane.incoming(), 0L);
+        positions
+            .append(positions.length() == 0 ? "" : ", ")
+            .append(lane)
+            .append(" at ")
+            .append(position);
+        for (ChannelReplay.Accepted a : all.accepted) {
+          if (!ids.add(a.transfer().transferId())) {
+            out.add("transfer " + a.transfer().transferId() + " accepted twice");
+          }
+          if (a.offset() < position) {
+            below++;
+            belowSum += a.transfer().amount();
+          }
+        }
+      }
       ChannelCounters sent = o.nodes().get(c.from()).sentTo(c.to());
-      if (all.count() != sent.count() || all.sum() != sent.sum()) {
+      if (count != sent.count() || sum != sent.sum()) {
         out.add(
             "channel "
                 + c
                 + ": the log holds "
-                + all.count()
+                + count
                 + " acceptable transfers summing "
-                + all.sum()
+                + sum
                 + ", the sender committed "
                 + sent);
-      }
-      long position =
-          o.nodes().get(c.to()).engine().inNextOffset().getOrDefault(Lane.of(c.from()), 0L);
-      long below = 0;
-      long belowSum = 0;
-      for (ChannelReplay.Accepted a : all.accepted) {
-        if (!ids.add(a.transfer().transferId())) {
-          out.add("transfer " + a.transfer().transferId() + " accepted twice");
-        }
-        if (a.offset() < position) {
-          below++;
-          belowSum += a.transfer().amount();
-        }
       }
       ChannelCounters got = o.nodes().get(c.to()).receivedFrom(c.from());
       if (below != got.count() || belowSum != got.sum()) {
@@ -66,9 +81,9 @@ public final class CreditedExactlyOnce implements Invariant {
                 + below
                 + " transfers summing "
                 + belowSum
-                + " lie below the receiver's position "
-                + position
-                + ", it committed "
+                + " lie below the receiver's positions ("
+                + positions
+                + "), it committed "
                 + got
                 + " as accepted");
       }

@@ -1,6 +1,5 @@
 package io.snapbank.node.invariants;
 
-import io.snapbank.node.core.Lane;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,12 +22,12 @@ public final class FifoPerChannel implements Invariant {
     if (!o.settled()) {
       return out;
     }
-    for (Channel c : o.channels()) {
+    for (Channel c : o.lanes()) {
       LogReplay all = LogReplay.all(o, c);
       for (String gap : all.replay.problems()) {
         out.add("channel " + c + ": " + gap);
       }
-      long last = o.nodes().get(c.from()).engine().outSeq().getOrDefault(Lane.of(c.to()), 0L);
+      long last = o.nodes().get(c.from()).engine().outSeq().getOrDefault(c.outgoing(), 0L);
       if (all.lastSeq != last) {
         out.add(
             "channel "

@@ -2,7 +2,6 @@ package io.snapbank.node.invariants;
 
 import io.snapbank.node.core.ChannelReplay;
 import io.snapbank.node.core.ChannelRule;
-import io.snapbank.node.core.Lane;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +14,7 @@ final class LogReplay {
   private LogReplay(BankObservation o, Channel c, long seqBefore, ChannelRule.Epochs at) {
     this.replay =
         new ChannelReplay(
-            Lane.of(c.from()),
-            c.to(),
-            seqBefore,
-            a -> o.accounts().owns(c.to(), a),
-            at,
-            accepted::add);
+            c.incoming(), c.to(), seqBefore, a -> o.accounts().owns(c.to(), a), at, accepted::add);
   }
 
   /**

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What goes wrong without FIFO channels, and that the sequence check catches it. */
 class FifoViolationTest {
   private static Simulation.Options reorder(boolean sequenceNumbers) {
     return Simulation.Options.of(4, true, 300, 0.0)
-        .with(Simulation.FaultFilter.REORDER, sequenceNumbers);
+        .with(Simulation.FaultFilter.REORDER, sequenceNumbers)
+        .withForgeries(0.0, List.of()); // what breaks is the order alone
   }
 
   @Test

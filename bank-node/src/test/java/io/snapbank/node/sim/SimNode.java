@@ -44,13 +44,23 @@ import java.util.TreeSet;
  */
 final class SimNode {
   /** Where an input record comes from. */
-  record Input(int sender) {
-    static final Input REQUESTS = new Input(-1);
-    static final Input ABORTS = new Input(-2);
-    static final Input EPOCHS = new Input(-3);
+  record Input(int sender, int index) {
+    static final Input REQUESTS = new Input(-1, 0);
+    static final Input ABORTS = new Input(-2, 0);
+    static final Input EPOCHS = new Input(-3, 0);
+
+    /** The input of incoming lane {@code l}. */
+    static Input of(Lane l) {
+      return new Input(l.node(), l.index());
+    }
 
     boolean isChannel() {
       return sender >= 0;
+    }
+
+    /** The incoming lane a channel input reads. */
+    Lane lane() {
+      return new Lane(sender, index);
     }
   }
 
@@ -107,8 +117,8 @@ final class SimNode {
     this.feeder = new RecordFeeder(serdes);
     this.workload = new Workload(workload, id, accounts);
     this.sequenceNumbers = sequenceNumbers;
-    for (int i : initial.topology().incoming()) {
-      positions.put(new Input(i), first.getOrDefault(new Input(i), 0L));
+    for (Lane l : initial.topology().incomingLanes()) {
+      positions.put(Input.of(l), first.getOrDefault(Input.of(l), 0L));
     }
     positions.put(Input.REQUESTS, first.getOrDefault(Input.REQUESTS, 0L));
     positions.put(Input.ABORTS, first.getOrDefault(Input.ABORTS, 0L));
@@ -203,21 +213,23 @@ final class SimNode {
     } else if (in == Input.ABORTS) {
       h = feeder.abort(core, e.value());
     } else if (sequenceNumbers) {
-      h = feeder.channel(core, Lane.of(in.sender()), e.offset(), e.value(), nowMs).handled();
+      h = feeder.channel(core, in.lane(), e.offset(), e.value(), nowMs).handled();
     } else {
       // a node that does not check order: every record is taken as the next one
       ChannelMessage m = feeder.message(e.value());
       h =
           m == null
-              ? core.onUnreadableChannelRecord(Lane.of(in.sender()), e.offset(), "undecodable")
+              ? core.onUnreadableChannelRecord(in.lane(), e.offset(), "undecodable")
               : core.onChannelRecord(
-                  Lane.of(in.sender()),
+                  in.lane(),
                   e.offset(),
                   new ChannelMessage(
                       m.sender(),
                       m.receiver(),
-                      core.lastReceivedSeq(Lane.of(in.sender())) + 1,
-                      m.body()),
+                      core.lastReceivedSeq(in.lane()) + 1,
+                      m.body(),
+                      m.epoch(),
+                      m.lane()),
                   nowMs);
     }
     if (h == Handled.QUARANTINED) {
@@ -249,8 +261,7 @@ final class SimNode {
       Handled h =
           in == Input.REQUESTS
               ? core.onRequestOfUnknownEpoch(call(e.value()))
-              : core.onRecordOfUnknownEpoch(
-                  Lane.of(in.sender()), e.offset(), (ChannelMessage) e.decoded());
+              : core.onRecordOfUnknownEpoch(in.lane(), e.offset(), (ChannelMessage) e.decoded());
       pending.quarantined.add(new Quarantined(in, e.offset(), pending.lastReason));
       positions.put(in, e.offset() + 1);
       if (h != Handled.QUARANTINED) {
@@ -306,7 +317,7 @@ final class SimNode {
       implements RangeSource {
     @Override
     public Optional<String> read(ChannelRange range, Sink sink) {
-      SimLog log = channels.get(new Input(range.from()));
+      SimLog log = channels.get(Input.of(range.fromLane()));
       for (SimLog.Entry e : log.entries()) {
         if (e.offset() >= range.firstOffset() && e.offset() < range.markerOffset()) {
           if (e.decoded() instanceof ChannelMessage m) {
@@ -338,7 +349,7 @@ final class SimNode {
     committedPositions.clear();
     committedPositions.putAll(positions);
     quarantined.addAll(pending.quarantined);
-    Map<Integer, List<byte[]>> sends = new TreeMap<>();
+    Map<Lane, List<byte[]>> sends = new TreeMap<>();
     pending.sends.forEach(
         (to, msgs) -> {
           List<byte[]> bytes = new ArrayList<>();
@@ -357,7 +368,7 @@ final class SimNode {
 
   /** What one commit made visible. */
   record Committed(
-      Map<Integer, List<byte[]>> sends,
+      Map<Lane, List<byte[]>> sends,
       List<LocalSnapshot> reports,
       Map<Long, BankObservation.Truth> truths) {}
 
@@ -377,8 +388,8 @@ final class SimNode {
   /** Reads the channels of {@code t}: new ones from their start, dropped ones no more. */
   private void follow(NodeTopology t) {
     for (Map<Input, Long> m : List.of(positions, committedPositions)) {
-      m.keySet().removeIf(in -> in.isChannel() && !t.incoming().contains(in.sender()));
-      t.incoming().forEach(i -> m.putIfAbsent(new Input(i), 0L));
+      m.keySet().removeIf(in -> in.isChannel() && !t.incomingLanes().contains(in.lane()));
+      t.incomingLanes().forEach(l -> m.putIfAbsent(Input.of(l), 0L));
     }
   }
 
@@ -414,7 +425,9 @@ final class SimNode {
 
   /** Effects of the open transaction. */
   private static final class Pending implements NodeOutput {
-    final SortedMap<Integer, List<ChannelMessage>> sends = new TreeMap<>();
+    /** Per outgoing lane (receiver, index), the records written on it. */
+    final SortedMap<Lane, List<ChannelMessage>> sends = new TreeMap<>();
+
     final List<LocalSnapshot> reports = new ArrayList<>();
     final List<Quarantined> quarantined = new ArrayList<>();
     final Map<Long, BankObservation.Truth> truths = new HashMap<>();
@@ -424,7 +437,7 @@ final class SimNode {
 
     @Override
     public void send(int to, ChannelMessage message) {
-      sends.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
+      sends.computeIfAbsent(new Lane(to, message.lane()), k -> new ArrayList<>()).add(message);
     }
 
     @Override

@@ -64,6 +64,8 @@ public final class Simulation {
     GARBAGE(QuarantineReason.UNDECODABLE),
     WRONG_SENDER(QuarantineReason.WRONG_SENDER),
     WRONG_RECEIVER(QuarantineReason.WRONG_RECEIVER),
+    /** A record naming another lane than the partition it is on. */
+    WRONG_LANE(QuarantineReason.WRONG_LANE),
     NON_POSITIVE_AMOUNT(QuarantineReason.NON_POSITIVE_AMOUNT),
     UNKNOWN_ACCOUNT(QuarantineReason.UNKNOWN_ACCOUNT),
     REPLAYED(QuarantineReason.DUPLICATE_SEQUENCE),
@@ -91,6 +93,7 @@ public final class Simulation {
    * @param forgeries the kinds a forger writes
    * @param restoreRate chance per event that an operator restores a verified cut
    * @param membershipRate chance per event that a node joins or starts leaving (complete graphs)
+   * @param lanes lanes (partitions) per channel
    */
   public record Options(
       int nodes,
@@ -102,7 +105,8 @@ public final class Simulation {
       double forgeryRate,
       List<Forgery> forgeries,
       double restoreRate,
-      double membershipRate) {
+      double membershipRate,
+      int lanes) {
     /** FIFO channels, checked sequence numbers, forgeries that never break a channel. */
     public static Options of(int nodes, boolean complete, int steps, double crashRate) {
       return new Options(
@@ -117,12 +121,14 @@ public final class Simulation {
               Forgery.GARBAGE,
               Forgery.WRONG_SENDER,
               Forgery.WRONG_RECEIVER,
+              Forgery.WRONG_LANE,
               Forgery.NON_POSITIVE_AMOUNT,
               Forgery.UNKNOWN_ACCOUNT,
               Forgery.REPLAYED,
               Forgery.FUTURE_EPOCH),
           0.0,
-          0.0);
+          0.0,
+          1);
     }
 
     public Options with(FaultFilter f, boolean checkSequence) {
@@ -136,7 +142,8 @@ public final class Simulation {
           forgeryRate,
           forgeries,
           restoreRate,
-          membershipRate);
+          membershipRate,
+          lanes);
     }
 
     public Options withForgeries(double rate, List<Forgery> kinds) {
@@ -150,7 +157,8 @@ public final class Simulation {
           rate,
           List.copyOf(kinds),
           restoreRate,
-          membershipRate);
+          membershipRate,
+          lanes);
     }
 
     public Options withRestores(double rate) {
@@ -164,7 +172,23 @@ public final class Simulation {
           forgeryRate,
           forgeries,
           rate,
-          membershipRate);
+          membershipRate,
+          lanes);
+    }
+
+    public Options withLanes(int perChannel) {
+      return new Options(
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          filter,
+          sequenceNumbers,
+          forgeryRate,
+          forgeries,
+          restoreRate,
+          membershipRate,
+          perChannel);
     }
 
     public Options withMembership(double rate) {
@@ -178,7 +202,8 @@ public final class Simulation {
           forgeryRate,
           forgeries,
           restoreRate,
-          rate);
+          rate,
+          lanes);
     }
   }
 
@@ -250,7 +275,9 @@ public final class Simulation {
       for (int j = 0; j < n; j++) {
         if (edge[j][i]) {
           in.add(j);
-          channelLogs.put(new Channel(j, i), new SimLog());
+          for (int l = 0; l < options.lanes(); l++) {
+            channelLogs.put(new Channel(j, i, l), new SimLog());
+          }
         }
         if (edge[i][j]) {
           out.add(j);
@@ -260,7 +287,12 @@ public final class Simulation {
       WorkloadConfig w = new WorkloadConfig(400, 60, 0.9, random.nextLong(), 12);
       nodes.add(
           new SimNode(
-              i, new NodeTopology(i, in, out), accounts, serdes, w, options.sequenceNumbers()));
+              i,
+              new NodeTopology(i, in, out, options.lanes()),
+              accounts,
+              serdes,
+              w,
+              options.sequenceNumbers()));
     }
     // a log with a forged gap or reordered records is not FIFO: only conservation can hold then
     invariants =
@@ -523,7 +555,7 @@ public final class Simulation {
   private EpochHistory history() {
     List<BankEpoch> all = new ArrayList<>();
     epochs.entries().forEach(e -> all.add((BankEpoch) e.decoded()));
-    return new EpochHistory(List.copyOf(genesisAccounts.nodes()), all);
+    return new EpochHistory(List.copyOf(genesisAccounts.nodes()), all, options.lanes());
   }
 
   /** The accounts a member may send to in {@code epoch}: the nodes' own rule. */
@@ -550,8 +582,10 @@ public final class Simulation {
     accounts = new BankAccounts(all);
     TreeSet<Integer> members = new TreeSet<>(members());
     for (int m : members) {
-      channelLogs.put(new Channel(m, id), new SimLog());
-      channelLogs.put(new Channel(id, m), new SimLog());
+      for (int l = 0; l < options.lanes(); l++) {
+        channelLogs.put(new Channel(m, id, l), new SimLog());
+        channelLogs.put(new Channel(id, m, l), new SimLog());
+      }
     }
     members.add(id);
     long money = own.values().stream().mapToLong(Long::longValue).sum();
@@ -684,8 +718,8 @@ public final class Simulation {
 
   private Map<SimNode.Input, SimLog> inputs(SimNode node) {
     Map<SimNode.Input, SimLog> m = new HashMap<>();
-    for (int i : node.topology().incoming()) {
-      m.put(new SimNode.Input(i), channelLogs.get(new Channel(i, node.id())));
+    for (Lane l : node.topology().incomingLanes()) {
+      m.put(SimNode.Input.of(l), channelLogs.get(new Channel(l.node(), node.id(), l.index())));
     }
     m.put(SimNode.Input.REQUESTS, requests);
     m.put(SimNode.Input.ABORTS, aborts);
@@ -698,7 +732,7 @@ public final class Simulation {
     c.sends()
         .forEach(
             (to, records) -> {
-              Channel ch = new Channel(node.id(), to);
+              Channel ch = new Channel(node.id(), to.node(), to.index());
               List<byte[]> order = new ArrayList<>(heldBack.getOrDefault(ch, List.of()));
               heldBack.remove(ch);
               order.addAll(records);
@@ -782,17 +816,19 @@ public final class Simulation {
     NodeState sender = nodes.get(ch.from()).committedState();
     // a forger copies the look of current traffic: the receiver's epoch
     forgedEpoch = nodes.get(ch.to()).committedState().epoch();
-    long nextSeq = sender.engine().outSeq().getOrDefault(Lane.of(ch.to()), 0L) + 1;
+    long nextSeq = sender.engine().outSeq().getOrDefault(ch.outgoing(), 0L) + 1;
     String to = "n" + ch.to() + "-a0";
     byte[] value =
         switch (kind) {
           case GARBAGE -> new byte[] {1, 2, 3, 4, 5};
-          case WRONG_SENDER -> transfer(ch.from() == 0 ? 1 : 0, ch.to(), nextSeq, to, 5);
-          case WRONG_RECEIVER -> transfer(ch.from(), ch.to() == 0 ? 1 : 0, nextSeq, to, 5);
-          case NON_POSITIVE_AMOUNT -> transfer(ch.from(), ch.to(), nextSeq, to, -3);
-          case UNKNOWN_ACCOUNT -> transfer(ch.from(), ch.to(), nextSeq, "nobody", 5);
-          case SKIPPED_SEQUENCE -> transfer(ch.from(), ch.to(), nextSeq + 3, to, 5);
-          case FUTURE_EPOCH -> futureEpoch(ch.from(), ch.to(), nextSeq, to);
+          case WRONG_LANE -> transfer(ch.from(), ch.to(), ch.lane() + 1, nextSeq, to, 5);
+          case WRONG_SENDER -> transfer(ch.from() == 0 ? 1 : 0, ch.to(), ch.lane(), nextSeq, to, 5);
+          case WRONG_RECEIVER ->
+              transfer(ch.from(), ch.to() == 0 ? 1 : 0, ch.lane(), nextSeq, to, 5);
+          case NON_POSITIVE_AMOUNT -> transfer(ch.from(), ch.to(), ch.lane(), nextSeq, to, -3);
+          case UNKNOWN_ACCOUNT -> transfer(ch.from(), ch.to(), ch.lane(), nextSeq, "nobody", 5);
+          case SKIPPED_SEQUENCE -> transfer(ch.from(), ch.to(), ch.lane(), nextSeq + 3, to, 5);
+          case FUTURE_EPOCH -> futureEpoch(ch.from(), ch.to(), ch.lane(), nextSeq, to);
           case REPLAYED -> replayable(ch, log);
         };
     if (value == null) {
@@ -803,7 +839,7 @@ public final class Simulation {
     changed = true;
   }
 
-  private byte[] transfer(int sender, int receiver, long seq, String to, long amount) {
+  private byte[] transfer(int sender, int receiver, int lane, long seq, String to, long amount) {
     return serdes
         .channelRecord()
         .encode(
@@ -814,11 +850,11 @@ public final class Simulation {
                 new Transfer("forged-" + events, "x", to, amount, now),
                 forgedEpoch,
                 false,
-                0));
+                lane));
   }
 
   /** A transfer claiming an epoch far beyond the epoch log. */
-  private byte[] futureEpoch(int sender, int receiver, long seq, String to) {
+  private byte[] futureEpoch(int sender, int receiver, int lane, long seq, String to) {
     return serdes
         .channelRecord()
         .encode(
@@ -829,7 +865,7 @@ public final class Simulation {
                 new Transfer("forged-" + events, "x", to, 5L, now),
                 1_000_000L,
                 false,
-                0));
+                lane));
   }
 
   /** The bytes of a transfer or marker the sender committed on the log, to write again. */

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
  * Property test over many seeded random schedules of real node cores: after every event the
  * committed history conserves money, credits every transfer exactly once and keeps every channel
  * FIFO, and every snapshot is a consistent cut, under random timing, topologies of 2 to 16 nodes,
- * concurrent snapshots, aborts, crashes, forged records, and restores to verified cuts at random
- * points (crashes before a node's switch commits included). A failure names its seed; {@code
- * -Dsim.seed=N} reruns just that seed.
+ * channels of 1 to 3 lanes, concurrent snapshots, aborts, crashes, forged records, and restores to
+ * verified cuts at random points (crashes before a node's switch commits included). A failure names
+ * its seed; {@code -Dsim.seed=N} reruns just that seed.
  */
 class SimulationPropertyTest {
   private static final int SCHEDULES = 1_000;
@@ -23,7 +23,10 @@ class SimulationPropertyTest {
     int steps = 150 + (int) (seed % 7) * 30;
     double crashRate = seed % 2 == 0 ? 0.01 : 0.0;
     double restoreRate = seed % 4 == 1 ? 0.02 : 0.0;
-    return Simulation.Options.of(nodes, complete, steps, crashRate).withRestores(restoreRate);
+    int lanes = 1 + (int) ((seed / 5) % 3); // 1..3 partitions per channel
+    return Simulation.Options.of(nodes, complete, steps, crashRate)
+        .withRestores(restoreRate)
+        .withLanes(lanes);
   }
 
   @Test
@@ -36,6 +39,7 @@ class SimulationPropertyTest {
     int crashes = 0;
     int forgeries = 0;
     int restores = 0;
+    int laned = 0;
     int runs = 0;
     for (long seed = from; seed <= to; seed++) {
       Simulation sim = new Simulation(seed, optionsFor(seed)).run();
@@ -44,6 +48,7 @@ class SimulationPropertyTest {
       crashes += sim.crashes();
       forgeries += sim.forgeriesQuarantined();
       restores += sim.restores();
+      laned += optionsFor(seed).lanes() > 1 ? sim.snapshots() : 0;
       runs++;
     }
     assertEquals(to - from + 1, runs);
@@ -51,6 +56,8 @@ class SimulationPropertyTest {
     assertTrue(only != null || crashes > 100, "schedules crashed nodes: " + crashes);
     assertTrue(only != null || forgeries > 100, "forged records were set aside: " + forgeries);
     assertTrue(only != null || restores > 20, "schedules restored verified cuts: " + restores);
+    assertTrue(
+        only != null || laned > SCHEDULES * 2, "snapshots over channels of 2-3 lanes: " + laned);
   }
 
   @Test
