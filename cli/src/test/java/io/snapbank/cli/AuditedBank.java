@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapbank.auditor.app.AuditorApp;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.node.kafka.BankFixture;
+import io.snapbank.node.kafka.BankSetup;
 import io.snapbank.node.kafka.BankTransactions;
 import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +49,19 @@ final class AuditedBank implements AutoCloseable {
       Path state,
       UnaryOperator<AuditorConfig> tune)
       throws Exception {
+    this(bootstrap, release, BankSetup.genesis(nodes, 4, 10_000, 0), state, tune);
+  }
+
+  /** A bank with {@code genesis}, its auditor's settings changed by {@code tune}. */
+  AuditedBank(
+      String bootstrap,
+      BankTopics release,
+      BankGenesis genesis,
+      Path state,
+      UnaryOperator<AuditorConfig> tune)
+      throws Exception {
     String prefix = release.prefix();
-    bank = new BankFixture(bootstrap, release, nodes, 4, 10_000);
+    bank = new BankFixture(bootstrap, release, genesis);
     auditor =
         new AuditorApp(
             tune.apply(

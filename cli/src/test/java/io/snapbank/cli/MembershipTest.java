@@ -29,7 +29,7 @@ class MembershipTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Pattern ADMITS = Pattern.compile("admits node (\\d+)");
 
-  private static CliTest.Run member(String prefix, String... more) {
+  static CliTest.Run member(String prefix, String... more) {
     List<String> args = new ArrayList<>(List.of("member"));
     args.add(more[0]);
     args.addAll(List.of("--bootstrap", SharedBroker.bootstrap(), "--prefix", prefix));
@@ -44,7 +44,7 @@ class MembershipTest {
   }
 
   /** Admits a node through the CLI, starts it, and returns its id. */
-  private static int add(AuditedBank b, String prefix) throws Exception {
+  static int add(AuditedBank b, String prefix) throws Exception {
     CliTest.Run run = member(prefix, "add", "--accounts", "2", "--opening", "5000");
     assertEquals(0, run.code(), run.out() + run.err());
     Matcher m = ADMITS.matcher(run.out());

@@ -36,11 +36,15 @@ public final class BankFixture implements AutoCloseable {
   /** A bank initialised by {@code release} (its serdes write the genesis). */
   public BankFixture(String bootstrap, BankTopics release, int nodes, int accounts, long opening)
       throws InterruptedException {
+    this(bootstrap, release, BankSetup.genesis(nodes, accounts, opening, 0));
+  }
+
+  /** A bank initialised by {@code release} with {@code genesis}. */
+  public BankFixture(String bootstrap, BankTopics release, BankGenesis genesis)
+      throws InterruptedException {
     this.bootstrap = bootstrap;
-    this.topics = BankTopics.of(release.prefix());
-    this.genesis =
-        BankSetup.init(bootstrap, release, BankSetup.genesis(nodes, accounts, opening, 0))
-            .genesis();
+    this.genesis = BankSetup.init(bootstrap, release, genesis).genesis();
+    this.topics = BankTopics.of(release.prefix()).withLanes(this.genesis.getChannelPartitions());
     this.bank = new LocalBank(topics);
   }
 

@@ -33,7 +33,8 @@ public final class KafkaObservation {
   private KafkaObservation() {}
 
   public static BankObservation read(
-      String bootstrap, BankTopics topics, BankGenesis genesis, Duration timeout) {
+      String bootstrap, BankTopics given, BankGenesis genesis, Duration timeout) {
+    BankTopics topics = given.withLanes(genesis.getChannelPartitions());
     BankTransactions.awaitEnded(bootstrap, topics.prefix(), timeout);
     EpochHistory history;
     try (BankReader reader = new BankReader(bootstrap, Map.of(), topics)) {
@@ -60,12 +61,14 @@ public final class KafkaObservation {
           if (i == j) {
             continue;
           }
-          List<LogEntry> log = new ArrayList<>();
-          scanner.scanAll(
-              new TopicPartition(topics.transfers(i).name(), j),
-              timeout,
-              r -> log.add(new LogEntry(r.offset(), feeder.message(r.value()))));
-          logs.put(new Channel(i, j), log);
+          for (int l = 0; l < topics.lanes(); l++) {
+            List<LogEntry> log = new ArrayList<>();
+            scanner.scanAll(
+                new TopicPartition(topics.transfers(i).name(), topics.channelPartition(j, l)),
+                timeout,
+                r -> log.add(new LogEntry(r.offset(), feeder.message(r.value()))));
+            logs.put(new Channel(i, j, l), log);
+          }
         }
       }
       scanner.scanAll(

@@ -1,0 +1,115 @@
+package io.snapbank.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapbank.auditor.app.DeepAuditor;
+import io.snapbank.auditor.core.DeepAuditRules;
+import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.invariants.BankObservation;
+import io.snapbank.node.invariants.Channel;
+import io.snapbank.node.invariants.Invariants;
+import io.snapbank.node.invariants.LogEntry;
+import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.kafka.KafkaObservation;
+import io.snapbank.node.kafka.SharedBroker;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.ChannelState;
+import io.snapbank.schemas.topic.BankTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bank whose channels each use several partitions (lanes), under load, with snapshots. */
+class ChannelPartitionsTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Test
+  void when_channels_use_three_partitions_under_load_then_every_snapshot_is_consistent_per_lane(
+      @TempDir Path tmp) throws Exception {
+    String prefix = "lanes3";
+    try (AuditedBank b =
+        new AuditedBank(
+            SharedBroker.bootstrap(),
+            BankTopics.of(prefix),
+            BankSetup.genesis(3, 4, 10_000, 3, 0),
+            tmp,
+            c -> c.withRequestPeriod(Duration.ofMillis(500)))) {
+      b.startNodes(3, 300);
+      awaitConsistent(b, 8, 0);
+      int joined = MembershipTest.add(b, prefix);
+      AuditReport afterJoin = awaitConsistent(b, 4, 1);
+      assertEquals(3, joined);
+      assertEquals(4 * 3 * 3, afterJoin.getChannels().size(), "4 members: 12 channels x 3 lanes");
+      AuditReport deep =
+          DeepAuditRules.withDeepAudit(
+              afterJoin, new DeepAuditor(b.bank.bootstrap, b.bank.topics, WAIT).read(afterJoin));
+      assertTrue(deep.getDeepAudit().getVerified(), deep.getDeepAudit().getProblems().toString());
+
+      b.bank.stopAll();
+      List<String> bad = new ArrayList<>();
+      for (AuditReport r : b.reports().values()) {
+        boolean ok =
+            r.getStatus() == AuditStatus.CONSISTENT
+                || (r.getStatus() == AuditStatus.ABORTED
+                    && r.getAbortReason().equals("EPOCH_CHANGED"));
+        if (!ok) {
+          bad.add(r.getSnapshotId() + " " + r.getStatus() + " " + r.getProblems());
+        }
+      }
+      assertEquals(List.of(), bad, "every snapshot is CONSISTENT (or ended by the join)");
+      BankObservation o =
+          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT);
+      Invariants.assertHold(Invariants.all(), o, "channels of 3 partitions");
+      for (Channel lane : o.lanes()) {
+        if (lane.from() == joined) {
+          continue; // its 2 accounts use 2 of the 3 lanes at most
+        }
+        assertTrue(
+            o.log(lane).stream()
+                .map(LogEntry::message)
+                .anyMatch(m -> m != null && m.body() instanceof ChannelMessage.Transfer),
+            "an account's transfers keep to one lane, and the 4 accounts of a genesis node cover"
+                + " all 3 lanes: "
+                + lane);
+      }
+    }
+  }
+
+  /**
+   * Waits for {@code n} CONSISTENT snapshots of {@code epoch}; checks each records every lane of
+   * every channel once and returns the last.
+   */
+  private static AuditReport awaitConsistent(AuditedBank b, int n, long epoch)
+      throws InterruptedException {
+    b.awaitAny(
+        x ->
+            b.reports().values().stream()
+                    .filter(r -> r.getStatus() == AuditStatus.CONSISTENT && r.getEpoch() == epoch)
+                    .count()
+                >= n,
+        WAIT);
+    AuditReport last = null;
+    for (AuditReport r : b.reports().values()) {
+      if (r.getStatus() == AuditStatus.CONSISTENT && r.getEpoch() == epoch) {
+        Set<String> lanes = new TreeSet<>();
+        for (ChannelState c : r.getChannels()) {
+          assertTrue(
+              lanes.add(c.getFromNode() + "/" + c.getLane() + "->" + c.getToNode()),
+              "lane recorded once");
+        }
+        int members = r.getNodes().size();
+        assertEquals(members * (members - 1) * 3, lanes.size(), "every lane of every channel");
+        assertEquals(3, r.getChannelPartitions());
+        last = r;
+      }
+    }
+    return last;
+  }
+}
