@@ -82,6 +82,43 @@ class ChannelPartitionsTest {
     }
   }
 
+  @Test
+  void when_channel_partitions_are_out_of_range_or_differ_from_the_bank_then_one_line_refuses() {
+    String bootstrap = SharedBroker.bootstrap();
+    for (String bad : List.of("0", "65", "-1")) {
+      CliTest.Run r =
+          CliTest.run(
+              "init",
+              "--bootstrap",
+              bootstrap,
+              "--prefix",
+              "lanes-bad",
+              "--channel-partitions",
+              bad);
+      assertTrue(r.code() != 0, r.out());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("channel partitions must be 1..64, not " + bad), r.err());
+    }
+    CliTest.Run demo = CliTest.run("demo", "--channel-partitions", "0", "--duration", "5s");
+    assertTrue(demo.code() != 0, demo.out());
+    assertTrue(demo.err().contains("channel partitions must be 1..64, not 0"), demo.err());
+    assertTrue(!demo.out().contains("starting an embedded Kafka broker"), "refused before it");
+
+    CliTest.Run made =
+        CliTest.run(
+            "init", "--bootstrap", bootstrap, "--prefix", "lanes-two", "--channel-partitions", "2");
+    assertEquals(0, made.code(), made.err());
+    assertTrue(made.out().contains("2 partition(s) per channel"), made.out());
+    CliTest.Run again =
+        CliTest.run(
+            "init", "--bootstrap", bootstrap, "--prefix", "lanes-two", "--channel-partitions", "4");
+    assertTrue(again.code() != 0, again.out());
+    assertEquals(1, again.err().strip().lines().count(), again.err());
+    assertTrue(
+        again.err().contains("already exists with 2 partitions per channel; not changing it"),
+        again.err());
+  }
+
   /**
    * Waits for {@code n} CONSISTENT snapshots of {@code epoch}; checks each records every lane of
    * every channel once and returns the last.

@@ -107,8 +107,19 @@ class CliTest {
 
   @Test
   void when_the_demo_runs_for_a_short_duration_then_snapshots_are_consistent_and_it_exits_0() {
-    Run r = run("demo", "--duration", "25s", "--nodes", "3", "--http-port", "0");
+    Run r =
+        run(
+            "demo",
+            "--duration",
+            "25s",
+            "--nodes",
+            "3",
+            "--http-port",
+            "0",
+            "--channel-partitions",
+            "2");
     assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("2 partitions per channel"), r.out());
     assertTrue(r.out().contains("CONSISTENT"), r.out());
     assertFalse(r.out().contains("VIOLATION"), r.out());
     assertTrue(r.out().contains("web page: http://localhost:"), r.out());

@@ -221,4 +221,26 @@ class SnapshotEngineTest {
     assertTrue(e.isFinished(5) && e.isFinished(3));
     assertTrue(!e.isFinished(2));
   }
+
+  @Test
+  void when_channels_have_two_lanes_then_markers_go_on_each_and_every_lane_must_close() {
+    List<Lane> two = List.of(new Lane(0, 0), new Lane(0, 1));
+    SnapshotEngine e = new SnapshotEngine(1, two, two, ledger, outbox, true);
+    e.setNextOffset(new Lane(0, 1), 50);
+    assertEquals(Outcome.STARTED, e.onRequest(3, 0, 0));
+    assertEquals(List.of("marker 3 to 0 seq 1", "marker 3 to 0/1 seq 1"), sent);
+    assertEquals(Outcome.CHANNEL_CLOSED, e.onMarker(new Lane(0, 0), 1, 10, 3, 1));
+    assertEquals(Outcome.RECORDED, e.onTransfer(new Lane(0, 1), 1, 50, 7), "lane 1 is still open");
+    assertEquals(
+        Outcome.ACCEPTED, e.onTransfer(new Lane(0, 0), 2, 11, 9), "lane 0 closed at its marker");
+    assertEquals(Outcome.COMPLETED, e.onMarker(new Lane(0, 1), 2, 51, 3, 2));
+    LocalSnapshot s = done.get(0);
+    assertEquals(2, s.channels().size(), "one state per lane");
+    ChannelSnapshot lane1 = s.channels().get(1);
+    assertEquals(
+        List.of(1, 50L, 51L, 1L, 7L),
+        List.of(
+            lane1.lane(), lane1.firstOffset(), lane1.markerOffset(), lane1.count(), lane1.sum()));
+    assertEquals(0, s.channels().get(0).count());
+  }
 }
