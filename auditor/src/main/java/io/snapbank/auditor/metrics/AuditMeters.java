@@ -108,6 +108,7 @@ public final class AuditMeters implements AutoCloseable {
                   return n < 0 ? Double.NaN : n;
                 })
             .description("snapshots requested or reported but not decided yet")
+            .strongReference(true)
             .register(registry));
     gauge(
         "snapbank.snapshot.last.completed.id",
