@@ -208,12 +208,45 @@ class MetricsTest {
       JsonNode series = result.get(0);
       assertEquals("snapbank", series.get("metric").get("job").asText());
       assertTrue(series.get("value").get(1).asDouble() >= 1, series.toString());
+      for (String expr : dashboardQueries()) {
+        assertNotNull(query(port, expr), "Prometheus refused the dashboard's query " + expr);
+      }
     } finally {
       prometheus.destroy();
       if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
         prometheus.destroyForcibly();
       }
     }
+  }
+
+  @Test
+  void when_the_grafana_dashboard_is_read_then_every_series_it_queries_is_in_the_exposition()
+      throws Exception {
+    String text = scrape(auditor.httpPort());
+    List<String> queries = dashboardQueries();
+    assertTrue(queries.size() >= 20, queries.toString());
+    Pattern series = Pattern.compile("\\b(?:snapbank|kafka|jvm)_[a-z0-9_]+");
+    for (String expr : queries) {
+      Matcher m = series.matcher(expr);
+      assertTrue(m.find(), "no series in " + expr);
+      do {
+        String name = m.group();
+        assertTrue(
+            text.contains("\n" + name + "{") || text.contains("\n" + name + " "),
+            name + " (queried by " + expr + ") is not in the exposition");
+      } while (m.find());
+    }
+  }
+
+  /** The dashboard's queries, for this test's bank. */
+  private static List<String> dashboardQueries() throws IOException {
+    Path file = Path.of("").toAbsolutePath().getParent().resolve("docs/grafana/snapbank.json");
+    List<String> out = new ArrayList<>();
+    new ObjectMapper()
+        .readTree(file.toFile())
+        .findValues("expr")
+        .forEach(e -> out.add(e.asText().replace("$bank", PREFIX)));
+    return out;
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.snapbank.auditor.core.AbortReason;
 import io.snapbank.node.metrics.ProcessMeters;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
@@ -96,6 +97,9 @@ public final class AuditMeters implements AutoCloseable {
                   .tag("status", s.name())
                   .serviceLevelObjectives(DURATION_BUCKETS)
                   .register(registry)));
+    }
+    for (AbortReason reason : AbortReason.values()) {
+      abortReason(reason.name());
     }
     deepVerified = add(deepAudits("verified"));
     deepFailed = add(deepAudits("failed"));
