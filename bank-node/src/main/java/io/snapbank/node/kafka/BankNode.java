@@ -128,9 +128,12 @@ public final class BankNode implements Runnable {
     } catch (RuntimeException e) {
       failure = "node " + config.nodeId() + " failed: " + e;
     } finally {
-      p.stopped();
-      ready.countDown();
-      stopped.countDown();
+      try {
+        p.stopped();
+      } finally {
+        ready.countDown();
+        stopped.countDown();
+      }
     }
   }
 
