@@ -56,7 +56,9 @@ final class AuditorCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
       defaultValue = "${env:SNAPBANK_HTTP_PORT:-8080}",
-      description = "Web page port (default ${DEFAULT-VALUE}; -1 = off).")
+      description =
+          "Web page port, also serving the auditor's meters at /metrics (default"
+              + " ${DEFAULT-VALUE}; -1 = off).")
   int httpPort;
 
   @Option(
@@ -112,7 +114,13 @@ final class AuditorCommand implements Callable<Integer> {
             + kafka.prefix
             + "' at "
             + kafka.bootstrap
-            + (app.httpPort() > 0 ? "; web page " + WebAccess.url(httpBind, app.httpPort()) : ""));
+            + (app.httpPort() > 0
+                ? "; web page "
+                    + WebAccess.url(httpBind, app.httpPort())
+                    + ", metrics "
+                    + WebAccess.url(httpBind, app.httpPort())
+                    + "metrics"
+                : ""));
     if (httpToken == null) {
       app.httpToken().ifPresent(t -> System.out.println(WebAccess.tokenLine(t)));
     }

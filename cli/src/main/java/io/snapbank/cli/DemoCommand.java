@@ -8,6 +8,8 @@ import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.harness.LocalBank;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.node.metrics.NodeMeters;
+import io.snapbank.node.metrics.ProcessMeters;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.topic.BankTopics;
@@ -159,7 +161,9 @@ final class DemoCommand implements Callable<Integer> {
               + dir.resolve("credentials"));
     }
 
+    ProcessMeters meters = new ProcessMeters(topics.prefix());
     LocalBank bank = new LocalBank(topics);
+    bank.onStart(n -> NodeMeters.bind(n, meters));
     for (int i = 0; i < nodes; i++) {
       startNode(bank, bootstrap, clients, i);
     }
@@ -177,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
             .withHttpPort(webPort)
             .withDeepAuditEvery(5)
             .withClientOverrides(clients.auditor());
-    AuditorApp auditor = new AuditorApp(ac);
+    AuditorApp auditor = new AuditorApp(ac, meters);
     boolean tty = System.console() != null;
     auditor.onReport(r -> onReport(out, r, tty));
     auditor.start();
@@ -187,6 +191,10 @@ final class DemoCommand implements Callable<Integer> {
             + " ms");
     if (auditor.httpPort() > 0) {
       out.println("web page: http://localhost:" + auditor.httpPort() + "/");
+      out.println(
+          "metrics (every node and the auditor, Prometheus format): http://localhost:"
+              + auditor.httpPort()
+              + "/metrics");
       auditor.httpToken().ifPresent(t -> out.println(WebAccess.tokenLine(t)));
     }
     out.println(
@@ -267,6 +275,7 @@ final class DemoCommand implements Callable<Integer> {
     actions.close();
     bank.stopAll();
     auditor.close();
+    meters.close();
     broker.close();
     if (temp) {
       deleteQuietly(dir);

@@ -3,6 +3,9 @@ package io.snapbank.cli;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.kafka.BankNode;
+import io.snapbank.node.metrics.MetricsServer;
+import io.snapbank.node.metrics.NodeMeters;
+import io.snapbank.node.metrics.ProcessMeters;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -48,6 +51,23 @@ final class NodeCommand implements Callable<Integer> {
       description = "Transaction length in ms (default ${DEFAULT-VALUE}).")
   long commitMs;
 
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:SNAPBANK_METRICS_PORT:--1}",
+      description =
+          "Serve the node's meters in Prometheus' format at http://ADDRESS:PORT/metrics (env"
+              + " SNAPBANK_METRICS_PORT; default ${DEFAULT-VALUE} = off; 0 = any free port).")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "${env:SNAPBANK_METRICS_BIND:-127.0.0.1}",
+      description =
+          "Address the metrics endpoint listens on (env SNAPBANK_METRICS_BIND; default"
+              + " ${DEFAULT-VALUE}: this machine only; 0.0.0.0 = every interface).")
+  String metricsBind;
+
   @Override
   public Integer call() throws Exception {
     NodeConfig config =
@@ -63,7 +83,17 @@ final class NodeCommand implements Callable<Integer> {
                 WorkloadConfig.DEFAULT_MAX_BACKLOG),
             commitMs,
             kafka.clientConfig());
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new IllegalArgumentException("--metrics-port must be -1 (off) or 0..65535");
+    }
     BankNode node = new BankNode(config, BankTopics.of(config.prefix()));
+    ProcessMeters meters = metricsPort < 0 ? null : new ProcessMeters(config.prefix());
+    MetricsServer metrics = null;
+    if (meters != null) {
+      NodeMeters.bind(node, meters);
+      metrics = new MetricsServer(metricsBind, metricsPort, meters::scrape);
+      System.out.println("metrics: " + WebAccess.url(metricsBind, metrics.port()) + "metrics");
+    }
     Thread loop = new Thread(node, "bank-node-" + id);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -82,6 +112,10 @@ final class NodeCommand implements Callable<Integer> {
           "node " + id + " running on " + kafka.bootstrap + " (bank '" + kafka.prefix + "')");
     }
     loop.join();
+    if (metrics != null) {
+      metrics.close();
+      meters.close();
+    }
     if (node.failure().isPresent()) {
       System.err.println("error: " + node.failure().get());
       return 1;

@@ -2,11 +2,13 @@ package io.snapbank.auditor.app;
 
 import io.snapbank.auditor.config.ApiToken;
 import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.auditor.metrics.AuditMeters;
 import io.snapbank.auditor.store.SnapshotStore;
 import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.auditor.topology.AuditorTopology;
 import io.snapbank.auditor.web.AuditWebServer;
 import io.snapbank.auditor.web.DeepAuditAnswer;
+import io.snapbank.node.metrics.ProcessMeters;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
@@ -58,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * writer schema the bank's schema store holds. {@link #close()} stops it all. On start the follower
  * reads audit-reports from its beginning, so listeners, the web page and the files also see the
  * reports written before.
+ *
+ * <p>Its meters ({@link AuditMeters}: the snapshot meters and the topology's Kafka Streams meters)
+ * go to the process's {@link ProcessMeters}, which the web server serves at {@code /metrics}.
  */
 public final class AuditorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditorApp.class);
@@ -69,6 +74,8 @@ public final class AuditorApp implements AutoCloseable {
   private final AuditorTopics own;
   private final KafkaStreams streams;
   private final SnapshotStore store;
+  private final ProcessMeters meters;
+  private final boolean ownMeters;
   private final List<Consumer<AuditReport>> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicBoolean started = new AtomicBoolean();
@@ -79,10 +86,22 @@ public final class AuditorApp implements AutoCloseable {
   private AuditWebServer web;
   private ReportFollower follower;
   private DeepAuditWorker worker;
+  private AuditMeters auditMeters;
   private Thread starter;
 
+  /** An auditor with meters of its own. */
   public AuditorApp(AuditorConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * An auditor whose meters go to {@code meters}, shared with the process's other parts (null: its
+   * own, closed with it).
+   */
+  public AuditorApp(AuditorConfig config, ProcessMeters meters) {
     this.config = config;
+    this.ownMeters = meters == null;
+    this.meters = meters == null ? new ProcessMeters(config.prefix()) : meters;
     this.schemas =
         new KafkaSchemaStore(
             config.bootstrapServers(), config.clientOverrides(), BankTopics.of(config.prefix()));
@@ -117,7 +136,9 @@ public final class AuditorApp implements AutoCloseable {
     if (config.httpPort() >= 0) {
       web = new AuditWebServer(config.httpBind(), config.httpPort(), config.httpToken());
       web.onDeepAudit(this::deepAudit);
+      web.onMetrics(meters::scrape);
     }
+    auditMeters = new AuditMeters(meters, streams, this::snapshotsInProgress);
     streams.setUncaughtExceptionHandler(
         e -> {
           failure = "auditor stopped: " + e;
@@ -151,7 +172,8 @@ public final class AuditorApp implements AutoCloseable {
             client + "-report-follower",
             topics.auditReports(),
             topics.epochs(),
-            new ReportOutlets(web, store, listeners, worker, config.deepAudit().sample()));
+            new ReportOutlets(
+                web, store, auditMeters, listeners, worker, config.deepAudit().sample()));
     starter = new Thread(this::setUpThenStartStreams, client + "-starter");
     starter.setDaemon(true);
     starter.start();
@@ -244,6 +266,26 @@ public final class AuditorApp implements AutoCloseable {
     return out;
   }
 
+  /** The snapshots pending in the topology (requested or reported, not decided); -1 if unknown. */
+  public long snapshotsInProgress() {
+    try {
+      ReadOnlyKeyValueStore<Long, Object> s =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  AuditorTopology.PENDING_STORE,
+                  QueryableStoreTypes.<Long, Object>keyValueStore()));
+      long n = 0;
+      try (KeyValueIterator<Long, Object> it = s.all()) {
+        for (; it.hasNext(); it.next()) {
+          n++;
+        }
+      }
+      return n;
+    } catch (InvalidStateStoreException e) {
+      return -1; // not running (yet)
+    }
+  }
+
   /**
    * Deep-audits a snapshot whose report this auditor has seen: queues it for the deep-audit stage
    * and waits up to the configured answer timeout for the deep-audited report to come back on
@@ -308,6 +350,12 @@ public final class AuditorApp implements AutoCloseable {
     }
     if (web != null) {
       web.close();
+    }
+    if (auditMeters != null) {
+      auditMeters.close();
+    }
+    if (ownMeters) {
+      meters.close();
     }
     schemas.close();
   }

@@ -1,5 +1,6 @@
 package io.snapbank.auditor.app;
 
+import io.snapbank.auditor.metrics.AuditMeters;
 import io.snapbank.auditor.store.SnapshotStore;
 import io.snapbank.auditor.web.AuditWebServer;
 import io.snapbank.schemas.AuditReport;
@@ -12,13 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where each report and epoch-log entry the {@link ReportFollower} reads goes: the web page, the
- * snapshot files, the listeners, and, for every n-th new complete snapshot, the deep-audit stage. A
- * failing outlet is logged and the others still get the report. Used on the follower's thread.
+ * snapshot files, the meters, the listeners, and, for every n-th new complete snapshot, the
+ * deep-audit stage. A failing outlet is logged and the others still get the report. Used on the
+ * follower's thread.
  */
 final class ReportOutlets implements ReportFollower.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(ReportOutlets.class);
   private final AuditWebServer web;
   private final SnapshotStore store;
+  private final AuditMeters meters;
   private final List<Consumer<AuditReport>> listeners;
   private final DeepAuditWorker worker;
   private final int sample;
@@ -27,17 +30,20 @@ final class ReportOutlets implements ReportFollower.Handler {
   /**
    * @param web the web page, or null when it is off
    * @param store the snapshot files, or null when they are not kept
+   * @param meters the auditor's meters
    * @param listeners called with every report (a live list)
    * @param sample deep-audit every n-th new complete snapshot; 0 = none
    */
   ReportOutlets(
       AuditWebServer web,
       SnapshotStore store,
+      AuditMeters meters,
       List<Consumer<AuditReport>> listeners,
       DeepAuditWorker worker,
       int sample) {
     this.web = web;
     this.store = store;
+    this.meters = meters;
     this.listeners = listeners;
     this.worker = worker;
     this.sample = sample;
@@ -55,6 +61,11 @@ final class ReportOutlets implements ReportFollower.Handler {
       } catch (RuntimeException e) {
         LOG.error("cannot store snapshot {}", r.getSnapshotId(), e);
       }
+    }
+    try {
+      meters.report(r, history);
+    } catch (RuntimeException e) {
+      LOG.error("cannot count snapshot {} in the meters", r.getSnapshotId(), e);
     }
     for (Consumer<AuditReport> l : listeners) {
       try {

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/reports/ID/deep-audit}: asks the app for a deep audit ({@link
  *       #onDeepAudit}) and answers as it says ({@link DeepAuditAnswer}): 200 with the deep-audited
  *       report, 202 with a JSON {@code message} when it is queued but not done in time, 404 for an
- *       unknown snapshot, 503 when it cannot be queued, 500 when it failed.
+ *       unknown snapshot, 503 when it cannot be queued, 500 when it failed;
+ *   <li>{@code GET /metrics}: the process's meters in Prometheus' text format ({@link #onMetrics});
+ *       404 when none are set.
  * </ul>
  *
  * <p>Every state-changing request (each POST) must present the server's {@link ApiToken} as {@code
@@ -69,6 +72,7 @@ public final class AuditWebServer implements AutoCloseable {
   private static final int KEEP = 200;
   private static final int LIST_SIZE = 50;
   private static final String JSON = "application/json; charset=utf-8";
+  private static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
   private final TreeMap<Long, BankEpoch> epochs = new TreeMap<>();
   private final TreeMap<Long, AuditReport> reports = new TreeMap<>();
   private final HttpServer server;
@@ -77,6 +81,7 @@ public final class AuditWebServer implements AutoCloseable {
   private final ApiToken token;
   private final RequestGuard guard;
   private volatile LongFunction<DeepAuditAnswer> deepAudit = DeepAuditAnswer.Unknown::new;
+  private volatile Supplier<String> metrics;
 
   /** A server on 127.0.0.1 with a generated token. */
   public AuditWebServer(int port) {
@@ -143,6 +148,11 @@ public final class AuditWebServer implements AutoCloseable {
     this.deepAudit = f;
   }
 
+  /** What {@code GET /metrics} answers: the Prometheus text exposition of the process's meters. */
+  public void onMetrics(Supplier<String> scrape) {
+    this.metrics = scrape;
+  }
+
   /** An entry of the bank's epoch log, for the restore history. */
   public synchronized void epoch(BankEpoch e) {
     epochs.put(e.getEpoch(), e);
@@ -201,6 +211,10 @@ public final class AuditWebServer implements AutoCloseable {
           all = new ArrayList<>(epochs.values());
         }
         send(ex, 200, JSON, ReportJson.epochsToJson(all));
+      }
+    } else if (path.equals("/metrics") && metrics != null) {
+      if (get(ex, method)) {
+        send(ex, 200, METRICS, metrics.get());
       }
     } else if (path.startsWith("/api/reports/")) {
       reportResource(ex, method, path.substring("/api/reports/".length()).split("/", -1));

@@ -74,6 +74,22 @@ class AuditWebServerTest {
   }
 
   @Test
+  void when_metrics_are_set_then_get_metrics_answers_them_in_prometheus_text_format()
+      throws Exception {
+    try (AuditWebServer web = new AuditWebServer(0)) {
+      assertEquals(404, get(web.port(), "/metrics").statusCode(), "no meters set");
+      web.onMetrics(() -> "# TYPE snapbank_x_total counter\nsnapbank_x_total 3.0\n");
+      HttpResponse<String> r = get(web.port(), "/metrics");
+      assertEquals(200, r.statusCode());
+      assertEquals("snapbank_x_total 3.0", r.body().lines().toList().get(1));
+      assertEquals(
+          "text/plain; version=0.0.4; charset=utf-8",
+          r.headers().firstValue("Content-Type").orElse(""));
+      assertEquals(405, post(web, "/metrics").statusCode());
+    }
+  }
+
+  @Test
   void when_reports_are_added_then_api_lists_them_newest_first_and_serves_one_by_id()
       throws Exception {
     try (AuditWebServer web = serverWithTwoReports()) {

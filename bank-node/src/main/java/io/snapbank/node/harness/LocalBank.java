@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Bank nodes of one bank running as threads of this process: start them, wait until they run, stop
@@ -17,6 +18,7 @@ public final class LocalBank implements AutoCloseable {
   private final BankTopics topics;
   private final List<BankNode> nodes = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private Consumer<BankNode> beforeRun = n -> {};
 
   public LocalBank(BankTopics topics) {
     this.topics = topics;
@@ -24,6 +26,14 @@ public final class LocalBank implements AutoCloseable {
 
   public BankTopics topics() {
     return topics;
+  }
+
+  /**
+   * Calls {@code hook} with every node started from now on, before its thread runs (to {@link
+   * BankNode#observe observe} it, for instance).
+   */
+  public synchronized void onStart(Consumer<BankNode> hook) {
+    this.beforeRun = hook;
   }
 
   /** Starts a node on its own thread; returns at once. */
@@ -41,6 +51,7 @@ public final class LocalBank implements AutoCloseable {
           "a node of bank '" + release.prefix() + "' in bank '" + topics.prefix() + "'");
     }
     BankNode node = new BankNode(config, release);
+    beforeRun.accept(node);
     Thread t = new Thread(node, topics.prefix() + "-node-" + config.nodeId());
     t.setDaemon(true);
     t.start();

@@ -29,6 +29,7 @@ public final class BankNode implements Runnable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final List<Consumer<NodeStats>> statsListeners = new CopyOnWriteArrayList<>();
   private volatile LongConsumer creditLatencyListener = ms -> {};
+  private volatile NodeProbe probe = NodeProbe.NONE;
   private volatile boolean running = true;
   private volatile String failure;
   private volatile NodeStats stats = new NodeStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0);
@@ -48,6 +49,13 @@ public final class BankNode implements Runnable {
   /** Called on the loop thread with the send-to-credit latency of every credited transfer. */
   public void onCreditLatency(LongConsumer listener) {
     this.creditLatencyListener = listener;
+  }
+
+  /**
+   * Tells {@code probe} what the node does (see {@link NodeProbe}); set it before the node runs.
+   */
+  public void observe(NodeProbe probe) {
+    this.probe = probe;
   }
 
   /** Called on the loop thread with the node's figures after every commit. */
@@ -99,8 +107,10 @@ public final class BankNode implements Runnable {
   /** Runs the node until {@link #stop()} or a fatal error; see {@link #failure()}. */
   @Override
   public void run() {
+    NodeProbe p = probe;
     NodeLoop l =
-        new NodeLoop(config, topics, clock, this::publish, ms -> creditLatencyListener.accept(ms));
+        new NodeLoop(
+            config, topics, clock, this::publish, ms -> creditLatencyListener.accept(ms), p);
     loop = l;
     try (l) {
       l.open();
@@ -118,8 +128,12 @@ public final class BankNode implements Runnable {
     } catch (RuntimeException e) {
       failure = "node " + config.nodeId() + " failed: " + e;
     } finally {
-      ready.countDown();
-      stopped.countDown();
+      try {
+        p.stopped();
+      } finally {
+        ready.countDown();
+        stopped.countDown();
+      }
     }
   }
 

@@ -45,7 +45,7 @@ final class NodeLoop implements AutoCloseable {
   private BankTopics topics;
   private KafkaSchemaStore schemas;
   private final Clock clock;
-  private final NodeMetrics metrics = new NodeMetrics();
+  private final NodeMetrics metrics;
   private final Consumer<NodeStats> statsListener;
   private final LongConsumer creditLatency;
   private RecordFeeder feeder;
@@ -70,8 +70,10 @@ final class NodeLoop implements AutoCloseable {
       BankTopics topics,
       Clock clock,
       Consumer<NodeStats> statsListener,
-      LongConsumer creditLatency) {
+      LongConsumer creditLatency,
+      NodeProbe probe) {
     this.config = config;
+    this.metrics = new NodeMetrics(probe);
     this.topics = topics;
     this.clock = clock;
     this.statsListener = statsListener;
@@ -218,12 +220,17 @@ final class NodeLoop implements AutoCloseable {
   }
 
   private void generate(long now) {
-    if (core.mode() != NodeMode.ACTIVE) {
-      return; // a node that is leaving makes no transfers of its own
-    }
     long backlog = 0;
     for (TopicPartition tp : consumer.assignment()) {
-      backlog += consumer.currentLag(tp).orElse(0);
+      long lag = consumer.currentLag(tp).orElse(0);
+      backlog += lag;
+      Integer sender = inputs.senderOf(tp.topic());
+      if (sender != null) {
+        metrics.probe().incomingLag(sender, lag);
+      }
+    }
+    if (core.mode() != NodeMode.ACTIVE) {
+      return; // a node that is leaving makes no transfers of its own
     }
     workload.due(
         now,
@@ -243,9 +250,10 @@ final class NodeLoop implements AutoCloseable {
     session.checkpoints().append(CheckpointCodec.encode(state, transaction + 1, clock.millis()));
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
+    long commitStart = System.nanoTime();
     session.commit(offsets, consumer.groupMetadata(), running);
     transaction++;
-    metrics.committed();
+    metrics.committed(System.nanoTime() - commitStart);
     committedState = state;
     committedPositions.clear();
     committedPositions.putAll(positions);

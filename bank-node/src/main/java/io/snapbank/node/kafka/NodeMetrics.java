@@ -11,9 +11,11 @@ import java.util.TreeMap;
  * Counts what a node's process did, from the results its core returns; kept apart from the protocol
  * state and reset when the process starts. Transfers sent, made locally and credited count once
  * their transaction committed: they are held as pending until {@link #committed} and dropped by
- * {@link #rewound}. Used from the loop thread only.
+ * {@link #rewound}. What is not a count (clients opened, commit times, lag) goes to the node's
+ * {@link NodeProbe}. Used from the loop thread only.
  */
 final class NodeMetrics {
+  private final NodeProbe probe;
   private final EnumMap<QuarantineReason, Long> quarantined = new EnumMap<>(QuarantineReason.class);
   private long sent;
   private long local;
@@ -27,6 +29,15 @@ final class NodeMetrics {
   private long snapshotsAborted;
   private long commits;
   private long aborts;
+
+  NodeMetrics(NodeProbe probe) {
+    this.probe = probe;
+  }
+
+  /** The probe that receives what is not counted here. */
+  NodeProbe probe() {
+    return probe;
+  }
 
   void handled(Handled h) {
     switch (h) {
@@ -54,7 +65,9 @@ final class NodeMetrics {
     snapshots++;
   }
 
-  void committed() {
+  /** The open transaction committed, its commit taking {@code nanos}. */
+  void committed(long nanos) {
+    probe.committed(nanos);
     commits++;
     sent += pendingSent;
     local += pendingLocal;

@@ -153,6 +153,7 @@ final class NodeStart {
     KafkaConsumer<byte[], byte[]> consumer =
         KafkaClients.committedReader(
             config.bootstrapServers(), config.groupId(), config.clientOverrides());
+    metrics.probe().consumerOpened(consumer);
     NodeInputs inputs = new NodeInputs(topics, state.topology());
     consumer.assign(inputs.all());
     Map<TopicPartition, OffsetAndMetadata> offsets =

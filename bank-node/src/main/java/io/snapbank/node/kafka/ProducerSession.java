@@ -41,6 +41,7 @@ final class ProducerSession implements AutoCloseable {
         KafkaClients.transactionalProducer(
             config.bootstrapServers(), config.transactionalId(), config.clientOverrides());
     producer.initTransactions();
+    metrics.probe().producerOpened(producer);
     output = new TransactionOutput(producer, topics, config.nodeId(), clock, metrics);
     checkpoints =
         new KafkaCheckpointStore(

@@ -48,6 +48,11 @@ public final class BankFixture implements AutoCloseable {
     this.bank = new LocalBank(topics);
   }
 
+  /** Calls {@code hook} with every node started from now on, before it runs. */
+  public void onStart(java.util.function.Consumer<BankNode> hook) {
+    bank.onStart(hook);
+  }
+
   public NodeConfig config(int node, double rate) {
     return NodeConfig.of(bootstrap, topics.prefix(), node).withRate(rate).withCommitInterval(50);
   }
