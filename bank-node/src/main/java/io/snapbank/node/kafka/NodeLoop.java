@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -221,14 +222,16 @@ final class NodeLoop implements AutoCloseable {
 
   private void generate(long now) {
     long backlog = 0;
+    Map<Integer, Long> lagFrom = new TreeMap<>();
     for (TopicPartition tp : consumer.assignment()) {
       long lag = consumer.currentLag(tp).orElse(0);
       backlog += lag;
-      Integer sender = inputs.senderOf(tp.topic());
-      if (sender != null) {
-        metrics.probe().incomingLag(sender, lag);
+      Lane lane = inputs.laneOf(tp);
+      if (lane != null) {
+        lagFrom.merge(lane.node(), lag, Long::sum);
       }
     }
+    lagFrom.forEach(metrics.probe()::incomingLag);
     if (core.mode() != NodeMode.ACTIVE) {
       return; // a node that is leaving makes no transfers of its own
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class NodeMetersTest {
   private static ChannelRecord transfer(long seq, long amount) {
     return new ChannelRecord(
-        0, 1, seq, new Transfer("t-" + seq, "n0-a000", "n1-a000", amount, 0L), 0L, false);
+        0, 1, seq, new Transfer("t-" + seq, "n0-a000", "n1-a000", amount, 0L), 0L, false, 0);
   }
 
   private static double count(MeterRegistry r, String name, String... tags) {
