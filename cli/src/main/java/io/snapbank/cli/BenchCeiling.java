@@ -42,7 +42,10 @@ final class BenchCeiling {
                         "0-123456", "n0-a000", "n1-a000", 250L, System.currentTimeMillis()),
                     0L,
                     false,
-                    0))
+                    0,
+                    -1L,
+                    -1L,
+                    0L))
             .length;
     String topic = "bench-ceiling-" + ctx.run;
     try (Admin admin = BankSetup.admin(o.bootstrap(), o.client())) {

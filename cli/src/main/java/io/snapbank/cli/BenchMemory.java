@@ -92,7 +92,16 @@ final class BenchMemory {
       seq++;
       ChannelRecord r =
           new ChannelRecord(
-              0, 1, seq, new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now), 0L, false, 0);
+              0,
+              1,
+              seq,
+              new Transfer("0-" + seq, "n0-a000", "n1-a000", 1L, now),
+              0L,
+              false,
+              0,
+              -1L,
+              -1L,
+              0L);
       p.send(new ProducerRecord<>(topic, 1, null, topics.transfers(0).encode(r)));
     }
     p.flush();

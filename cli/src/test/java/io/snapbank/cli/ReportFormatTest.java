@@ -36,7 +36,8 @@ class ReportFormatTest {
                           n == 0 ? 1L : 0L,
                           n == 0 ? 10L : 0L,
                           -1L,
-                          0)))
+                          0,
+                          -1L)))
               .setEpoch(3L)
               .build());
     }

@@ -142,7 +142,10 @@ class SecurityAttacksTest {
                     System.currentTimeMillis()),
                 0L,
                 false,
-                0));
+                0,
+                -1L,
+                -1L,
+                0L));
   }
 
   @Test

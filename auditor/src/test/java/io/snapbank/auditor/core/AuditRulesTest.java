@@ -39,7 +39,8 @@ class AuditRulesTest {
                   carries ? 2L : 0L,
                   carries ? 10L : 0L,
                   -1L,
-                  0));
+                  0,
+                  -1L));
         }
       }
       List<AccountBalance> balances =
@@ -68,7 +69,7 @@ class AuditRulesTest {
     for (int n = 0; n < 3; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
-    return new BankGenesis(3, 300L, accounts, 0L, "", 1);
+    return new BankGenesis(3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO);
   }
 
   private static ChannelState channel(List<LocalSnapshotReport> reports, int from, int to) {
@@ -178,9 +179,9 @@ class AuditRulesTest {
       when_a_node_reports_a_channel_it_does_not_receive_or_from_outside_the_bank_then_channel_unknown() {
     List<LocalSnapshotReport> reports = consistent();
     List<ChannelState> chans = new ArrayList<>(reports.get(2).getChannels());
-    chans.add(new ChannelState(0, 1, 0L, 0L, 0L, 0L, -1L, 0)); // 0->1 is node 1's to record
-    chans.add(new ChannelState(7, 2, 0L, 0L, 0L, 0L, -1L, 0)); // node 7 does not exist
-    chans.add(new ChannelState(2, 2, 0L, 0L, 0L, 0L, -1L, 0)); // no channel to itself
+    chans.add(new ChannelState(0, 1, 0L, 0L, 0L, 0L, -1L, 0, -1L)); // 0->1 is node 1's to record
+    chans.add(new ChannelState(7, 2, 0L, 0L, 0L, 0L, -1L, 0, -1L)); // node 7 does not exist
+    chans.add(new ChannelState(2, 2, 0L, 0L, 0L, 0L, -1L, 0, -1L)); // no channel to itself
     reports.get(2).setChannels(chans);
     List<ViolationReason> reasons =
         AuditRules.check(reports, Members.range(3), 300).stream().map(Problem::reason).toList();
@@ -195,29 +196,31 @@ class AuditRulesTest {
   @Test
   void when_a_range_is_impossible_then_bad_range() {
     assertEquals(
-        Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 9L, 2L, 30L, -1L, 0)));
+        Optional.empty(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 9L, 2L, 30L, -1L, 0, -1L)));
     assertEquals(
-        Optional.empty(), AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 5L, 0L, 0L, -1L, 0)));
+        Optional.empty(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 5L, 5L, 0L, 0L, -1L, 0, -1L)));
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 9L, 5L, 0L, 0L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 9L, 5L, 0L, 0L, -1L, 0, -1L)).isPresent(),
         "first > marker");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, -1L, 5L, 0L, 0L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, -1L, 5L, 0L, 0L, -1L, 0, -1L)).isPresent(),
         "negative offset");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, -1L, 0L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, -1L, 0L, -1L, 0, -1L)).isPresent(),
         "negative count");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 1L, -3L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 1L, -3L, -1L, 0, -1L)).isPresent(),
         "negative sum");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 0L, 7L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 0L, 7L, -1L, 0, -1L)).isPresent(),
         "no transfers, a sum");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 2L, 3L, 30L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 2L, 3L, 30L, -1L, 0, -1L)).isPresent(),
         "more than offsets");
     assertTrue(
-        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 3L, 2L, -1L, 0)).isPresent(),
+        AuditRules.rangeProblem(new ChannelState(0, 1, 0L, 5L, 3L, 2L, -1L, 0, -1L)).isPresent(),
         "below one unit each");
 
     List<LocalSnapshotReport> reports = consistent();

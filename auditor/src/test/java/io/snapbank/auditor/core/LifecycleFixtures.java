@@ -21,7 +21,8 @@ final class LifecycleFixtures {
     for (int n = 0; n < nodes; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
-    return new BankGenesis(nodes, 100L * nodes, accounts, 0L, "", 1);
+    return new BankGenesis(
+        nodes, 100L * nodes, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO);
   }
 
   /** The lifecycle of a bank of {@code nodes} nodes. */
@@ -51,7 +52,7 @@ final class LifecycleFixtures {
     List<ChannelState> chans = new ArrayList<>();
     for (int from : members.ids()) {
       if (from != node) {
-        chans.add(new ChannelState(from, node, 5L, 5L, 0L, 0L, 4L, 0));
+        chans.add(new ChannelState(from, node, 5L, 5L, 0L, 0L, 4L, 0, -1L));
       }
     }
     List<AccountBalance> balances = new ArrayList<>();

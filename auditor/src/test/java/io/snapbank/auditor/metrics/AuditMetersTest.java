@@ -29,7 +29,7 @@ class AuditMetersTest {
   }
 
   private static ChannelState channel(int from, int to, long first, long marker, long count) {
-    return new ChannelState(from, to, first, marker, count, count * 10, -1L, 0);
+    return new ChannelState(from, to, first, marker, count, count * 10, -1L, 0, -1L);
   }
 
   private static AuditReport report(

@@ -35,7 +35,7 @@ class SnapshotFileVerifierEpochsTest {
       List<ChannelState> chans = new ArrayList<>();
       for (int from : members.ids()) {
         if (from != n) {
-          chans.add(new ChannelState(from, n, 3L, 3L, 0L, 0L, -1L, 0));
+          chans.add(new ChannelState(from, n, 3L, 3L, 0L, 0L, -1L, 0, -1L));
         }
       }
       reports.add(

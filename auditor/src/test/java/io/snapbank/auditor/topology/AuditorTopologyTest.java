@@ -107,7 +107,12 @@ class AuditorTopologyTest {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
     genesis.pipeInput(
-        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 300L, accounts, 0L, "", 1)));
+        "genesis",
+        TOPICS
+            .genesis()
+            .encode(
+                new BankGenesis(
+                    3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO)));
   }
 
   /**
@@ -128,7 +133,8 @@ class AuditorTopologyTest {
                 carries ? 1L : 0L,
                 carries ? inFlight : 0L,
                 -1L,
-                0));
+                0,
+                -1L));
       }
     }
     return new LocalSnapshotReport(
@@ -360,7 +366,12 @@ class AuditorTopologyTest {
   void when_a_different_genesis_arrives_then_it_is_quarantined_and_the_first_stands() {
     genesis3();
     genesis.pipeInput(
-        "genesis", TOPICS.genesis().encode(new BankGenesis(3, 999L, new ArrayList<>(), 0L, "", 1)));
+        "genesis",
+        TOPICS
+            .genesis()
+            .encode(
+                new BankGenesis(
+                    3, 999L, new ArrayList<>(), 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO)));
     assertEquals(
         "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();
@@ -532,7 +543,7 @@ class AuditorTopologyTest {
     List<ChannelState> chans = new ArrayList<>();
     for (int from : members) {
       if (from != node) {
-        chans.add(new ChannelState(from, node, 10L, 10L, 0L, 0L, -1L, 0));
+        chans.add(new ChannelState(from, node, 10L, 10L, 0L, 0L, -1L, 0, -1L));
       }
     }
     return LocalSnapshotReport.newBuilder(report(id, node, balance, 0))

@@ -43,7 +43,15 @@ class AuditWebServerTest {
               List.of(new AccountBalance("n" + n + "-a000", n == 0 ? 70L : 100L)),
               List.of(
                   new ChannelState(
-                      1 - n, n, 0L, n == 1 ? 9L : 0L, n == 1 ? 2L : 0L, n == 1 ? 30L : 0L, -1L, 0)),
+                      1 - n,
+                      n,
+                      0L,
+                      n == 1 ? 9L : 0L,
+                      n == 1 ? 2L : 0L,
+                      n == 1 ? 30L : 0L,
+                      -1L,
+                      0,
+                      -1L)),
               List.of(),
               List.of(),
               0L,

@@ -1,5 +1,6 @@
 package io.snapbank.node.codec;
 
+import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.ChannelMessage;
 import io.snapbank.schemas.ChannelRecord;
 import io.snapbank.schemas.Marker;
@@ -17,10 +18,14 @@ public final class ChannelCodec {
 
   public static ChannelMessage toMessage(ChannelRecord r) {
     ChannelMessage.Body body;
+    ChannelCounters sent =
+        r.getSentCount() < 0 || r.getSentSum() < 0
+            ? null
+            : new ChannelCounters(r.getSentCount(), r.getSentSum());
     if (r.getFinal$()) {
-      body = new ChannelMessage.Final();
+      body = new ChannelMessage.Final(sent);
     } else if (r.getBody() instanceof Marker m) {
-      body = new ChannelMessage.Marker(m.getSnapshotId());
+      body = new ChannelMessage.Marker(m.getSnapshotId(), sent);
     } else if (r.getBody() instanceof Transfer t) {
       body =
           new ChannelMessage.Transfer(
@@ -33,19 +38,22 @@ public final class ChannelCodec {
       throw new IllegalArgumentException("a channel record without a body: " + r);
     }
     return new ChannelMessage(
-        r.getSender(), r.getReceiver(), r.getSeq(), body, r.getEpoch(), r.getLane());
+        r.getSender(), r.getReceiver(), r.getSeq(), body, r.getEpoch(), r.getLane(), r.getColour());
   }
 
   public static ChannelRecord toRecord(ChannelMessage m) {
     Object body;
     boolean last = false;
+    ChannelCounters sent = null;
     if (m.body() instanceof ChannelMessage.Marker mk) {
       body = new Marker(mk.snapshotId());
+      sent = mk.sent();
     } else if (m.body() instanceof ChannelMessage.Transfer t) {
       body = new Transfer(t.transferId(), t.fromAccount(), t.toAccount(), t.amount(), t.sentAtMs());
     } else {
       body = new Transfer(FINAL_ID, "", "", 0L, 0L);
       last = true;
+      sent = ((ChannelMessage.Final) m.body()).sent();
     }
     return ChannelRecord.newBuilder()
         .setSender(m.sender())
@@ -54,6 +62,9 @@ public final class ChannelCodec {
         .setBody(body)
         .setEpoch(m.epoch())
         .setLane(m.lane())
+        .setColour(m.colour())
+        .setSentCount(sent == null ? -1 : sent.count())
+        .setSentSum(sent == null ? 0 : sent.sum())
         .setFinal$(last)
         .build();
   }

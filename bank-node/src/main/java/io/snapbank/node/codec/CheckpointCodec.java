@@ -2,10 +2,12 @@ package io.snapbank.node.codec;
 
 import io.snapbank.node.core.AccountRef;
 import io.snapbank.node.core.ChannelCounters;
+import io.snapbank.node.core.ChannelOrder;
 import io.snapbank.node.core.EngineState;
 import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeMode;
 import io.snapbank.node.core.NodeState;
+import io.snapbank.node.core.OrderState;
 import io.snapbank.schemas.AccountBalance;
 import io.snapbank.schemas.ChannelCount;
 import io.snapbank.schemas.ChannelRecording;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -47,7 +50,8 @@ public final class CheckpointCodec {
                 c.count(),
                 c.sum(),
                 c.seqBefore(),
-                c.from().index()));
+                c.from().index(),
+                c.expectedCount()));
       }
       open.add(
           new OpenSnapshot(
@@ -79,6 +83,10 @@ public final class CheckpointCodec {
         .setClosedOut(laneZero(engine.closedOut()))
         .setClosedInLanes(lanesAbove0(engine.closedIn()))
         .setClosedOutLanes(lanesAbove0(engine.closedOut()))
+        .setChannelOrder(engine.order().order().name())
+        .setColour(engine.order().colour())
+        .setColourFloor(engine.order().floor())
+        .setInSeqAhead(ahead(engine.order().ahead()))
         .setMode(state.mode().name())
         .setHeirs(cutAccounts(state.heirs()))
         .build();
@@ -98,7 +106,8 @@ public final class CheckpointCodec {
                 r.getMarkerOffset(),
                 r.getSeqBefore(),
                 r.getCount(),
-                r.getSum()));
+                r.getSum(),
+                r.getExpectedCount()));
       }
       open.add(
           new EngineState.OpenSnapshotState(
@@ -119,7 +128,12 @@ public final class CheckpointCodec {
             open,
             new ArrayList<>(c.getFinishedSnapshots()),
             lanes(c.getClosedIn(), c.getClosedInLanes()),
-            lanes(c.getClosedOut(), c.getClosedOutLanes()));
+            lanes(c.getClosedOut(), c.getClosedOutLanes()),
+            new OrderState(
+                ChannelOrder.valueOf(c.getChannelOrder()),
+                c.getColour(),
+                c.getColourFloor(),
+                ahead(c.getInSeqAhead())));
     long lastTransferId =
         c.getLastTransferId() >= 0
             ? c.getLastTransferId()
@@ -189,6 +203,18 @@ public final class CheckpointCodec {
   private static SortedMap<Lane, Long> keysToInt(Map<String, Long> m) {
     SortedMap<Lane, Long> out = new TreeMap<>();
     m.forEach((k, v) -> out.put(Lane.parse(k), v));
+    return out;
+  }
+
+  private static Map<String, List<Long>> ahead(SortedMap<Lane, SortedSet<Long>> m) {
+    Map<String, List<Long>> out = new HashMap<>();
+    m.forEach((l, s) -> out.put(l.label(), new ArrayList<>(s)));
+    return out;
+  }
+
+  private static SortedMap<Lane, SortedSet<Long>> ahead(Map<String, List<Long>> m) {
+    SortedMap<Lane, SortedSet<Long>> out = new TreeMap<>();
+    m.forEach((l, s) -> out.put(Lane.parse(l), new TreeSet<>(s)));
     return out;
   }
 

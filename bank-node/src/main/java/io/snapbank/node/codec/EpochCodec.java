@@ -72,6 +72,7 @@ public final class EpochCodec {
         c.getMarkerOffset(),
         c.getSeqBefore(),
         c.getCount(),
-        c.getSum());
+        c.getSum(),
+        c.getColourBelow());
   }
 }

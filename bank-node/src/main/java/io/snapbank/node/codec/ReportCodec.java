@@ -29,7 +29,8 @@ public final class ReportCodec {
               c.count(),
               c.sum(),
               c.seqBefore(),
-              c.lane()));
+              c.lane(),
+              c.colourBelow()));
     }
     return new LocalSnapshotReport(
         s.snapshotId(),
@@ -59,7 +60,8 @@ public final class ReportCodec {
               c.getSeqBefore(),
               c.getCount(),
               c.getSum(),
-              List.of()));
+              List.of(),
+              c.getColourBelow()));
     }
     return new LocalSnapshot(
         r.getSnapshotId(),

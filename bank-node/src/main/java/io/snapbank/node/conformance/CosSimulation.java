@@ -1,5 +1,6 @@
 package io.snapbank.node.conformance;
 
+import io.snapbank.node.core.ChannelCounters;
 import io.snapbank.node.core.ChannelSnapshot;
 import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.LocalSnapshot;
@@ -81,7 +82,7 @@ final class CosSimulation {
               () -> new TreeMap<>(Map.of(TOKENS, tokens[self])),
               new SnapshotEngine.Outbox() {
                 @Override
-                public void sendMarker(Lane to, long seq, long snapshotId) {
+                public void sendMarker(Lane to, long seq, long snapshotId, ChannelCounters sent) {
                   enqueue(self, to.node(), seq, true, snapshotId);
                 }
 

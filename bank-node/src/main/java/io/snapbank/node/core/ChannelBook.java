@@ -36,10 +36,17 @@ final class ChannelBook {
   private final SortedMap<Lane, Long> inNextOffset = new TreeMap<>();
   private final TreeSet<Lane> closedIn = new TreeSet<>();
   private final TreeSet<Lane> closedOut = new TreeSet<>();
+  private final ChannelOrder order;
+  private final TreeMap<Lane, TreeSet<Long>> ahead = new TreeMap<>();
 
-  /** Channels from {@code incoming} and to {@code outgoing} (self excluded), all at zero. */
-  ChannelBook(int nodeId, Collection<Lane> incoming, Collection<Lane> outgoing) {
+  /**
+   * Lanes from {@code incoming} and to {@code outgoing} (self excluded), all at zero, keeping
+   * {@code order}.
+   */
+  ChannelBook(
+      int nodeId, Collection<Lane> incoming, Collection<Lane> outgoing, ChannelOrder order) {
     this.nodeId = nodeId;
+    this.order = order;
     this.incoming = new TreeSet<>(incoming);
     this.outgoing = new TreeSet<>(outgoing);
     this.incoming.removeIf(l -> l.node() == nodeId);
@@ -56,23 +63,56 @@ final class ChannelBook {
   // --- incoming ---
 
   /**
-   * Takes the record with sequence {@code seq} at {@code offset} of channel {@code from}→self:
-   * ACCEPTED when it is the next one (then it is the last accepted, and consumption goes on after
-   * it), else SEQUENCE_DUPLICATE or SEQUENCE_GAP and nothing changes.
+   * Where sequence number {@code seq} stands on lane {@code from}→self: on a FIFO lane NEXT only
+   * when it follows the last accepted one; on an unordered lane NEXT whenever it was not accepted
+   * before (never GAP).
+   */
+  ChannelRule.Sequence sequence(Lane from, long seq) {
+    requireIncoming(from);
+    ChannelRule.Sequence s = ChannelRule.sequence(inSeq.get(from), seq);
+    if (order == ChannelOrder.FIFO || s == ChannelRule.Sequence.NEXT) {
+      return s;
+    }
+    TreeSet<Long> early = ahead.get(from);
+    return s == ChannelRule.Sequence.GAP && (early == null || !early.contains(seq))
+        ? ChannelRule.Sequence.NEXT
+        : ChannelRule.Sequence.DUPLICATE;
+  }
+
+  /**
+   * Takes the record with sequence {@code seq} at {@code offset} of lane {@code from}→self:
+   * ACCEPTED when {@link #sequence} says NEXT (then consumption goes on after it), else
+   * SEQUENCE_DUPLICATE or SEQUENCE_GAP and nothing changes.
    */
   Outcome receive(Lane from, long seq, long offset) {
-    requireIncoming(from);
     Outcome o =
-        switch (ChannelRule.sequence(inSeq.get(from), seq)) {
+        switch (sequence(from, seq)) {
           case NEXT -> Outcome.ACCEPTED;
           case DUPLICATE -> Outcome.SEQUENCE_DUPLICATE;
           case GAP -> Outcome.SEQUENCE_GAP;
         };
     if (o == Outcome.ACCEPTED) {
-      inSeq.put(from, seq);
-      inNextOffset.put(from, offset + 1);
+      accept(from, seq);
+      inNextOffset.put(from, Math.max(inNextOffset.get(from), offset + 1));
     }
     return o;
+  }
+
+  /** Notes {@code seq} accepted on {@code from}: the last contiguous number moves up past it. */
+  private void accept(Lane from, long seq) {
+    if (seq != inSeq.get(from) + 1) {
+      ahead.computeIfAbsent(from, k -> new TreeSet<>()).add(seq);
+      return;
+    }
+    long last = seq;
+    TreeSet<Long> early = ahead.get(from);
+    while (early != null && early.remove(last + 1)) {
+      last++;
+    }
+    if (early != null && early.isEmpty()) {
+      ahead.remove(from);
+    }
+    inSeq.put(from, last);
   }
 
   /** Sets where consumption of channel {@code from}→self starts (the committed position). */
@@ -173,8 +213,12 @@ final class ChannelBook {
     return Collections.unmodifiableSortedSet(closedIn);
   }
 
-  /** The engine's saved state: this bookkeeping, with its {@code open} and {@code finished} ids. */
-  EngineState save(List<EngineState.OpenSnapshotState> open, List<Long> finished) {
+  /**
+   * The engine's saved state: this bookkeeping, with its {@code open} and {@code finished} ids and
+   * its {@code colour} and {@code floor}.
+   */
+  EngineState save(
+      List<EngineState.OpenSnapshotState> open, List<Long> finished, long colour, long floor) {
     return new EngineState(
         nodeId,
         new TreeMap<>(outSeq),
@@ -183,7 +227,8 @@ final class ChannelBook {
         open,
         finished,
         closedIn,
-        closedOut);
+        closedOut,
+        new OrderState(order, colour, floor, new TreeMap<>(ahead)));
   }
 
   /**
@@ -200,6 +245,16 @@ final class ChannelBook {
     closedOut.clear();
     closedOut.addAll(saved.closedOut());
     closedOut.retainAll(outgoing);
+    ahead.clear();
+    saved
+        .order()
+        .ahead()
+        .forEach(
+            (l, s) -> {
+              if (incoming.contains(l)) {
+                ahead.put(l, new TreeSet<>(s));
+              }
+            });
   }
 
   private long take(Lane to) {

@@ -6,7 +6,11 @@ package io.snapbank.node.core;
  * markers alike) within an incarnation; {@code epoch} is the sender's epoch when it wrote the
  * record.
  */
-public record ChannelMessage(int sender, int receiver, long seq, Body body, long epoch, int lane) {
+public record ChannelMessage(
+    int sender, int receiver, long seq, Body body, long epoch, int lane, long colour) {
+  /** The colour of a record written before its sender recorded any snapshot. */
+  public static final long NO_COLOUR = -1;
+
   public ChannelMessage {
     if (body == null) {
       throw new IllegalArgumentException("a channel message needs a body");
@@ -14,6 +18,11 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body, long
     if (lane < 0) {
       throw new IllegalArgumentException("lanes are never negative: " + lane);
     }
+  }
+
+  /** A message without a colour. */
+  public ChannelMessage(int sender, int receiver, long seq, Body body, long epoch, int lane) {
+    this(sender, receiver, seq, body, epoch, lane, NO_COLOUR);
   }
 
   /** A message on lane 0. */
@@ -41,14 +50,26 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body, long
       String transferId, String fromAccount, String toAccount, long amount, long sentAtMs)
       implements Body {}
 
-  /** The sender recorded snapshot {@code snapshotId} before it wrote this. */
-  public record Marker(long snapshotId) implements Body {}
+  /**
+   * The sender recorded snapshot {@code snapshotId} before it wrote this, when it had sent {@code
+   * sent} on the channel (all lanes; null when not given).
+   */
+  public record Marker(long snapshotId, ChannelCounters sent) implements Body {
+    public Marker(long snapshotId) {
+      this(snapshotId, null);
+    }
+  }
 
   /**
    * The channel's last record: its receiver (or its sender) is leaving the bank, and nothing
-   * arrives on the channel after it. For every snapshot it also acts as the channel's marker.
+   * arrives on the channel after it; the sender had sent {@code sent} on it in all (null when not
+   * given). For every snapshot it also acts as the channel's marker.
    */
-  public record Final() implements Body {}
+  public record Final(ChannelCounters sent) implements Body {
+    public Final() {
+      this(null);
+    }
+  }
 
   public boolean isMarker() {
     return body instanceof Marker;
@@ -61,6 +82,7 @@ public record ChannelMessage(int sender, int receiver, long seq, Body body, long
         + " receiver="
         + receiver
         + (lane == 0 ? "" : " lane=" + lane)
+        + (colour == NO_COLOUR ? "" : " colour=" + colour)
         + " seq="
         + seq
         + " epoch="

@@ -61,6 +61,7 @@ final class ChannelReceiver {
             nodeId,
             offset,
             m,
+            engine.sequence(from, m.seq()),
             engine.lastReceivedSeq(from),
             ledger::owns,
             epochs,
@@ -110,8 +111,8 @@ final class ChannelReceiver {
   }
 
   private Handled accept(Lane from, long offset, ChannelMessage m, long nowMs) {
-    if (m.body() instanceof ChannelMessage.Final) {
-      engine.onFinal(from, m.seq(), offset, nowMs);
+    if (m.body() instanceof ChannelMessage.Final f) {
+      engine.onFinal(from, m.seq(), offset, f.sent(), nowMs);
       return Handled.CHANNEL_CLOSED;
     }
     if (m.isMarker() && m.epoch() < epochs.epoch()) {
@@ -120,13 +121,13 @@ final class ChannelReceiver {
       return Handled.MARKER_IGNORED;
     }
     if (m.body() instanceof ChannelMessage.Marker marker) {
-      Outcome o = engine.onMarker(from, m.seq(), offset, marker.snapshotId(), nowMs);
-      return o == Outcome.LATE || o == Outcome.DUPLICATE_MARKER
+      Outcome o = engine.onMarker(from, m.seq(), offset, marker.snapshotId(), marker.sent(), nowMs);
+      return o == Outcome.LATE || o == Outcome.DUPLICATE_MARKER || o == Outcome.OUT_OF_ORDER
           ? Handled.MARKER_IGNORED
           : Handled.MARKER_APPLIED;
     }
     ChannelMessage.Transfer t = (ChannelMessage.Transfer) m.body();
-    engine.onTransfer(from, m.seq(), offset, t.amount());
+    engine.onTransfer(from, m.seq(), offset, t.amount(), m.colour(), nowMs);
     ledger.credit(t.toAccount(), t.amount());
     out.balanceChanged(t.toAccount(), ledger.balance(t.toAccount()));
     received.put(

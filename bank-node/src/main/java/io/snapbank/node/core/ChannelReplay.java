@@ -33,6 +33,8 @@ public final class ChannelReplay {
   private long set;
   private long superseded;
   private boolean closed;
+  private final long colourBelow;
+  private final java.util.TreeSet<Long> ahead = new java.util.TreeSet<>();
 
   /**
    * @param lastSeqBefore the receiver's last accepted sequence number before the range, or a
@@ -48,6 +50,23 @@ public final class ChannelReplay {
       Predicate<String> receiverOwns,
       ChannelRule.Epochs at,
       Consumer<Accepted> sink) {
+    this(from, to, lastSeqBefore, -1, receiverOwns, at, sink);
+  }
+
+  /**
+   * A replay of a lane of a bank whose channels keep no order when {@code colourBelow} is not -1:
+   * sequence numbers then only catch repeats, and only accepted transfers coloured below {@code
+   * colourBelow} are the state.
+   */
+  public ChannelReplay(
+      Lane from,
+      int to,
+      long lastSeqBefore,
+      long colourBelow,
+      Predicate<String> receiverOwns,
+      ChannelRule.Epochs at,
+      Consumer<Accepted> sink) {
+    this.colourBelow = colourBelow;
     this.from = from;
     this.to = to;
     this.receiverOwns = receiverOwns;
@@ -68,12 +87,15 @@ public final class ChannelReplay {
       lastSeq = m.seq() - 1;
       baselineKnown = true;
     }
-    Verdict v = ChannelRule.judge(from, to, offset, m, lastSeq, receiverOwns, at, closed);
+    Verdict v =
+        ChannelRule.judge(
+            from, to, offset, m, sequence(m.seq()), lastSeq, receiverOwns, at, closed);
     switch (v.kind()) {
       case ACCEPT -> {
-        lastSeq = m.seq();
+        accept(m.seq());
         closed |= m.body() instanceof ChannelMessage.Final;
-        if (m.body() instanceof ChannelMessage.Transfer t) {
+        if (m.body() instanceof ChannelMessage.Transfer t
+            && (colourBelow < 0 || m.colour() < colourBelow)) {
           count++;
           sum = Math.addExact(sum, t.amount());
           sink.accept(new Accepted(offset, m.seq(), t));
@@ -89,6 +111,25 @@ public final class ChannelReplay {
       default -> throw new IllegalStateException("unexpected verdict " + v.kind());
     }
     return v;
+  }
+
+  private ChannelRule.Sequence sequence(long seq) {
+    ChannelRule.Sequence s = ChannelRule.sequence(lastSeq, seq);
+    if (colourBelow < 0 || s != ChannelRule.Sequence.GAP) {
+      return s;
+    }
+    return ahead.contains(seq) ? ChannelRule.Sequence.DUPLICATE : ChannelRule.Sequence.NEXT;
+  }
+
+  private void accept(long seq) {
+    if (seq != lastSeq + 1) {
+      ahead.add(seq);
+      return;
+    }
+    lastSeq = seq;
+    while (ahead.remove(lastSeq + 1)) {
+      lastSeq++;
+    }
   }
 
   /** A record of the range that does not decode: set aside, as the node does. */

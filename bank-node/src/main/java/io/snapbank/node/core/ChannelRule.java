@@ -73,6 +73,24 @@ public final class ChannelRule {
       Predicate<String> receiverOwns,
       Epochs at,
       boolean closed) {
+    return judge(
+        from, to, offset, m, sequence(lastSeq, m.seq()), lastSeq, receiverOwns, at, closed);
+  }
+
+  /**
+   * Judges {@code m} whose sequence number stands at {@code seq} against the lane's last accepted
+   * one, {@code lastSeq} (on unordered channels NEXT whenever it was not seen before).
+   */
+  public static Verdict judge(
+      Lane from,
+      int to,
+      long offset,
+      ChannelMessage m,
+      Sequence seq,
+      long lastSeq,
+      Predicate<String> receiverOwns,
+      Epochs at,
+      boolean closed) {
     if (m.sender() != from.node()) {
       return Verdict.quarantine(QuarantineReason.WRONG_SENDER, m.describe());
     }
@@ -102,7 +120,7 @@ public final class ChannelRule {
         return Verdict.quarantine(QuarantineReason.UNKNOWN_ACCOUNT, m.describe());
       }
     }
-    return switch (sequence(lastSeq, m.seq())) {
+    return switch (seq) {
       case NEXT -> Verdict.ACCEPTED;
       case DUPLICATE ->
           Verdict.quarantine(

@@ -61,12 +61,17 @@ final class ChannelSender {
   }
 
   /**
-   * Sends {@code order}'s transfer (already debited) on its channel, with a new transfer id, on the
-   * lane of its source account ({@link #laneOf}), so one account's transfers keep their order.
+   * Sends {@code order}'s transfer (already debited) on its channel, with a new transfer id: in a
+   * FIFO bank on the lane of its source account ({@link #laneOf}), so one account's transfers keep
+   * their order; with unordered channels on the lanes in turn.
    */
   void send(TransferOrder order, long nowMs) {
     String id = topology.nodeId() + "-" + (++lastTransferId);
-    Lane lane = new Lane(order.toNode(), laneOf(order.fromAccount(), topology.lanes()));
+    int index =
+        topology.order() == ChannelOrder.FIFO
+            ? laneOf(order.fromAccount(), topology.lanes())
+            : (int) Math.floorMod(lastTransferId, (long) topology.lanes());
+    Lane lane = new Lane(order.toNode(), index);
     long seq = engine.nextTransferSeq(lane);
     write(
         lane,
@@ -82,17 +87,18 @@ final class ChannelSender {
   }
 
   /**
-   * Sends the engine's marker of {@code snapshotId} on lane self→{@code to}, numbered {@code seq}.
+   * Sends the engine's marker of {@code snapshotId} on lane self→{@code to}, numbered {@code seq},
+   * saying the node had sent {@code sentBefore} on the channel when it recorded.
    */
-  void sendMarker(Lane to, long seq, long snapshotId) {
-    write(to, seq, new ChannelMessage.Marker(snapshotId));
+  void sendMarker(Lane to, long seq, long snapshotId, ChannelCounters sentBefore) {
+    write(to, seq, new ChannelMessage.Marker(snapshotId, sentBefore));
   }
 
   /** Sends the final record on every lane of channel self→{@code to} not closed yet. */
   void close(int to) {
     for (Lane lane : topology.lanesOf(to)) {
       if (!engine.closedTo(lane)) {
-        write(lane, engine.closeOutgoing(lane), new ChannelMessage.Final());
+        write(lane, engine.closeOutgoing(lane), new ChannelMessage.Final(sentTo(to)));
       }
     }
   }
@@ -120,6 +126,8 @@ final class ChannelSender {
 
   private void write(Lane to, long seq, ChannelMessage.Body body) {
     out.send(
-        to.node(), new ChannelMessage(topology.nodeId(), to.node(), seq, body, epoch, to.index()));
+        to.node(),
+        new ChannelMessage(
+            topology.nodeId(), to.node(), seq, body, epoch, to.index(), engine.colour()));
   }
 }

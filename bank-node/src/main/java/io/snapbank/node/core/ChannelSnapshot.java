@@ -19,9 +19,24 @@ public record ChannelSnapshot(
     long seqBefore,
     long count,
     long sum,
-    List<RecordedMessage> messages) {
+    List<RecordedMessage> messages,
+    long colourBelow) {
   public ChannelSnapshot {
     messages = List.copyOf(messages);
+  }
+
+  /** The state of a lane of a FIFO bank. */
+  public ChannelSnapshot(
+      int from,
+      int to,
+      int lane,
+      long firstOffset,
+      long markerOffset,
+      long seqBefore,
+      long count,
+      long sum,
+      List<RecordedMessage> messages) {
+    this(from, to, lane, firstOffset, markerOffset, seqBefore, count, sum, messages, -1);
   }
 
   /** The state of a channel of one lane. */

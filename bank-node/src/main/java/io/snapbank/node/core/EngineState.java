@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * offset after the last record consumed per incoming channel, open snapshots, remembered finished
  * ids, and the channels a final record closed ({@code closedIn}: from these senders nothing more
  * arrives; {@code closedOut}: to these receivers nothing more is sent). Collected messages are not
- * part of it. The keys of {@code inSeq} and {@code outSeq} are the node's channels.
+ * part of it. The keys of {@code inSeq} and {@code outSeq} are the node's channels; {@code order}
+ * is what a bank of unordered channels adds.
  */
 public record EngineState(
     int nodeId,
@@ -20,7 +21,21 @@ public record EngineState(
     List<OpenSnapshotState> open,
     List<Long> finished,
     SortedSet<Lane> closedIn,
-    SortedSet<Lane> closedOut) {
+    SortedSet<Lane> closedOut,
+    OrderState order) {
+
+  /** A state of a FIFO bank. */
+  public EngineState(
+      int nodeId,
+      SortedMap<Lane, Long> outSeq,
+      SortedMap<Lane, Long> inSeq,
+      SortedMap<Lane, Long> inNextOffset,
+      List<OpenSnapshotState> open,
+      List<Long> finished,
+      SortedSet<Lane> closedIn,
+      SortedSet<Lane> closedOut) {
+    this(nodeId, outSeq, inSeq, inNextOffset, open, finished, closedIn, closedOut, OrderState.FIFO);
+  }
 
   /** A state without closed channels. */
   public EngineState(
@@ -51,7 +66,8 @@ public record EngineState(
         open,
         finished,
         closedIn,
-        closedOut);
+        closedOut,
+        order.restrictedTo(incoming));
   }
 
   /** Whether the final record came on every lane of channel {@code from}→self. */
@@ -76,8 +92,10 @@ public record EngineState(
       SortedMap<Integer, ChannelCounters> received) {}
 
   /**
-   * One incoming channel of an open snapshot; {@code markerOffset} is -1 until closed, {@code
-   * seqBefore} is the last sequence number accepted on the channel when recording began.
+   * One incoming lane of an open snapshot; {@code markerOffset} is -1 until closed, {@code
+   * seqBefore} is the last sequence number accepted on the lane when recording began; {@code
+   * expectedCount} (unordered channels) is what the sender's marker said it had sent on the whole
+   * channel, -1 until known.
    */
   public record ChannelRecordingState(
       Lane from,
@@ -86,5 +104,18 @@ public record EngineState(
       long markerOffset,
       long seqBefore,
       long count,
-      long sum) {}
+      long sum,
+      long expectedCount) {
+    /** A lane of a FIFO bank's recording. */
+    public ChannelRecordingState(
+        Lane from,
+        boolean closed,
+        long firstOffset,
+        long markerOffset,
+        long seqBefore,
+        long count,
+        long sum) {
+      this(from, closed, firstOffset, markerOffset, seqBefore, count, sum, -1);
+    }
+  }
 }

@@ -87,7 +87,8 @@ public final class NodeCore {
             new RecordedState(),
             new EngineEffects(),
             false,
-            REMEMBER_FINISHED);
+            REMEMBER_FINISHED,
+            topology.order());
     engine.restore(state.engine());
     this.epochs = state.epochs();
     this.sender =
@@ -350,8 +351,8 @@ public final class NodeCore {
    */
   private final class EngineEffects implements SnapshotEngine.Outbox {
     @Override
-    public void sendMarker(Lane to, long seq, long snapshotId) {
-      sender.sendMarker(to, seq, snapshotId);
+    public void sendMarker(Lane to, long seq, long snapshotId, ChannelCounters sent) {
+      sender.sendMarker(to, seq, snapshotId, sent);
     }
 
     @Override

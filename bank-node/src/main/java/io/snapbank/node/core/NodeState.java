@@ -81,7 +81,7 @@ public record NodeState(
       out.add(l.node());
       lanes = Math.max(lanes, l.index() + 1);
     }
-    return new NodeTopology(nodeId, in, out, lanes);
+    return new NodeTopology(nodeId, in, out, lanes, engine.order().order());
   }
 
   /** A node that has not done anything yet: its opening balances, no channel used. */
@@ -91,7 +91,16 @@ public record NodeState(
     topology.outgoingLanes().forEach(j -> out.put(j, 0L));
     topology.incomingLanes().forEach(i -> in.put(i, 0L));
     EngineState engine =
-        new EngineState(topology.nodeId(), out, in, new TreeMap<>(in), List.of(), List.of());
+        new EngineState(
+            topology.nodeId(),
+            out,
+            in,
+            new TreeMap<>(in),
+            List.of(),
+            List.of(),
+            new TreeSet<>(),
+            new TreeSet<>(),
+            OrderState.initial(topology.order()));
     return new NodeState(
         topology.nodeId(), opening, engine, new TreeMap<>(), new TreeMap<>(), 0, 0, 0);
   }

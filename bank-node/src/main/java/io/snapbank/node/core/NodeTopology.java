@@ -9,10 +9,14 @@ import java.util.TreeSet;
 /**
  * Who a node is and which channels it has: {@code incoming} are the senders of its incoming
  * channels, {@code outgoing} the receivers of its outgoing ones, each channel made of {@code lanes}
- * FIFO {@link Lane lanes}. Immutable; a node never has a channel to itself.
+ * {@link Lane lanes}, keeping {@code order}. Immutable; a node never has a channel to itself.
  */
 public record NodeTopology(
-    int nodeId, SortedSet<Integer> incoming, SortedSet<Integer> outgoing, int lanes) {
+    int nodeId,
+    SortedSet<Integer> incoming,
+    SortedSet<Integer> outgoing,
+    int lanes,
+    ChannelOrder order) {
   public NodeTopology {
     if (nodeId < 0) {
       throw new IllegalArgumentException("node ids are never negative: " + nodeId);
@@ -24,14 +28,25 @@ public record NodeTopology(
     outgoing = without(outgoing, nodeId);
   }
 
-  /** Channels of one lane each. */
+  /** FIFO channels of one lane each. */
   public NodeTopology(int nodeId, SortedSet<Integer> incoming, SortedSet<Integer> outgoing) {
     this(nodeId, incoming, outgoing, 1);
   }
 
+  /** FIFO channels of {@code lanes} lanes each. */
+  public NodeTopology(
+      int nodeId, SortedSet<Integer> incoming, SortedSet<Integer> outgoing, int lanes) {
+    this(nodeId, incoming, outgoing, lanes, ChannelOrder.FIFO);
+  }
+
   /** The same node with {@code lanes} lanes per channel. */
   public NodeTopology withLanes(int lanes) {
-    return new NodeTopology(nodeId, incoming, outgoing, lanes);
+    return new NodeTopology(nodeId, incoming, outgoing, lanes, order);
+  }
+
+  /** The same node in a bank whose channels keep {@code order}. */
+  public NodeTopology withOrder(ChannelOrder order) {
+    return new NodeTopology(nodeId, incoming, outgoing, lanes, order);
   }
 
   /** Every lane of every incoming channel, ascending. */
@@ -74,7 +89,7 @@ public record NodeTopology(
     TreeSet<Integer> out = new TreeSet<>(outgoing);
     in.add(node);
     out.add(node);
-    return new NodeTopology(nodeId, in, out, lanes);
+    return new NodeTopology(nodeId, in, out, lanes, order);
   }
 
   /** This node without its channels to and from {@code node}. */
@@ -83,7 +98,7 @@ public record NodeTopology(
     TreeSet<Integer> out = new TreeSet<>(outgoing);
     in.remove(node);
     out.remove(node);
-    return new NodeTopology(nodeId, in, out, lanes);
+    return new NodeTopology(nodeId, in, out, lanes, order);
   }
 
   /** Node {@code nodeId} among {@code members}, each sending to each other. */

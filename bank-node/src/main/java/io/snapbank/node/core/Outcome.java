@@ -16,6 +16,11 @@ public enum Outcome {
   ALREADY_ACTIVE,
   /** A request or marker for a snapshot that already completed or was aborted here: ignored. */
   LATE,
+  /**
+   * Unordered channels: a request or marker for a snapshot at or below the node's floor (a higher
+   * colour reached it first), which it can no longer record consistently: ignored.
+   */
+  OUT_OF_ORDER,
   /** A marker on a channel that is already closed for that snapshot: ignored. */
   DUPLICATE_MARKER,
   /** The record's sequence number skips ahead: records were lost or reordered. Not applied. */

@@ -20,6 +20,7 @@ final class Recording {
   private final SortedMap<Integer, ChannelCounters> sent;
   private final SortedMap<Integer, ChannelCounters> received;
   private final SortedMap<Lane, Channel> channels = new TreeMap<>();
+  private final ChannelOrder order;
 
   /**
    * A recording that opens every incoming channel at the node's current position ({@code
@@ -35,8 +36,10 @@ final class Recording {
       Map<Lane, Long> nextOffset,
       Map<Lane, Long> lastSeq,
       java.util.Set<Lane> closed,
-      boolean collectMessages) {
+      boolean collectMessages,
+      ChannelOrder order) {
     this.snapshotId = snapshotId;
+    this.order = order;
     this.requestedAtMs = requestedAtMs;
     this.recordedAtMs = recordedAtMs;
     this.balances = Collections.unmodifiableSortedMap(new TreeMap<>(balances));
@@ -58,7 +61,8 @@ final class Recording {
       EngineState.OpenSnapshotState s,
       Map<Lane, Long> nextOffset,
       Map<Lane, Long> lastSeq,
-      int nodeId) {
+      int nodeId,
+      ChannelOrder order) {
     Recording r =
         new Recording(
             s.snapshotId(),
@@ -70,7 +74,8 @@ final class Recording {
             nextOffset,
             lastSeq,
             java.util.Set.of(),
-            false);
+            false,
+            order);
     for (EngineState.ChannelRecordingState c : s.channels()) {
       Channel ch = r.channels.get(c.from());
       if (ch == null) {
@@ -88,6 +93,7 @@ final class Recording {
       ch.seqBefore = c.seqBefore();
       ch.count = c.count();
       ch.sum = c.sum();
+      ch.expected = c.expectedCount();
     }
     return r;
   }
@@ -98,7 +104,14 @@ final class Recording {
     for (Channel c : channels.values()) {
       chans.add(
           new EngineState.ChannelRecordingState(
-              c.from, c.closed, c.firstOffset, c.markerOffset, c.seqBefore, c.count, c.sum));
+              c.from,
+              c.closed,
+              c.firstOffset,
+              c.markerOffset,
+              c.seqBefore,
+              c.count,
+              c.sum,
+              c.expected));
     }
     return new EngineState.OpenSnapshotState(
         snapshotId, requestedAtMs, recordedAtMs, balances, List.copyOf(chans), sent, received);
@@ -135,6 +148,51 @@ final class Recording {
     close(from, markerOffset);
   }
 
+  /**
+   * Unordered channels: the sender's marker says it had sent {@code count} transfers on channel
+   * {@code sender}→self when it recorded; false when that was known already (a marker on another
+   * lane).
+   */
+  boolean expect(int sender, long count) {
+    boolean set = false;
+    for (Channel c : channels.values()) {
+      if (c.from.node() == sender && c.expected < 0) {
+        c.expected = count;
+        set = true;
+      }
+    }
+    return set;
+  }
+
+  /**
+   * Unordered channels: closes every open lane of channel {@code sender}→self, each where the node
+   * stands on it ({@code nextOffsets}), once the transfers it had accepted from the sender when it
+   * recorded ({@code received}) and those recorded since add up to what the sender's marker said it
+   * had sent; true when it closed them.
+   */
+  boolean closeCounted(int sender, Map<Lane, Long> nextOffsets) {
+    long counted = received.getOrDefault(sender, ChannelCounters.ZERO).count();
+    long expected = -1;
+    boolean open = false;
+    for (Channel c : channels.values()) {
+      if (c.from.node() == sender) {
+        counted += c.count;
+        expected = c.expected;
+        open |= !c.closed;
+      }
+    }
+    if (!open || expected < 0 || counted != expected) {
+      return false;
+    }
+    for (Channel c : channels.values()) {
+      if (c.from.node() == sender && !c.closed) {
+        c.closed = true;
+        c.markerOffset = nextOffsets.get(c.from);
+      }
+    }
+    return true;
+  }
+
   boolean allClosed() {
     for (Channel c : channels.values()) {
       if (!c.closed) {
@@ -158,7 +216,8 @@ final class Recording {
               c.seqBefore,
               c.count,
               c.sum,
-              c.messages == null ? List.of() : c.messages));
+              c.messages == null ? List.of() : c.messages,
+              order == ChannelOrder.NONE ? snapshotId : -1));
     }
     return new LocalSnapshot(
         snapshotId,
@@ -182,6 +241,7 @@ final class Recording {
     long seqBefore;
     long count;
     long sum;
+    long expected = -1;
     boolean closed;
     final List<RecordedMessage> messages;
 

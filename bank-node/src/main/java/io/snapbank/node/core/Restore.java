@@ -46,6 +46,7 @@ final class Restore {
               from,
               self,
               range.seqBefore(),
+              range.colourBelow(),
               next::owns,
               plan.cut(),
               a -> next.credit(a.transfer().toAccount(), a.transfer().amount()));
@@ -88,7 +89,17 @@ final class Restore {
     topology.outgoingLanes().forEach(j -> zeroOut.put(j, 0L));
     topology.incomingLanes().forEach(i -> zeroIn.put(i, 0L));
     EngineState fresh =
-        new EngineState(self, zeroOut, zeroIn, now.inNextOffset(), List.of(), now.finished());
+        new EngineState(
+            self,
+            zeroOut,
+            zeroIn,
+            now.inNextOffset(),
+            List.of(),
+            now.finished(),
+            new java.util.TreeSet<>(),
+            new java.util.TreeSet<>(),
+            new OrderState(
+                now.order().order(), now.order().colour(), now.order().floor(), new TreeMap<>()));
     NodeState restored =
         new NodeState(
             self,

@@ -68,7 +68,7 @@ record Rewiring(NodeTopology topology, NodeMode mode, List<AccountRef> heirs, Op
     TreeSet<Integer> out = new TreeSet<>(topology.outgoing());
     out.remove(gone);
     return new Rewiring(
-        new NodeTopology(self, topology.incoming(), out, topology.lanes()),
+        new NodeTopology(self, topology.incoming(), out, topology.lanes(), topology.order()),
         mode,
         heirs,
         OptionalInt.empty());

@@ -71,10 +71,10 @@ public final class SnapshotEngine {
   /** Where the engine's effects go. Calls happen synchronously inside the triggering event. */
   public interface Outbox {
     /**
-     * Send a marker of {@code snapshotId} on channel self→{@code to} with sequence number {@code
-     * seq}.
+     * Send a marker of {@code snapshotId} on lane self→{@code to} with sequence number {@code seq};
+     * the node had sent {@code sent} on the channel when it recorded.
      */
-    void sendMarker(Lane to, long seq, long snapshotId);
+    void sendMarker(Lane to, long seq, long snapshotId, ChannelCounters sent);
 
     /** Snapshot {@code snapshot} is complete on this node. */
     void completed(LocalSnapshot snapshot);
@@ -90,6 +90,9 @@ public final class SnapshotEngine {
   private final boolean collectMessages;
   private final SortedMap<Long, Recording> open = new TreeMap<>();
   private final FinishedIds finished;
+  private final ChannelOrder order;
+  private long colour = ChannelMessage.NO_COLOUR;
+  private long floor = ChannelMessage.NO_COLOUR;
 
   /**
    * @param incoming the lanes of the channels into this node
@@ -113,8 +116,30 @@ public final class SnapshotEngine {
       Outbox outbox,
       boolean collectMessages,
       int rememberFinished) {
+    this(
+        nodeId,
+        incoming,
+        outgoing,
+        state,
+        outbox,
+        collectMessages,
+        rememberFinished,
+        ChannelOrder.FIFO);
+  }
+
+  /** An engine of a bank whose channels keep {@code order}. */
+  public SnapshotEngine(
+      int nodeId,
+      Collection<Lane> incoming,
+      Collection<Lane> outgoing,
+      StateSource state,
+      Outbox outbox,
+      boolean collectMessages,
+      int rememberFinished,
+      ChannelOrder order) {
     this.nodeId = nodeId;
-    this.channels = new ChannelBook(nodeId, incoming, outgoing);
+    this.order = order;
+    this.channels = new ChannelBook(nodeId, incoming, outgoing, order);
     this.state = state;
     this.outbox = outbox;
     this.collectMessages = collectMessages;
@@ -143,6 +168,19 @@ public final class SnapshotEngine {
   /** Last sequence number accepted on channel {@code from}→self. */
   public long lastReceivedSeq(Lane from) {
     return channels.lastReceivedSeq(from);
+  }
+
+  /** Where {@code seq} stands on lane {@code from}→self (see {@link ChannelOrder}). */
+  public ChannelRule.Sequence sequence(Lane from, long seq) {
+    return channels.sequence(from, seq);
+  }
+
+  /**
+   * The colour the node stamps on what it sends: in a bank of unordered channels the last snapshot
+   * it recorded ({@link ChannelMessage#NO_COLOUR} before any, and always in a FIFO bank).
+   */
+  public long colour() {
+    return order == ChannelOrder.NONE ? colour : ChannelMessage.NO_COLOUR;
   }
 
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
@@ -206,6 +244,9 @@ public final class SnapshotEngine {
     if (open.containsKey(snapshotId)) {
       return Outcome.ALREADY_ACTIVE;
     }
+    if (order == ChannelOrder.NONE && snapshotId <= floor) {
+      return Outcome.OUT_OF_ORDER;
+    }
     Recording r = start(snapshotId, requestedAtMs, nowMs, null, -1);
     return r.allClosed() ? complete(r, nowMs) : Outcome.STARTED;
   }
@@ -215,15 +256,63 @@ public final class SnapshotEngine {
    * offset}: RECORDED, ACCEPTED, or a FIFO violation (then nothing changes).
    */
   public Outcome onTransfer(Lane from, long seq, long offset, long amount) {
+    return onTransfer(from, seq, offset, amount, ChannelMessage.NO_COLOUR, 0);
+  }
+
+  /**
+   * A transfer of {@code amount} coloured {@code colour} arrived on {@code from}→self with sequence
+   * {@code seq} at {@code offset}, at {@code nowMs}. In a FIFO bank as {@link #onTransfer(Lane,
+   * long, long, long)}. With unordered channels the node first records the snapshot the colour
+   * names if it can (COMPLETED or RECORDED/ACCEPTED then follow as usual); the transfer is channel
+   * state of every open recording of a higher id whose channel is not counted full yet.
+   */
+  public Outcome onTransfer(
+      Lane from, long seq, long offset, long amount, long colour, long nowMs) {
     Outcome check = channels.receive(from, seq, offset);
     if (check != Outcome.ACCEPTED) {
       return check;
     }
-    boolean recorded = false;
-    for (Recording r : open.values()) {
-      recorded |= r.record(from, seq, offset, amount);
+    if (order == ChannelOrder.FIFO) {
+      boolean recorded = false;
+      for (Recording r : open.values()) {
+        recorded |= r.record(from, seq, offset, amount);
+      }
+      return recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
     }
-    return recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
+    recordColour(colour, nowMs);
+    boolean recorded = false;
+    for (Recording r : new ArrayList<>(open.values())) {
+      if (colour < r.snapshotId && r.record(from, seq, offset, amount)) {
+        recorded = true;
+        r.closeCounted(from.node(), channels.nextOffsets());
+      }
+    }
+    return completeClosed(nowMs)
+        ? Outcome.COMPLETED
+        : recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
+  }
+
+  /**
+   * Lai-Yang: a record coloured above the node's last recording was sent after its sender recorded
+   * that snapshot, so the node records it first if it still can; either way its floor rises.
+   */
+  private void recordColour(long c, long nowMs) {
+    if (c > floor && !finished.contains(c) && !open.containsKey(c)) {
+      start(c, nowMs, nowMs, null, -1);
+    }
+    floor = Math.max(floor, c);
+  }
+
+  /** Completes every recording whose channels are all closed; true when one did. */
+  private boolean completeClosed(long nowMs) {
+    boolean any = false;
+    for (Recording r : new ArrayList<>(open.values())) {
+      if (r.allClosed()) {
+        complete(r, nowMs);
+        any = true;
+      }
+    }
+    return any;
   }
 
   /**
@@ -232,12 +321,28 @@ public final class SnapshotEngine {
    * nothing changes).
    */
   public Outcome onMarker(Lane from, long seq, long offset, long snapshotId, long nowMs) {
+    return onMarker(from, seq, offset, snapshotId, null, nowMs);
+  }
+
+  /**
+   * A marker of {@code snapshotId} whose sender had sent {@code sent} on the channel (null: not
+   * given) arrived on {@code from}→self with sequence {@code seq} at {@code offset}. In a FIFO bank
+   * as {@link #onMarker(Lane, long, long, long, long)}. With unordered channels it starts the
+   * recording if the node can still record it (else OUT_OF_ORDER or LATE), and tells the recording
+   * how many transfers to count on the channel (DUPLICATE_MARKER when another lane's marker told it
+   * already); the channel closes once they are counted.
+   */
+  public Outcome onMarker(
+      Lane from, long seq, long offset, long snapshotId, ChannelCounters sent, long nowMs) {
     Outcome check = channels.receive(from, seq, offset);
     if (check != Outcome.ACCEPTED) {
       return check;
     }
     if (finished.contains(snapshotId)) {
       return Outcome.LATE;
+    }
+    if (order == ChannelOrder.NONE) {
+      return onColouredMarker(from, snapshotId, sent, nowMs);
     }
     Recording r = open.get(snapshotId);
     boolean started = false;
@@ -263,11 +368,33 @@ public final class SnapshotEngine {
    * (then nothing changes).
    */
   public Outcome onFinal(Lane from, long seq, long offset, long nowMs) {
+    return onFinal(from, seq, offset, null, nowMs);
+  }
+
+  /**
+   * The final record of lane {@code from}→self, whose sender had sent {@code sent} on the channel
+   * in all (null: not given). In a FIFO bank as {@link #onFinal(Lane, long, long, long)}. With
+   * unordered channels a recording that has no count for the channel yet takes the final's: its
+   * sender never recorded the snapshot, so everything it sent is from before the cut.
+   */
+  public Outcome onFinal(Lane from, long seq, long offset, ChannelCounters sent, long nowMs) {
     Outcome check = channels.receive(from, seq, offset);
     if (check != Outcome.ACCEPTED) {
       return check;
     }
     channels.closeIncoming(from);
+    if (order == ChannelOrder.NONE) {
+      boolean closed = false;
+      for (Recording r : new ArrayList<>(open.values())) {
+        if (sent != null) {
+          r.expect(from.node(), sent.count());
+        }
+        closed |= r.closeCounted(from.node(), channels.nextOffsets());
+      }
+      return completeClosed(nowMs)
+          ? Outcome.COMPLETED
+          : closed ? Outcome.CHANNEL_CLOSED : Outcome.ACCEPTED;
+    }
     Outcome o = Outcome.ACCEPTED;
     for (Recording r : new ArrayList<>(open.values())) {
       if (r.close(from, offset)) {
@@ -315,7 +442,7 @@ public final class SnapshotEngine {
     for (Recording r : open.values()) {
       snaps.add(r.save());
     }
-    return channels.save(List.copyOf(snaps), finished.list());
+    return channels.save(List.copyOf(snaps), finished.list(), colour, floor);
   }
 
   /**
@@ -332,12 +459,35 @@ public final class SnapshotEngine {
     for (EngineState.OpenSnapshotState s : saved.open()) {
       open.put(
           s.snapshotId(),
-          Recording.restore(s, channels.nextOffsets(), channels.lastSeqs(), nodeId));
+          Recording.restore(s, channels.nextOffsets(), channels.lastSeqs(), nodeId, order));
     }
     finished.replace(saved.finished());
+    colour = saved.order().colour();
+    floor = saved.order().floor();
   }
 
   // --- internals ---
+
+  /** Unordered channels: a marker, already checked for its sequence number and for LATE. */
+  private Outcome onColouredMarker(Lane from, long snapshotId, ChannelCounters sent, long nowMs) {
+    Recording r = open.get(snapshotId);
+    boolean started = false;
+    if (r == null) {
+      if (snapshotId <= floor) {
+        return Outcome.OUT_OF_ORDER;
+      }
+      r = start(snapshotId, nowMs, nowMs, null, -1);
+      started = true;
+    }
+    if (sent == null || !r.expect(from.node(), sent.count())) {
+      return started ? Outcome.STARTED : Outcome.DUPLICATE_MARKER;
+    }
+    boolean closed = r.closeCounted(from.node(), channels.nextOffsets());
+    if (completeClosed(nowMs)) {
+      return Outcome.COMPLETED;
+    }
+    return started ? Outcome.STARTED : closed ? Outcome.CHANNEL_CLOSED : Outcome.ACCEPTED;
+  }
 
   /**
    * Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends
@@ -356,12 +506,21 @@ public final class SnapshotEngine {
             channels.nextOffsets(),
             channels.lastSeqs(),
             channels.closedIncoming(),
-            collectMessages);
+            collectMessages,
+            order);
     if (markerFrom != null) {
       r.closeEmpty(markerFrom, markerOffset);
     }
     open.put(snapshotId, r);
-    channels.takeMarkerSeqs().forEach((to, seq) -> outbox.sendMarker(to, seq, snapshotId));
+    colour = Math.max(colour, snapshotId);
+    floor = Math.max(floor, snapshotId);
+    SortedMap<Integer, ChannelCounters> sent = state.sentCounters();
+    channels
+        .takeMarkerSeqs()
+        .forEach(
+            (to, seq) ->
+                outbox.sendMarker(
+                    to, seq, snapshotId, sent.getOrDefault(to.node(), ChannelCounters.ZERO)));
     return r;
   }
 

@@ -118,7 +118,8 @@ public final class BankFork {
                 + " (epoch "
                 + cut.getEpoch()
                 + ")",
-            1);
+            1,
+            io.snapbank.schemas.ChannelOrder.FIFO);
     long copied = 0;
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.transactionalProducer(bootstrap, target.prefix() + "-fork", overrides)) {

@@ -1,6 +1,7 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.codec.CheckpointCodec;
+import io.snapbank.node.core.ChannelOrder;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.restore.EpochHistory;
 import io.snapbank.schemas.AuditReport;
@@ -89,7 +90,11 @@ public final class BankReader implements AutoCloseable {
             }
           });
     }
-    return new EpochHistory(members, entries, genesis.getChannelPartitions());
+    return new EpochHistory(
+        members,
+        entries,
+        genesis.getChannelPartitions(),
+        ChannelOrder.valueOf(genesis.getChannelOrder().name()));
   }
 
   /** Every audit report, the latest version per snapshot, in the order first written. */

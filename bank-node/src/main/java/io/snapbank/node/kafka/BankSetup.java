@@ -1,6 +1,7 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.ChannelOrder;
 import io.snapbank.schemas.GenesisAccount;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.kafka.PartitionScanner;
@@ -41,9 +42,23 @@ public final class BankSetup {
     return genesis(nodes, accountsPerNode, opening, 1, nowMs);
   }
 
-  /** The genesis of a bank whose channels use {@code channelPartitions} partitions each. */
+  /** The genesis of a bank whose FIFO channels use {@code channelPartitions} partitions each. */
   public static BankGenesis genesis(
       int nodes, int accountsPerNode, long opening, int channelPartitions, long nowMs) {
+    return genesis(nodes, accountsPerNode, opening, channelPartitions, ChannelOrder.FIFO, nowMs);
+  }
+
+  /**
+   * The genesis of a bank whose channels use {@code channelPartitions} partitions each and keep
+   * {@code order}.
+   */
+  public static BankGenesis genesis(
+      int nodes,
+      int accountsPerNode,
+      long opening,
+      int channelPartitions,
+      ChannelOrder order,
+      long nowMs) {
     if (channelPartitions < 1 || channelPartitions > BankTopics.MAX_LANES) {
       throw new IllegalArgumentException(
           "--channel-partitions must be 1.." + BankTopics.MAX_LANES + ", not " + channelPartitions);
@@ -63,7 +78,7 @@ public final class BankSetup {
         total = Math.addExact(total, opening);
       }
     }
-    return new BankGenesis(nodes, total, accounts, nowMs, "", channelPartitions);
+    return new BankGenesis(nodes, total, accounts, nowMs, "", channelPartitions, order);
   }
 
   public static String accountName(int node, int index) {
@@ -129,6 +144,14 @@ public final class BankSetup {
               + "' already exists with "
               + existing.getNodes()
               + " nodes; not changing it");
+    }
+    if (existing.getChannelOrder() != wanted.getChannelOrder()) {
+      throw new IllegalStateException(
+          "bank '"
+              + topics.prefix()
+              + "' already exists with channel order "
+              + existing.getChannelOrder().name().toLowerCase(java.util.Locale.ROOT)
+              + "; not changing it");
     }
     if (existing.getChannelPartitions() != wanted.getChannelPartitions()) {
       throw new IllegalStateException(

@@ -90,8 +90,8 @@ final class NodeStart {
     }
   }
 
-  /** A node resumes only with the channel partitions its checkpoint was written with. */
-  private static void requireLanes(NodeState state, BankTopics topics) {
+  /** A node resumes only with the channel layout its checkpoint was written with. */
+  private static void requireLanes(NodeState state, BankTopics topics, BankGenesis genesis) {
     NodeTopology t = state.topology();
     boolean hasChannels = !t.incoming().isEmpty() || !t.outgoing().isEmpty();
     if (hasChannels && t.lanes() != topics.lanes()) {
@@ -105,6 +105,19 @@ final class NodeStart {
               + "' was created with "
               + topics.lanes()
               + "; a bank's channel partitions cannot change");
+    }
+    String order = genesis.getChannelOrder().name();
+    if (!t.order().name().equals(order)) {
+      throw new NodeLoop.FatalNodeError(
+          "node "
+              + state.nodeId()
+              + "'s checkpoint keeps channel order "
+              + t.order()
+              + ", bank '"
+              + topics.prefix()
+              + "' was created with "
+              + order
+              + "; a bank's channel order cannot change");
     }
   }
 
@@ -149,7 +162,7 @@ final class NodeStart {
         session.checkpoints().latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
     Membership membership = Membership.of(self, saved, history, genesisAccounts, topics);
     NodeState state = membership.state();
-    requireLanes(state, topics);
+    requireLanes(state, topics, genesis);
     KafkaConsumer<byte[], byte[]> consumer =
         KafkaClients.committedReader(
             config.bootstrapServers(), config.groupId(), config.clientOverrides());

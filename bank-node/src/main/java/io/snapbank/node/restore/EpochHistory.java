@@ -1,6 +1,7 @@
 package io.snapbank.node.restore;
 
 import io.snapbank.node.core.BankAccounts;
+import io.snapbank.node.core.ChannelOrder;
 import io.snapbank.node.core.NodeState;
 import io.snapbank.node.core.NodeTopology;
 import io.snapbank.schemas.BankEpoch;
@@ -23,16 +24,19 @@ public final class EpochHistory {
   private final TreeMap<Long, BankEpoch> epochs = new TreeMap<>();
   private final List<Integer> genesisMembers;
   private final int lanes;
+  private final ChannelOrder order;
 
-  /** The history of a bank whose channels have one lane each. */
+  /** The history of a bank whose FIFO channels have one lane each. */
   public EpochHistory(List<Integer> genesisMembers, List<BankEpoch> entries) {
-    this(genesisMembers, entries, 1);
+    this(genesisMembers, entries, 1, ChannelOrder.FIFO);
   }
 
-  /** The history of a bank whose channels have {@code lanes} lanes each. */
-  public EpochHistory(List<Integer> genesisMembers, List<BankEpoch> entries, int lanes) {
+  /** The history of a bank whose channels have {@code lanes} lanes each and keep {@code order}. */
+  public EpochHistory(
+      List<Integer> genesisMembers, List<BankEpoch> entries, int lanes, ChannelOrder order) {
     this.genesisMembers = List.copyOf(genesisMembers);
     this.lanes = lanes;
+    this.order = order;
     for (BankEpoch e : entries) {
       epochs.put(e.getEpoch(), e);
     }
@@ -45,7 +49,7 @@ public final class EpochHistory {
     }
     List<BankEpoch> all = new ArrayList<>(epochs.values());
     all.add(e);
-    return new EpochHistory(genesisMembers, all, lanes);
+    return new EpochHistory(genesisMembers, all, lanes, order);
   }
 
   /** The latest epoch (0 when the log is empty). */
@@ -142,14 +146,16 @@ public final class EpochHistory {
     Optional<BankEpoch> join = joinOf(node);
     if (join.isEmpty()) {
       return NodeState.initial(
-          NodeTopology.among(node, membersAt(0)).withLanes(lanes), genesis.openingOf(node));
+          NodeTopology.among(node, membersAt(0)).withLanes(lanes).withOrder(order),
+          genesis.openingOf(node));
     }
     BankEpoch j = join.get();
     TreeMap<String, Long> opening = new TreeMap<>();
     j.getJoined().getAccounts().forEach(a -> opening.put(a.getAccount(), a.getBalance()));
     NodeState initial =
         NodeState.initial(
-            NodeTopology.among(node, membersAt(j.getEpoch())).withLanes(lanes), opening);
+            NodeTopology.among(node, membersAt(j.getEpoch())).withLanes(lanes).withOrder(order),
+            opening);
     return new NodeState(
         node,
         initial.balances(),

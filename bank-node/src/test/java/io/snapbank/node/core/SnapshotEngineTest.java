@@ -20,7 +20,7 @@ class SnapshotEngineTest {
   private final SnapshotEngine.Outbox outbox =
       new SnapshotEngine.Outbox() {
         @Override
-        public void sendMarker(Lane to, long seq, long snapshotId) {
+        public void sendMarker(Lane to, long seq, long snapshotId, ChannelCounters sentBefore) {
           sent.add("marker " + snapshotId + " to " + to.label() + " seq " + seq);
         }
 

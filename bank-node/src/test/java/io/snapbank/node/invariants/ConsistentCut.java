@@ -168,6 +168,28 @@ public final class ConsistentCut implements Invariant {
       ChannelRule.Epochs epochs,
       List<String> out) {
     String s = "snapshot " + id + " channel " + ch + ": ";
+    if (c.colourBelow() >= 0) {
+      // unordered channels: the range ends where the counts closed it, not at a marker
+      LogReplay r =
+          LogReplay.of(
+              o, ch, c.firstOffset(), c.markerOffset(), c.seqBefore(), epochs, c.colourBelow());
+      if (r.count() != c.count() || r.sum() != c.sum()) {
+        out.add(
+            s
+                + "recorded "
+                + c.count()
+                + " summing "
+                + c.sum()
+                + ", the log's transfers"
+                + " coloured below "
+                + c.colourBelow()
+                + " are "
+                + r.count()
+                + " summing "
+                + r.sum());
+      }
+      return;
+    }
     LogEntry marker = null;
     for (LogEntry e : o.log(ch)) {
       if (e.message() != null

@@ -11,10 +11,17 @@ final class LogReplay {
   final ChannelReplay replay;
   long lastSeq;
 
-  private LogReplay(BankObservation o, Channel c, long seqBefore, ChannelRule.Epochs at) {
+  private LogReplay(
+      BankObservation o, Channel c, long seqBefore, ChannelRule.Epochs at, long colourBelow) {
     this.replay =
         new ChannelReplay(
-            c.incoming(), c.to(), seqBefore, a -> o.accounts().owns(c.to(), a), at, accepted::add);
+            c.incoming(),
+            c.to(),
+            seqBefore,
+            colourBelow,
+            a -> o.accounts().owns(c.to(), a),
+            at,
+            accepted::add);
   }
 
   /**
@@ -23,7 +30,19 @@ final class LogReplay {
    */
   static LogReplay of(
       BankObservation o, Channel c, long from, long to, long seqBefore, ChannelRule.Epochs at) {
-    LogReplay r = new LogReplay(o, c, seqBefore, at);
+    return of(o, c, from, to, seqBefore, at, -1);
+  }
+
+  /** As {@link #of}, counting only transfers coloured below {@code colourBelow} unless it is -1. */
+  static LogReplay of(
+      BankObservation o,
+      Channel c,
+      long from,
+      long to,
+      long seqBefore,
+      ChannelRule.Epochs at,
+      long colourBelow) {
+    LogReplay r = new LogReplay(o, c, seqBefore, at, colourBelow);
     r.lastSeq = seqBefore;
     for (LogEntry e : o.log(c)) {
       if (e.offset() < from || e.offset() >= to) {

@@ -26,7 +26,10 @@ class BadInputTest {
         new Transfer("t-" + seq + "-" + amount, "n0-a000", to, amount, 0L),
         0L,
         false,
-        0);
+        0,
+        -1L,
+        -1L,
+        0L);
   }
 
   @Test

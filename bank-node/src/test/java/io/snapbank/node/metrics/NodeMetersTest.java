@@ -21,7 +21,16 @@ import org.junit.jupiter.api.Test;
 class NodeMetersTest {
   private static ChannelRecord transfer(long seq, long amount) {
     return new ChannelRecord(
-        0, 1, seq, new Transfer("t-" + seq, "n0-a000", "n1-a000", amount, 0L), 0L, false, 0);
+        0,
+        1,
+        seq,
+        new Transfer("t-" + seq, "n0-a000", "n1-a000", amount, 0L),
+        0L,
+        false,
+        0,
+        -1L,
+        -1L,
+        0L);
   }
 
   private static double count(MeterRegistry r, String name, String... tags) {

@@ -8,6 +8,7 @@ import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.ChannelOrder;
 import io.snapbank.node.core.ChannelRange;
 import io.snapbank.node.core.EngineState;
 import io.snapbank.node.core.Handled;
@@ -207,6 +208,9 @@ final class SimNode {
     if (in == Input.EPOCHS) {
       return epoch(e, channels);
     }
+    // with unordered channels a coloured transfer makes the node record before it credits it
+    NodeState before =
+        in.isChannel() && core.topology().order() == ChannelOrder.NONE ? core.state() : null;
     Handled h;
     if (in == Input.REQUESTS) {
       h = feeder.request(core, e.value(), nowMs).handled();
@@ -244,7 +248,7 @@ final class SimNode {
       return Consumed.HALTED;
     }
     positions.put(in, e.offset() + 1);
-    noteRecordings();
+    noteRecordings(before == null ? core.state() : before);
     return Consumed.DONE;
   }
 
@@ -411,13 +415,15 @@ final class SimNode {
     return ids;
   }
 
-  /** An observer outside the node notes what it holds whenever it starts a recording. */
-  private void noteRecordings() {
+  /**
+   * An observer outside the node notes what it holds whenever it starts a recording: {@code s}, the
+   * state at the moment the input that started it was taken.
+   */
+  private void noteRecordings(NodeState s) {
     TreeSet<Long> now = new TreeSet<>(core.openSnapshots());
     pending.reports.forEach(r -> now.add(r.snapshotId()));
     for (long sid : now) {
       if (known.add(sid)) {
-        NodeState s = core.state();
         pending.truths.put(sid, new BankObservation.Truth(s.balances(), s.sent(), s.received()));
       }
     }

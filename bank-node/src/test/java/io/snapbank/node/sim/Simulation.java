@@ -5,6 +5,7 @@ import io.snapbank.node.codec.ReportCodec;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.core.BankAccounts;
 import io.snapbank.node.core.ChannelMessage;
+import io.snapbank.node.core.ChannelOrder;
 import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.LocalSnapshot;
 import io.snapbank.node.core.NodeState;
@@ -94,6 +95,7 @@ public final class Simulation {
    * @param restoreRate chance per event that an operator restores a verified cut
    * @param membershipRate chance per event that a node joins or starts leaving (complete graphs)
    * @param lanes lanes (partitions) per channel
+   * @param order whether the nodes count on ordered channels (FIFO) or colour and count (NONE)
    */
   public record Options(
       int nodes,
@@ -106,7 +108,8 @@ public final class Simulation {
       List<Forgery> forgeries,
       double restoreRate,
       double membershipRate,
-      int lanes) {
+      int lanes,
+      ChannelOrder order) {
     /** FIFO channels, checked sequence numbers, forgeries that never break a channel. */
     public static Options of(int nodes, boolean complete, int steps, double crashRate) {
       return new Options(
@@ -128,7 +131,8 @@ public final class Simulation {
               Forgery.FUTURE_EPOCH),
           0.0,
           0.0,
-          1);
+          1,
+          ChannelOrder.FIFO);
     }
 
     public Options with(FaultFilter f, boolean checkSequence) {
@@ -143,7 +147,8 @@ public final class Simulation {
           forgeries,
           restoreRate,
           membershipRate,
-          lanes);
+          lanes,
+          order);
     }
 
     public Options withForgeries(double rate, List<Forgery> kinds) {
@@ -158,7 +163,8 @@ public final class Simulation {
           List.copyOf(kinds),
           restoreRate,
           membershipRate,
-          lanes);
+          lanes,
+          order);
     }
 
     public Options withRestores(double rate) {
@@ -173,7 +179,8 @@ public final class Simulation {
           forgeries,
           rate,
           membershipRate,
-          lanes);
+          lanes,
+          order);
     }
 
     public Options withLanes(int perChannel) {
@@ -188,7 +195,32 @@ public final class Simulation {
           forgeries,
           restoreRate,
           membershipRate,
-          perChannel);
+          perChannel,
+          order);
+    }
+
+    /**
+     * Whether every request names every node as initiator, as the auditor's requests do (else some
+     * name one or two nodes).
+     */
+    public boolean everyNodeInitiates() {
+      return order == ChannelOrder.NONE;
+    }
+
+    public Options withOrder(ChannelOrder o) {
+      return new Options(
+          nodes,
+          complete,
+          steps,
+          crashRate,
+          filter,
+          sequenceNumbers,
+          forgeryRate,
+          forgeries,
+          restoreRate,
+          membershipRate,
+          lanes,
+          o);
     }
 
     public Options withMembership(double rate) {
@@ -203,7 +235,8 @@ public final class Simulation {
           forgeries,
           restoreRate,
           rate,
-          lanes);
+          lanes,
+          order);
     }
   }
 
@@ -238,6 +271,7 @@ public final class Simulation {
   private long events;
   private long nextSnapshotId = 1;
   private int crashes;
+  private int refused;
   private long forgedEpoch;
   private boolean changed = true;
 
@@ -288,7 +322,7 @@ public final class Simulation {
       nodes.add(
           new SimNode(
               i,
-              new NodeTopology(i, in, out, options.lanes()),
+              new NodeTopology(i, in, out, options.lanes(), options.order()),
               accounts,
               serdes,
               w,
@@ -555,7 +589,8 @@ public final class Simulation {
   private EpochHistory history() {
     List<BankEpoch> all = new ArrayList<>();
     epochs.entries().forEach(e -> all.add((BankEpoch) e.decoded()));
-    return new EpochHistory(List.copyOf(genesisAccounts.nodes()), all, options.lanes());
+    return new EpochHistory(
+        List.copyOf(genesisAccounts.nodes()), all, options.lanes(), options.order());
   }
 
   /** The accounts a member may send to in {@code epoch}: the nodes' own rule. */
@@ -770,8 +805,9 @@ public final class Simulation {
 
   private void request() {
     long id = nextSnapshotId++;
+    int pick = random.nextInt(3);
     List<Integer> initiators =
-        switch (random.nextInt(3)) {
+        switch (options.everyNodeInitiates() ? 0 : pick) {
           case 0 -> List.of();
           case 1 -> List.of(anyMember());
           default -> List.of(anyMember(), anyMember());
@@ -850,7 +886,10 @@ public final class Simulation {
                 new Transfer("forged-" + events, "x", to, amount, now),
                 forgedEpoch,
                 false,
-                lane));
+                lane,
+                -1L,
+                -1L,
+                0L));
   }
 
   /** A transfer claiming an epoch far beyond the epoch log. */
@@ -865,7 +904,10 @@ public final class Simulation {
                 new Transfer("forged-" + events, "x", to, 5L, now),
                 1_000_000L,
                 false,
-                lane));
+                lane,
+                -1L,
+                -1L,
+                0L));
   }
 
   /** The bytes of a transfer or marker the sender committed on the log, to write again. */
@@ -939,12 +981,38 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Whether some member can no longer record snapshot {@code id}: it never recorded it, and its
+   * floor passed it (unordered channels).
+   */
+  private boolean refused(long id) {
+    for (int m : members()) {
+      NodeState s = nodes.get(m).committedState();
+      boolean recorded =
+          s.engine().finished().contains(id)
+              || s.engine().open().stream().anyMatch(o -> o.snapshotId() == id);
+      if (!recorded && s.engine().order().floor() >= id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Snapshots some member could no longer record (unordered channels), at the end of the run. */
+  public int refused() {
+    return refused;
+  }
+
   private void checkFinal() {
     for (long id = 1; id < nextSnapshotId; id++) {
       if (aborted.contains(id)) {
         continue;
       }
       SortedMap<Integer, LocalSnapshot> parts = snapshots.getOrDefault(id, new TreeMap<>());
+      if (!complete(parts) && options.order() == ChannelOrder.NONE && refused(id)) {
+        refused++;
+        continue; // a higher colour reached a member first: the auditor times it out
+      }
       check(
           complete(parts),
           "snapshot " + id + " completed on " + parts.keySet() + ", members " + members());
@@ -959,6 +1027,7 @@ public final class Simulation {
               .anyMatch(
                   q ->
                       q.input().sender() == f.channel().from()
+                          && q.input().index() == f.channel().lane()
                           && q.offset() == f.offset()
                           && q.reason() == f.kind().expected);
       check(set, "forged " + f.kind() + " at " + f.channel() + "@" + f.offset() + " not set aside");

@@ -26,7 +26,16 @@ class ResolvingSerdeTest {
 
   private static ChannelRecord transfer(long epoch) {
     return new ChannelRecord(
-        1, 2, 17L, new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700L), epoch, false, 0);
+        1,
+        2,
+        17L,
+        new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700L),
+        epoch,
+        false,
+        0,
+        -1L,
+        -1L,
+        0L);
   }
 
   private static SchemaStore store(Schema... schemas) {
@@ -88,7 +97,7 @@ class ResolvingSerdeTest {
             11L,
             12L,
             List.of(),
-            List.of(new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L, 0)),
+            List.of(new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L, 0, -1L)),
             List.of(),
             List.of(),
             7L,

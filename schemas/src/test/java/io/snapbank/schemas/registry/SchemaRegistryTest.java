@@ -141,7 +141,8 @@ class SchemaRegistryTest {
     registry(topics).registerWriters("init", List.of());
     try (KafkaSchemaStore store = new KafkaSchemaStore(TestKafka.bootstrap(), Map.of(), topics)) {
       BankTopics reader = topics.resolvingWith(store);
-      ChannelRecord marker = new ChannelRecord(0, 1, 1L, new Marker(9L), 0L, false, 0);
+      ChannelRecord marker =
+          new ChannelRecord(0, 1, 1L, new Marker(9L), 0L, false, 0, -1L, -1L, 0L);
       assertEquals(marker, reader.transfers(0).decode(topics.transfers(0).encode(marker)));
 
       byte[] v2 = AvroSerde.of(ChannelRecord.class).writingWith(V2).encode(marker);
@@ -167,7 +168,8 @@ class SchemaRegistryTest {
     try (KafkaSchemaStore store = new KafkaSchemaStore(TestKafka.bootstrap(), Map.of(), topics)) {
       BinaryMessageDecoder<ChannelRecord> avro =
           new BinaryMessageDecoder<>(SpecificData.get(), CURRENT, store);
-      ChannelRecord marker = new ChannelRecord(0, 1, 1L, new Marker(9L), 0L, false, 0);
+      ChannelRecord marker =
+          new ChannelRecord(0, 1, 1L, new Marker(9L), 0L, false, 0, -1L, -1L, 0L);
       byte[] v2 = AvroSerde.of(ChannelRecord.class).writingWith(V2).encode(marker);
       registry(topics).register(List.of(V2), "node-1 (v2)");
       // the store reads its entries while Avro is in the middle of decoding v2

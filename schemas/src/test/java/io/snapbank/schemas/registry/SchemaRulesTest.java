@@ -66,7 +66,9 @@ class SchemaRulesTest {
     byte[] payload =
         io.snapbank.schemas.serde.SnapbankSerdes.create()
             .channelRecord()
-            .encode(new ChannelRecord(0, 1, 1L, new io.snapbank.schemas.Marker(1L), 0L, false, 0));
+            .encode(
+                new ChannelRecord(
+                    0, 1, 1L, new io.snapbank.schemas.Marker(1L), 0L, false, 0, -1L, -1L, 0L));
     assertEquals(SchemaFingerprint.of(s), SchemaFingerprint.ofPayload(payload).orElseThrow());
     assertEquals(SchemaFingerprint.of(s), SchemaFingerprint.parse(SchemaFingerprint.of(s).hex()));
     assertTrue(SchemaFingerprint.ofPayload(new byte[] {1, 2, 3}).isEmpty());

@@ -51,16 +51,21 @@ class AvroSerdeTest {
         new Transfer("1-17", "n1-a000", "n2-a003", 250L, 1_700_000_000_000L),
         0L,
         false,
-        0);
+        0,
+        -1L,
+        -1L,
+        0L);
   }
 
   @Test
   void when_every_record_type_is_encoded_then_it_decodes_equal() {
     roundTrip(SERDES.channelRecord(), transfer());
-    roundTrip(SERDES.channelRecord(), new ChannelRecord(1, 2, 18L, new Marker(99L), 0L, false, 0));
+    roundTrip(
+        SERDES.channelRecord(),
+        new ChannelRecord(1, 2, 18L, new Marker(99L), 0L, false, 0, -1L, -1L, 0L));
     roundTrip(SERDES.snapshotRequest(), new SnapshotRequest(5L, List.of(0, 2), 10L, "cli", 3L, 4L));
     roundTrip(SERDES.snapshotAbort(), new SnapshotAbort(5L, "timeout", 11L));
-    ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L, 0);
+    ChannelState c = new ChannelState(0, 1, 5L, 9L, 2L, 70L, 4L, 0, -1L);
     roundTrip(
         SERDES.localSnapshotReport(),
         new LocalSnapshotReport(
@@ -107,7 +112,14 @@ class AvroSerdeTest {
     roundTrip(SERDES.balanceChange(), new BalanceChange(1, "a", 30L, 12L));
     roundTrip(
         SERDES.bankGenesis(),
-        new BankGenesis(2, 10L, List.of(new GenesisAccount(0, "a", 10L)), 1L, "", 1));
+        new BankGenesis(
+            2,
+            10L,
+            List.of(new GenesisAccount(0, "a", 10L)),
+            1L,
+            "",
+            1,
+            io.snapbank.schemas.ChannelOrder.FIFO));
     roundTrip(
         SERDES.nodeCheckpoint(),
         new NodeCheckpoint(
@@ -123,7 +135,7 @@ class AvroSerdeTest {
                     1L,
                     2L,
                     List.of(new AccountBalance("a", 3L)),
-                    List.of(new ChannelRecording(0, false, 40L, -1L, 1L, 5L, 4L, 0)),
+                    List.of(new ChannelRecording(0, false, 40L, -1L, 1L, 5L, 4L, 0, -1L)),
                     List.of(),
                     List.of())),
             List.of(1L, 2L),
@@ -139,7 +151,11 @@ class AvroSerdeTest {
             "ACTIVE",
             List.of(),
             new java.util.ArrayList<>(),
-            new java.util.ArrayList<>()));
+            new java.util.ArrayList<>(),
+            "FIFO",
+            -1L,
+            -1L,
+            new java.util.HashMap<>()));
     roundTrip(
         SERDES.quarantineEnvelope(),
         new QuarantineEnvelope(
