@@ -12,6 +12,7 @@ import io.snapbank.node.metrics.NodeMeters;
 import io.snapbank.node.metrics.ProcessMeters;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BankGenesis;
+import io.snapbank.schemas.ChannelOrder;
 import io.snapbank.schemas.topic.BankTopics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -130,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--nodes must be at least 2");
     }
     int lanes = channels.partitions();
+    ChannelOrder order = channels.order();
     PrintStream out = System.out;
     boolean temp = dataDir == null;
     Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
@@ -143,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoClients.init(
             broker,
             topics,
-            BankSetup.genesis(nodes, accounts, 100_000, lanes, System.currentTimeMillis()),
+            BankSetup.genesis(nodes, accounts, 100_000, lanes, order, System.currentTimeMillis()),
             dir);
     BankGenesis genesis = clients.genesis();
     out.printf(
@@ -152,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
         nodes,
         accounts,
         genesis.getTotal(),
-        lanes == 1 ? "" : ", " + lanes + " partitions per channel");
+        (lanes == 1 ? "" : ", " + lanes + " partitions per channel")
+            + (order == ChannelOrder.FIFO ? "" : ", channels without order"));
     if (clients.credentials() != null) {
       out.println(
           "secure: TLS, SASL/SCRAM-SHA-512 and ACLs; principals "

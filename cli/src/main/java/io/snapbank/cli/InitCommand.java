@@ -5,6 +5,7 @@ import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.cli.security.BankCredentials;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.ChannelOrder;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,7 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int lanes = channels.partitions();
+    ChannelOrder order = channels.order();
     if (secure && credentialsDir == null) {
       throw new IllegalArgumentException("--secure needs --credentials-dir DIR");
     }
@@ -79,21 +81,22 @@ final class InitCommand implements Callable<Integer> {
             kafka.bootstrap,
             client,
             topics,
-            BankSetup.genesis(nodes, accounts, opening, lanes, System.currentTimeMillis()));
+            BankSetup.genesis(nodes, accounts, opening, lanes, order, System.currentTimeMillis()));
     int created =
         r.topicsCreated().size()
             + AuditorSetup.init(
                     kafka.bootstrap, client, new AuditorTopics(topics), Duration.ofSeconds(30))
                 .size();
     System.out.printf(
-        "bank '%s' at %s: %d nodes, %d accounts, total %d, %d partition(s) per channel (%s);"
-            + " topics created: %d%n",
+        "bank '%s' at %s: %d nodes, %d accounts, total %d, %d partition(s) per channel, channel"
+            + " order %s (%s); topics created: %d%n",
         kafka.prefix,
         kafka.bootstrap,
         r.genesis().getNodes(),
         r.genesis().getAccounts().size(),
         r.genesis().getTotal(),
         r.genesis().getChannelPartitions(),
+        r.genesis().getChannelOrder().name().toLowerCase(java.util.Locale.ROOT),
         r.created() ? "genesis written" : "genesis already present, kept",
         created);
     if (secure) {

@@ -15,6 +15,7 @@ import io.snapbank.node.kafka.KafkaObservation;
 import io.snapbank.node.kafka.SharedBroker;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import io.snapbank.schemas.ChannelOrder;
 import io.snapbank.schemas.ChannelState;
 import io.snapbank.schemas.topic.BankTopics;
 import java.nio.file.Path;
@@ -26,7 +27,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A bank whose channels each use several partitions (lanes), under load, with snapshots. */
+/**
+ * Banks whose channels each use several partitions (lanes), in order or without order, under load
+ * with snapshots every 500 ms; and the settings a bank refuses.
+ */
 class ChannelPartitionsTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -83,6 +87,59 @@ class ChannelPartitionsTest {
   }
 
   @Test
+  void when_channels_keep_no_order_under_load_then_every_snapshot_is_consistent_and_counted(
+      @TempDir Path tmp) throws Exception {
+    String prefix = "unordered";
+    try (AuditedBank b =
+        new AuditedBank(
+            SharedBroker.bootstrap(),
+            BankTopics.of(prefix),
+            BankSetup.genesis(3, 4, 10_000, 2, ChannelOrder.NONE, 0),
+            tmp,
+            c -> c.withRequestPeriod(Duration.ofMillis(500)))) {
+      b.startNodes(3, 300);
+      AuditReport last = awaitConsistent(b, 8, 0, 2);
+      for (ChannelState c : last.getChannels()) {
+        assertEquals(last.getSnapshotId(), c.getColourBelow(), "counted below its own colour");
+      }
+      AuditReport deep =
+          DeepAuditRules.withDeepAudit(
+              last, new DeepAuditor(b.bank.bootstrap, b.bank.topics, WAIT).read(last));
+      assertTrue(deep.getDeepAudit().getVerified(), deep.getDeepAudit().getProblems().toString());
+
+      b.bank.stopAll();
+      List<String> bad = new ArrayList<>();
+      for (AuditReport r : b.reports().values()) {
+        if (r.getStatus() != AuditStatus.CONSISTENT) {
+          bad.add(r.getSnapshotId() + " " + r.getStatus() + " " + r.getProblems());
+        }
+      }
+      assertEquals(List.of(), bad, "every snapshot is CONSISTENT");
+      BankObservation o =
+          KafkaObservation.read(b.bank.bootstrap, b.bank.topics, b.bank.genesis, WAIT);
+      Invariants.assertHold(Invariants.all(), o, "channels without order");
+      Set<Long> colours = new TreeSet<>();
+      Set<String> accountsOnLane1 = new TreeSet<>();
+      Set<String> accountsOnLane0 = new TreeSet<>();
+      for (Channel lane : o.lanes()) {
+        for (LogEntry e : o.log(lane)) {
+          if (e.message() != null && e.message().body() instanceof ChannelMessage.Transfer t) {
+            (lane.lane() == 0 ? accountsOnLane0 : accountsOnLane1).add(t.fromAccount());
+            colours.add(e.message().colour());
+          }
+        }
+      }
+      Set<Long> snapshots = new TreeSet<>(b.reports().keySet());
+      snapshots.add(-1L); // before the first snapshot
+      assertTrue(
+          snapshots.containsAll(colours), "a colour is a snapshot its sender recorded: " + colours);
+      assertTrue(colours.size() > 8, "transfers carry the colours of the snapshots: " + colours);
+      accountsOnLane0.retainAll(accountsOnLane1);
+      assertEquals(12, accountsOnLane0.size(), "every account's transfers use both lanes");
+    }
+  }
+
+  @Test
   void when_channel_partitions_are_out_of_range_or_differ_from_the_bank_then_one_line_refuses() {
     String bootstrap = SharedBroker.bootstrap();
     for (String bad : List.of("0", "65", "-1")) {
@@ -99,6 +156,13 @@ class ChannelPartitionsTest {
       assertEquals(1, r.err().strip().lines().count(), r.err());
       assertTrue(r.err().contains("channel partitions must be 1..64, not " + bad), r.err());
     }
+    CliTest.Run order =
+        CliTest.run(
+            "init", "--bootstrap", bootstrap, "--prefix", "order-bad", "--channel-order", "lifo");
+    assertTrue(order.code() != 0, order.out());
+    assertEquals(1, order.err().strip().lines().count(), order.err());
+    assertTrue(
+        order.err().contains("--channel-order must be fifo or none, not 'lifo'"), order.err());
     CliTest.Run demo = CliTest.run("demo", "--channel-partitions", "0", "--duration", "5s");
     assertTrue(demo.code() != 0, demo.out());
     assertTrue(demo.err().contains("channel partitions must be 1..64, not 0"), demo.err());
@@ -117,6 +181,21 @@ class ChannelPartitionsTest {
     assertTrue(
         again.err().contains("already exists with 2 partitions per channel; not changing it"),
         again.err());
+    CliTest.Run reorder =
+        CliTest.run(
+            "init",
+            "--bootstrap",
+            bootstrap,
+            "--prefix",
+            "lanes-two",
+            "--channel-partitions",
+            "2",
+            "--channel-order",
+            "none");
+    assertTrue(reorder.code() != 0, reorder.out());
+    assertTrue(
+        reorder.err().contains("already exists with channel order fifo; not changing it"),
+        reorder.err());
   }
 
   /**
@@ -124,6 +203,11 @@ class ChannelPartitionsTest {
    * every channel once and returns the last.
    */
   private static AuditReport awaitConsistent(AuditedBank b, int n, long epoch)
+      throws InterruptedException {
+    return awaitConsistent(b, n, epoch, 3);
+  }
+
+  private static AuditReport awaitConsistent(AuditedBank b, int n, long epoch, int partitions)
       throws InterruptedException {
     b.awaitAny(
         x ->
@@ -142,8 +226,9 @@ class ChannelPartitionsTest {
               "lane recorded once");
         }
         int members = r.getNodes().size();
-        assertEquals(members * (members - 1) * 3, lanes.size(), "every lane of every channel");
-        assertEquals(3, r.getChannelPartitions());
+        assertEquals(
+            members * (members - 1) * partitions, lanes.size(), "every lane of every channel");
+        assertEquals(partitions, r.getChannelPartitions());
         last = r;
       }
     }

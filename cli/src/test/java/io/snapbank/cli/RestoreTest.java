@@ -91,6 +91,7 @@ class RestoreTest {
                 c.getFirstOffset(),
                 c.getMarkerOffset(),
                 c.getSeqBefore(),
+                c.getColourBelow(),
                 a -> accounts.owns(node, a),
                 new ChannelRule.Epochs(cut.getIncarnation(), cut.getEpoch()),
                 WAIT);

@@ -149,6 +149,7 @@ public final class DeepAuditor {
                 c.getFirstOffset(),
                 c.getMarkerOffset(),
                 c.getSeqBefore(),
+                c.getColourBelow(),
                 a -> bank.owns(receiver, a),
                 at,
                 readTimeout)

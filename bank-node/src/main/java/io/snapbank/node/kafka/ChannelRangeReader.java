@@ -111,8 +111,9 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
   /**
    * The accepted transfers of lane {@code from}→{@code to} at offsets [{@code first}, {@code end}),
    * in order, judged as the receiver judged them: {@code seqBefore} is the receiver's last accepted
-   * sequence number before {@code first} (negative when unknown), {@code receiverOwns} tells its
-   * accounts and {@code at} where it stood in the epoch log. Throws {@link
+   * sequence number before {@code first} (negative when unknown), {@code colourBelow} is -1 or
+   * (unordered channels) the colour the transfers of the state are below, {@code receiverOwns}
+   * tells its accounts and {@code at} where it stood in the epoch log. Throws {@link
    * RangeUnreadableException} when the range is no longer in the log or cannot be read within
    * {@code timeout}.
    */
@@ -122,6 +123,7 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
       long first,
       long end,
       long seqBefore,
+      long colourBelow,
       Predicate<String> receiverOwns,
       ChannelRule.Epochs at,
       Duration timeout) {
@@ -131,6 +133,7 @@ public final class ChannelRangeReader implements RangeSource, AutoCloseable {
             from,
             to,
             seqBefore,
+            colourBelow,
             receiverOwns,
             at,
             a ->

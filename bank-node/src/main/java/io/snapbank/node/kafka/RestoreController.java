@@ -176,6 +176,7 @@ public final class RestoreController implements AutoCloseable {
                   c.getFirstOffset(),
                   c.getMarkerOffset(),
                   c.getSeqBefore(),
+                  c.getColourBelow(),
                   a -> bank.owns(to, a),
                   at,
                   RANGE_TIMEOUT);

@@ -87,6 +87,7 @@ class SnapshotsUnderLoadTest {
                           c.getFirstOffset(),
                           c.getMarkerOffset(),
                           c.getSeqBefore(),
+                          c.getColourBelow(),
                           a -> accounts.owns(receiver, a),
                           new ChannelRule.Epochs(r.getIncarnation(), r.getEpoch()),
                           Duration.ofSeconds(30))
