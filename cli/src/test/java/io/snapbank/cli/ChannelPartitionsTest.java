@@ -133,7 +133,7 @@ class ChannelPartitionsTest {
       snapshots.add(-1L); // before the first snapshot
       assertTrue(
           snapshots.containsAll(colours), "a colour is a snapshot its sender recorded: " + colours);
-      assertTrue(colours.size() > 8, "transfers carry the colours of the snapshots: " + colours);
+      assertTrue(colours.size() >= 8, "transfers carry the colours of the snapshots: " + colours);
       accountsOnLane0.retainAll(accountsOnLane1);
       assertEquals(12, accountsOnLane0.size(), "every account's transfers use both lanes");
     }
