@@ -117,6 +117,16 @@ public final class AuditorApp implements AutoCloseable {
     if (config.httpPort() >= 0) {
       web = new AuditWebServer(config.httpBind(), config.httpPort(), config.httpToken());
       web.onDeepAudit(this::deepAudit);
+      WebInquiries inquiries =
+          new WebInquiries(
+              config.bootstrapServers(),
+              config.clientOverrides(),
+              topics,
+              config.deepAudit().readTimeout(),
+              web::get);
+      web.onWhy(inquiries::why);
+      web.onDiff(inquiries::diff);
+      web.onPending(() -> inquiries.pending(config.snapshotTimeout().multipliedBy(2)));
     }
     streams.setUncaughtExceptionHandler(
         e -> {

@@ -136,6 +136,11 @@ final class LogWindow implements AutoCloseable {
     }
   }
 
+  /** The committed end of {@code tp}. */
+  long end(TopicPartition tp) {
+    return consumer.endOffsets(List.of(tp), timeout).get(tp);
+  }
+
   /** The number of partitions of {@code topic}, 0 when it does not exist. */
   int partitions(String topic) {
     List<?> p = consumer.partitionsFor(topic, timeout);

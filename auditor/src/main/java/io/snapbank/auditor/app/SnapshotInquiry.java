@@ -118,6 +118,28 @@ public final class SnapshotInquiry {
     }
   }
 
+  /** The latest {@code n} snapshot requests, oldest first. */
+  public List<SnapshotRequest> recentRequests(int n) {
+    List<SnapshotRequest> out = new ArrayList<>();
+    try (LogWindow log = new LogWindow(bootstrap, overrides, timeout)) {
+      TopicPartition tp = new TopicPartition(topics.snapshotRequests().name(), 0);
+      if (log.partitions(tp.topic()) == 0) {
+        return out;
+      }
+      log.scanFrom(
+          tp,
+          Math.max(0, log.end(tp) - n),
+          r -> {
+            try {
+              out.add(topics.snapshotRequests().decode(r.value()));
+            } catch (RecordDecodingException e) {
+              // not a request: the nodes quarantine it
+            }
+          });
+    }
+    return out;
+  }
+
   private SnapshotRequest request(LogWindow log, long id) {
     SnapshotRequest[] found = new SnapshotRequest[1];
     TopicPartition tp = new TopicPartition(topics.snapshotRequests().name(), 0);
