@@ -218,7 +218,9 @@ public final class WhyDiagnosis {
                   + c.name()
                   + " (offset "
                   + c.markerOffset()
-                  + ") before the timeout: it was too slow reading its channel"
+                  + ") before the timeout: it was too slow reading the channel then, or an open"
+                  + " transaction held the channel's read_committed boundary below the marker"
+                  + (c.receiverPosition() > c.markerOffset() ? " (it has read past it since)" : "")
               : "node "
                   + c.to()
                   + " has "

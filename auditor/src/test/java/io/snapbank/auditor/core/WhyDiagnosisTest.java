@@ -189,6 +189,7 @@ class WhyDiagnosisTest {
             List.of(closed(1, 0), late));
     Diagnosis d = WhyDiagnosis.diagnose(p, NOW);
     assertEquals(Cause.RECEIVER_BEHIND, d.cause());
+    assertTrue(d.text().endsWith("(it has read past it since)"), d.text());
     assertTrue(
         d.text()
             .contains("did not reach the marker on channel 0->1 (offset 480) before the timeout"),
