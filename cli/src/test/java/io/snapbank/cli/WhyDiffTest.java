@@ -103,6 +103,12 @@ class WhyDiffTest {
             .startNodes(2, 100)) {
       long id = bank.request();
       CliTest.Run pending = cli("why", prefix, Long.toString(id));
+      long deadline = System.currentTimeMillis() + WAIT.toMillis();
+      while (!(pending.out().contains("node 0: recorded")
+              && pending.out().contains("node 1: recorded"))
+          && System.currentTimeMillis() < deadline) {
+        pending = cli("why", prefix, Long.toString(id));
+      }
       assertEquals(0, pending.code(), pending.err());
       assertTrue(pending.out().startsWith("snapshot " + id + " PENDING in epoch 0"), pending.out());
       assertTrue(

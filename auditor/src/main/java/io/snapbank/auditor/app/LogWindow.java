@@ -32,12 +32,15 @@ final class LogWindow implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(100);
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Admin admin;
+  private final String bootstrap;
+  private final Map<String, String> overrides;
   private final Duration timeout;
+  private Admin admin;
 
   LogWindow(String bootstrap, Map<String, String> overrides, Duration timeout) {
     this.consumer = KafkaClients.committedReader(bootstrap, null, overrides);
-    this.admin = TopicCreation.admin(bootstrap, overrides, timeout);
+    this.bootstrap = bootstrap;
+    this.overrides = overrides;
     this.timeout = timeout;
   }
 
@@ -56,6 +59,9 @@ final class LogWindow implements AutoCloseable {
     Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
     partitions.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
     Map<TopicPartition, Long> out = new HashMap<>();
+    if (admin == null) {
+      admin = TopicCreation.admin(bootstrap, overrides, timeout);
+    }
     try {
       admin
           .listOffsets(spec, new ListOffsetsOptions(level))
@@ -150,6 +156,8 @@ final class LogWindow implements AutoCloseable {
   @Override
   public void close() {
     consumer.close();
-    admin.close();
+    if (admin != null) {
+      admin.close();
+    }
   }
 }
