@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       MemberCommand.class,
       ReportCommand.class,
+      WhyCommand.class,
+      DiffCommand.class,
       SchemasCommand.class,
       VerifyCommand.class,
       ConformanceCommand.class,

@@ -137,6 +137,16 @@ public final class AuditorApp implements AutoCloseable {
       web = new AuditWebServer(config.httpBind(), config.httpPort(), config.httpToken());
       web.onDeepAudit(this::deepAudit);
       web.onMetrics(meters::scrape);
+      WebInquiries inquiries =
+          new WebInquiries(
+              config.bootstrapServers(),
+              config.clientOverrides(),
+              topics,
+              config.deepAudit().readTimeout(),
+              web::get);
+      web.onWhy(inquiries::why);
+      web.onDiff(inquiries::diff);
+      web.onPending(() -> inquiries.pending(config.snapshotTimeout().multipliedBy(2)));
     }
     auditMeters = new AuditMeters(meters, streams, this::snapshotsInProgress);
     streams.setUncaughtExceptionHandler(

@@ -23,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,10 +43,27 @@ import org.slf4j.LoggerFactory;
  *       {@code data-members} and, for a retry, {@code data-retry-of}; {@code #summary}, {@code
  *       #detail-title}, {@code #detail-epoch}, {@code #problems}, {@code #nodes} (rows {@code
  *       tr.node} with {@code data-node}) and {@code #matrix} (cells {@code td.channel} with {@code
- *       data-from}, {@code data-to}, {@code data-sum}, {@code data-count}).
+ *       data-from}, {@code data-to}, {@code data-sum}, {@code data-count} and the heat-map share
+ *       {@code data-heat}, 0..1 of the fullest channel). Money is shown in major units with
+ *       separators, times in UTC. Charts over the latest snapshots: {@code svg#chart-latency},
+ *       {@code svg#chart-inflight} and {@code svg#chart-throughput} (channel records per second
+ *       between consecutive cuts, from their marker offsets), bars {@code rect.bar} with {@code
+ *       data-id}. The cut in space-time, {@code svg#spacetime}: a lane per node ({@code g.lane}
+ *       with {@code data-node}), each node's recording point on the cut line ({@code
+ *       circle.cut-point}, {@code path#cut-line}), each marker ({@code line.marker} with {@code
+ *       data-from}, {@code data-to}) and, from a deep audit, each in-flight transfer ({@code
+ *       line.in-flight} with {@code data-amount}). For an aborted snapshot, or one asked about
+ *       ({@code #ask}, the pending ones listed in {@code #pending}), {@code #why} shows its
+ *       diagnosis from {@code /api/why/ID} ({@code data-cause}).
  *   <li>{@code GET /api/reports}: the latest 50 reports as a JSON array, newest (highest snapshot
  *       id) first;
  *   <li>{@code GET /api/reports/ID}: one report, 404 when unknown;
+ *   <li>{@code GET /api/why/ID}: where snapshot ID stands and the most likely cause of a pending or
+ *       aborted one ({@link #onWhy}); 404 for an unknown snapshot;
+ *   <li>{@code GET /api/pending}: the snapshots requested lately that have no verdict yet ({@link
+ *       #onPending}), as a JSON array;
+ *   <li>{@code GET /api/diff/A/B}: consistent cuts A and B side by side ({@link #onDiff}); 404 for
+ *       an unknown snapshot, 400 for ids in the wrong order or a cut that is not consistent;
  *   <li>{@code GET /api/epochs}: the bank's epoch log, oldest first: every restore (which cut,
  *       when, by whom, why) and membership change (which node, the members after it, the money it
  *       brought in or took out);
@@ -82,6 +100,11 @@ public final class AuditWebServer implements AutoCloseable {
   private final RequestGuard guard;
   private volatile LongFunction<DeepAuditAnswer> deepAudit = DeepAuditAnswer.Unknown::new;
   private volatile Supplier<String> metrics;
+  private volatile LongFunction<InquiryAnswer> why =
+      id -> InquiryAnswer.unavailable("this server answers no why questions");
+  private volatile Supplier<InquiryAnswer> pending = () -> InquiryAnswer.ok("[]");
+  private volatile BiFunction<Long, Long, InquiryAnswer> diff =
+      (a, b) -> InquiryAnswer.unavailable("this server answers no diff questions");
 
   /** A server on 127.0.0.1 with a generated token. */
   public AuditWebServer(int port) {
@@ -153,6 +176,24 @@ public final class AuditWebServer implements AutoCloseable {
     this.metrics = scrape;
   }
 
+  /**
+   * How {@code GET /api/why/ID} is answered: where a snapshot stands and the most likely cause of a
+   * pending or aborted one.
+   */
+  public void onWhy(LongFunction<InquiryAnswer> f) {
+    this.why = f;
+  }
+
+  /** How {@code GET /api/pending} is answered: the snapshots requested lately without a verdict. */
+  public void onPending(Supplier<InquiryAnswer> f) {
+    this.pending = f;
+  }
+
+  /** How {@code GET /api/diff/A/B} is answered: two cuts side by side. */
+  public void onDiff(BiFunction<Long, Long, InquiryAnswer> f) {
+    this.diff = f;
+  }
+
   /** An entry of the bank's epoch log, for the restore history. */
   public synchronized void epoch(BankEpoch e) {
     epochs.put(e.getEpoch(), e);
@@ -216,6 +257,15 @@ public final class AuditWebServer implements AutoCloseable {
       if (get(ex, method)) {
         send(ex, 200, METRICS, metrics.get());
       }
+    } else if (path.equals("/api/pending")) {
+      if (get(ex, method)) {
+        InquiryAnswer a = pending.get();
+        send(ex, a.status(), JSON, a.json());
+      }
+    } else if (path.startsWith("/api/why/") || path.startsWith("/api/diff/")) {
+      if (get(ex, method)) {
+        inquiry(ex, path);
+      }
     } else if (path.startsWith("/api/reports/")) {
       reportResource(ex, method, path.substring("/api/reports/".length()).split("/", -1));
     } else {
@@ -249,6 +299,31 @@ public final class AuditWebServer implements AutoCloseable {
     } else if (get(ex, method)) {
       answer(ex, DeepAuditAnswer.of(id.getAsLong(), get(id.getAsLong())));
     }
+  }
+
+  private void inquiry(HttpExchange ex, String path) throws IOException {
+    boolean isWhy = path.startsWith("/api/why/");
+    String[] parts =
+        path.substring(isWhy ? "/api/why/".length() : "/api/diff/".length()).split("/", -1);
+    if (parts.length != (isWhy ? 1 : 2)) {
+      send(
+          ex,
+          404,
+          JSON,
+          ReportJson.message("error", isWhy ? "use /api/why/ID" : "use /api/diff/A/B"));
+      return;
+    }
+    long[] ids = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      OptionalLong id = RequestGuard.snapshotId(parts[i]);
+      if (id.isEmpty()) {
+        send(ex, 400, JSON, "{\"error\":\"snapshot id must be a number\"}");
+        return;
+      }
+      ids[i] = id.getAsLong();
+    }
+    InquiryAnswer a = isWhy ? why.apply(ids[0]) : diff.apply(ids[0], ids[1]);
+    send(ex, a.status(), JSON, a.json());
   }
 
   private static void refuse(HttpExchange ex, RequestGuard.Refusal r) throws IOException {

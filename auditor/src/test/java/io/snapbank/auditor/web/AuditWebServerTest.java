@@ -269,11 +269,11 @@ class AuditWebServerTest {
       assertTrue(dom.contains("2 consistent, 0 violations, 1 aborted"), dom);
       assertTrue(
           dom.contains("Snapshot 43: CONSISTENT"), "the detail shows the latest complete snapshot");
-      assertTrue(dom.contains("30 (2)"), "the channel matrix shows the money in flight: " + dom);
+      assertTrue(dom.contains("0.30 (2)"), "the channel matrix shows the money in flight: " + dom);
       assertTrue(
           dom.contains("data-from=\"0\" data-to=\"1\" data-sum=\"30\" data-count=\"2\""), dom);
       assertTrue(dom.contains("data-node=\"0\" data-balance=\"70\""), "per-node balances: " + dom);
-      assertTrue(dom.contains("n0-a000: 70"), "per-account balances: " + dom);
+      assertTrue(dom.contains("n0-a000: 0.70"), "per-account balances: " + dom);
       assertTrue(dom.contains("data-epoch=\"1\" data-members=\"0, 2\" data-retry-of=\"40\""), dom);
       assertTrue(dom.contains("data-epoch=\"0\" data-members=\"0, 1\""), dom);
       assertTrue(dom.contains("42 (retry of 40)"), "the list names the snapshot retried: " + dom);
