@@ -36,7 +36,7 @@ final class Bench {
                   false,
                   o.rate(),
                   ceiling,
-                  "[2/8] saturated, no snapshots, round " + round,
+                  "[2/9] saturated, no snapshots, round " + round,
                   round == 2));
       with =
           Math.max(
@@ -45,7 +45,7 @@ final class Bench {
                   true,
                   o.rate(),
                   ceiling,
-                  "[3/8] saturated, a snapshot every second, round " + round,
+                  "[3/9] saturated, a snapshot every second, round " + round,
                   round == 2));
     }
     rows.add(
@@ -73,7 +73,7 @@ final class Bench {
         sustained,
         ceiling,
         String.format(
-            "[4/8] %.0f %% of saturation (%s transfers/s), a snapshot every second",
+            "[4/9] %.0f %% of saturation (%s transfers/s), a snapshot every second",
             o.loadShare() * 100, BenchContext.fmt(sustained * o.nodes())),
         true);
     rows.addAll(bank.rows());
@@ -81,6 +81,7 @@ final class Bench {
     rows.addAll(new BenchRecovery(ctx).run());
     rows.addAll(new BenchRestore(ctx).run(sustained));
     rows.addAll(new BenchMembership(ctx).run(sustained));
+    rows.addAll(new BenchChannelModes(ctx).run());
     return rows;
   }
 

@@ -4,6 +4,7 @@ import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.ChannelOrder;
 import io.snapbank.schemas.topic.BankTopics;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -48,10 +49,31 @@ final class BenchContext {
 
   /** A new bank named {@code bench-<run>-<name>} with {@code nodes} nodes; returns its topics. */
   BankTopics bank(String name, int nodes, int accounts, long opening) throws InterruptedException {
+    return bank(name, nodes, accounts, opening, Layout.DEFAULT);
+  }
+
+  /** A new bank whose channels are laid out as {@code layout}. */
+  BankTopics bank(String name, int nodes, int accounts, long opening, Layout layout)
+      throws InterruptedException {
     BankTopics topics = BankTopics.of("bench-" + run + "-" + name);
     BankSetup.init(
-        o.bootstrap(), o.client(), topics, BankSetup.genesis(nodes, accounts, opening, 0));
+        o.bootstrap(),
+        o.client(),
+        topics,
+        BankSetup.genesis(nodes, accounts, opening, layout.partitions(), layout.order(), 0));
     return topics;
+  }
+
+  /** How a benchmark bank lays out its channels: partitions per channel and channel order. */
+  record Layout(int partitions, ChannelOrder order) {
+    static final Layout DEFAULT = new Layout(1, ChannelOrder.FIFO);
+
+    String label() {
+      return partitions
+          + (partitions == 1 ? " partition" : " partitions")
+          + ", "
+          + order.name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   NodeConfig config(

@@ -35,7 +35,7 @@ final class BenchMemory {
     BankTopics topics = ctx.bank("mem", 2, 2, 1_000L);
     String prefix = topics.prefix();
     out.printf(
-        "[5/8] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n",
+        "[5/9] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n",
         o.inFlight(), o.inFlight());
     LocalBank bank = new LocalBank(topics);
     BankNode receiver =

@@ -33,13 +33,35 @@ final class BenchThroughput {
   /** One bank phase; adds its rows when {@code report}, returns its committed rate. */
   double run(boolean snapshots, double ratePerNode, double ceiling, String phase, boolean report)
       throws Exception {
+    return run(snapshots, ratePerNode, phase, report, BenchContext.Layout.DEFAULT);
+  }
+
+  /** The snapshot latencies and verdicts of the last phase with snapshots. */
+  record Snapshots(long p50, long p99, long consistent, long violations, long aborted) {}
+
+  private Snapshots last = new Snapshots(0, 0, 0, 0, 0);
+
+  /** What the last phase with snapshots measured. */
+  Snapshots lastSnapshots() {
+    return last;
+  }
+
+  /** One bank phase on channels laid out as {@code layout}. */
+  double run(
+      boolean snapshots,
+      double ratePerNode,
+      String phase,
+      boolean report,
+      BenchContext.Layout layout)
+      throws Exception {
     boolean saturated = ratePerNode >= o.rate();
     BankTopics topics =
         ctx.bank(
             (snapshots ? "snap" : "plain") + (saturated ? "" : "-load") + "-" + (++banks),
             o.nodes(),
             20,
-            1_000_000_000L);
+            1_000_000_000L,
+            layout);
     String prefix = topics.prefix();
     out.printf("%s: %d nodes, %d s...%n", phase, o.nodes(), o.duration().toSeconds());
     Histogram latency = new Histogram(3_600_000L, 3);
@@ -101,6 +123,15 @@ final class BenchThroughput {
       if (n.failure().isPresent()) {
         throw new IllegalStateException("node failed during the benchmark: " + n.failure().get());
       }
+    }
+    synchronized (snapLatency) {
+      last =
+          new Snapshots(
+              snapLatency.getValueAtPercentile(50),
+              snapLatency.getValueAtPercentile(99),
+              snapCounts[0],
+              snapCounts[1],
+              snapCounts[2]);
     }
     String label =
         (snapshots ? "1 snapshot/s" : "no snapshots")

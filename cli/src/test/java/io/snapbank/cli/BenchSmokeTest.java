@@ -33,7 +33,10 @@ class BenchSmokeTest {
             "node heap, snapshot open over 20,000",
             "recovery: SIGKILL",
             "restore: command (checks, switch)",
-            "membership: longest gap between CONSISTENT snapshots")) {
+            "membership: longest gap between CONSISTENT snapshots",
+            "channels of 1 partition, fifo: transfers/s",
+            "channels of 4 partitions, fifo: transfers/s",
+            "channels of 2 partitions, none: transfers/s")) {
       assertTrue(r.out().contains(metric), metric + " missing from:\n" + r.out());
     }
   }
