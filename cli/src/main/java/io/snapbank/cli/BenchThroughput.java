@@ -57,7 +57,13 @@ final class BenchThroughput {
     boolean saturated = ratePerNode >= o.rate();
     BankTopics topics =
         ctx.bank(
-            (snapshots ? "snap" : "plain") + (saturated ? "" : "-load") + "-" + (++banks),
+            (snapshots ? "snap" : "plain")
+                + (saturated ? "" : "-load")
+                + (layout.equals(BenchContext.Layout.DEFAULT)
+                    ? ""
+                    : "-p" + layout.partitions() + "-" + layout.order())
+                + "-"
+                + (++banks),
             o.nodes(),
             20,
             1_000_000_000L,
