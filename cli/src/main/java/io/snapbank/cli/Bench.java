@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * The benchmark: Kafka's own transactional produce ceiling, the bank's committed transfer rate and
  * latency without and with a snapshot per second, snapshot latency, node heap with a snapshot held
- * open over many in-flight transfers, recovery time after SIGKILL, restore time, and what a
- * membership change costs. Each phase is its own class; this one runs them in order and prints one
- * table. No figure is asserted here.
+ * open over many in-flight transfers, recovery time after SIGKILL, restore time, what a membership
+ * change costs, the channel modes side by side and the curve over bank size. Each phase is its own
+ * class; this one runs them in order and prints one table. No figure is asserted here.
  */
 final class Bench {
   private final BenchContext ctx;
@@ -36,7 +36,7 @@ final class Bench {
                   false,
                   o.rate(),
                   ceiling,
-                  "[2/9] saturated, no snapshots, round " + round,
+                  "[2/10] saturated, no snapshots, round " + round,
                   round == 2));
       with =
           Math.max(
@@ -45,7 +45,7 @@ final class Bench {
                   true,
                   o.rate(),
                   ceiling,
-                  "[3/9] saturated, a snapshot every second, round " + round,
+                  "[3/10] saturated, a snapshot every second, round " + round,
                   round == 2));
     }
     rows.add(
@@ -73,7 +73,7 @@ final class Bench {
         sustained,
         ceiling,
         String.format(
-            "[4/9] %.0f %% of saturation (%s transfers/s), a snapshot every second",
+            "[4/10] %.0f %% of saturation (%s transfers/s), a snapshot every second",
             o.loadShare() * 100, BenchContext.fmt(sustained * o.nodes())),
         true);
     rows.addAll(bank.rows());
@@ -82,6 +82,10 @@ final class Bench {
     rows.addAll(new BenchRestore(ctx).run(sustained));
     rows.addAll(new BenchMembership(ctx).run(sustained));
     rows.addAll(new BenchChannelModes(ctx).run());
+    rows.addAll(new BenchScale(ctx).run(o.scale(), "[10/10]"));
+    if (o.peer() != null) {
+      rows.addAll(new BenchPeer(ctx).run(o.peer(), o.duration(), with));
+    }
     return rows;
   }
 

@@ -55,7 +55,7 @@ final class BenchCeiling {
           .get(30, TimeUnit.SECONDS);
     }
     out.printf(
-        "[1/9] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
+        "[1/10] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
         o.ceilingRecords(), size);
     List<String> args =
         new ArrayList<>(

@@ -31,7 +31,7 @@ final class BenchChannelModes {
           bank.run(
               true,
               ctx.o.rate(),
-              "[9/9] channel modes: " + layout.label() + ", saturated, a snapshot every second",
+              "[9/10] channel modes: " + layout.label() + ", saturated, a snapshot every second",
               false,
               layout);
       BenchThroughput.Snapshots s = bank.lastSnapshots();

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     description =
         "Benchmark: Kafka's transactional produce ceiling, the bank's committed transfers/s and latency"
             + " without and with a snapshot per second, snapshot latency, node heap with a snapshot open over many"
-            + " in-flight transfers, and recovery after SIGKILL. Uses an embedded broker unless --bootstrap is given.")
+            + " in-flight transfers, recovery after SIGKILL, restore, membership changes, the channel modes"
+            + " and a curve over bank size. Uses an embedded broker unless --bootstrap is given.")
 final class BenchCommand implements Callable<Integer> {
   @Option(
       names = {"-b", "--bootstrap"},
@@ -70,11 +71,35 @@ final class BenchCommand implements Callable<Integer> {
           "Sustained load for the latency phase, as a share of the saturated rate (default ${DEFAULT-VALUE}).")
   double load;
 
+  @Option(
+      names = "--scale",
+      split = ",",
+      paramLabel = "N",
+      defaultValue = "4,8,16,32",
+      description =
+          "Bank sizes of the scale curve, saturated with a snapshot per second, all nodes in this"
+              + " JVM (default ${DEFAULT-VALUE}).")
+  List<Integer> scale;
+
+  @Option(
+      names = "--peer",
+      paramLabel = "DIR",
+      description =
+          "The peer benchmark (the same bank on Apache Flink, e.g. ../shared/peer-flink): run its"
+              + " run.sh after snapbank's phases and add its rows and the ratios to the table.")
+  Path peer;
+
   @Override
   public Integer call() throws Exception {
     if (nodes < 2) {
       throw new IllegalArgumentException("--nodes must be at least 2");
     }
+    for (int n : scale) {
+      if (n < 2 || n > 64) {
+        throw new IllegalArgumentException("--scale sizes must be 2..64 nodes, not " + n);
+      }
+    }
+    Path peerScript = peer == null ? null : BenchPeer.script(peer);
     if (clientConfigFile != null && bootstrap == null) {
       throw new IllegalArgumentException("--client-config is only used with --bootstrap");
     }
@@ -106,7 +131,9 @@ final class BenchCommand implements Callable<Integer> {
                       inFlight,
                       rate,
                       load,
-                      work),
+                      work,
+                      List.copyOf(scale),
+                      peerScript),
                   System.out)
               .run();
       System.out.println();

@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 final class BenchContext {
   /**
    * Settings of one run; {@code client} holds the client settings of {@code clientConfigFile} (null
-   * and empty without one).
+   * and empty without one); {@code peer} is the peer benchmark's {@code run.sh}, or null.
    */
   record Options(
       String bootstrap,
@@ -33,7 +33,9 @@ final class BenchContext {
       long inFlight,
       double rate,
       double loadShare,
-      Path work) {}
+      Path work,
+      List<Integer> scale,
+      Path peer) {}
 
   /** One measured figure. */
   record Row(String metric, String value, String target, String note) {}
@@ -116,6 +118,18 @@ final class BenchContext {
                 main));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true);
+  }
+
+  /** Heap in use after garbage collection, the lowest of three tries: the live data of this JVM. */
+  static long heapAfterGc() throws InterruptedException {
+    var mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+      best = Math.min(best, mem.getHeapMemoryUsage().getUsed());
+    }
+    return best;
   }
 
   static String fmt(double v) {

@@ -37,7 +37,7 @@ final class BenchMembership {
     Duration steady = o.duration(); // before the join, between the changes, after the leave
     BankTopics topics = ctx.bank("members", o.nodes(), 20, 1_000_000_000L);
     ctx.out.printf(
-        "[8/9] membership: %d nodes at %s transfers/s each, a snapshot every second; a node"
+        "[8/10] membership: %d nodes at %s transfers/s each, a snapshot every second; a node"
             + " joins, then one leaves...%n",
         o.nodes(), BenchContext.fmt(ratePerNode));
     LocalBank bank = new LocalBank(topics);

@@ -8,7 +8,6 @@ import io.snapbank.schemas.Transfer;
 import io.snapbank.schemas.kafka.KafkaClients;
 import io.snapbank.schemas.topic.BankTopics;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ final class BenchMemory {
     BankTopics topics = ctx.bank("mem", 2, 2, 1_000L);
     String prefix = topics.prefix();
     out.printf(
-        "[5/9] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n",
+        "[5/10] memory: node 1 credits %,d transfers, then %,d more inside an open snapshot...%n",
         o.inFlight(), o.inFlight());
     LocalBank bank = new LocalBank(topics);
     BankNode receiver =
@@ -47,7 +46,7 @@ final class BenchMemory {
           writeTransfers(p, topics, seq, o.inFlight()); // node 0's channel, written as node 0 would
       BenchContext.awaitCondition(
           () -> receiver.stats().credits() >= o.inFlight(), Duration.ofMinutes(5));
-      long baseline = heapAfterGc();
+      long baseline = BenchContext.heapAfterGc();
       // node 1 initiates; node 0 is not running, so its marker never comes and the snapshot stays
       // open
       p.send(
@@ -69,7 +68,7 @@ final class BenchMemory {
       writeTransfers(p, topics, seq, o.inFlight());
       BenchContext.awaitCondition(
           () -> receiver.stats().credits() >= 2 * o.inFlight(), Duration.ofMinutes(5));
-      long open = heapAfterGc();
+      long open = BenchContext.heapAfterGc();
       rows.add(
           new BenchContext.Row(
               "node heap, snapshot open over "
@@ -106,17 +105,6 @@ final class BenchMemory {
     }
     p.flush();
     return seq;
-  }
-
-  private static long heapAfterGc() throws InterruptedException {
-    var mem = ManagementFactory.getMemoryMXBean();
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(200);
-      best = Math.min(best, mem.getHeapMemoryUsage().getUsed());
-    }
-    return best;
   }
 
   /** The client settings plus batching for a bulk write. */

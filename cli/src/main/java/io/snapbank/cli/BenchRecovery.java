@@ -29,7 +29,7 @@ final class BenchRecovery {
   List<BenchContext.Row> run() throws Exception {
     BankTopics topics = ctx.bank("rec", 2, 5, 1_000_000L);
     String prefix = topics.prefix();
-    out.println("[6/9] recovery: SIGKILL of a node process, restart, first commit...");
+    out.println("[6/10] recovery: SIGKILL of a node process, restart, first commit...");
     LocalBank bank = new LocalBank(topics);
     bank.startAndAwait(ctx.config(prefix, 1, 1000, 100, 1.0, 2), Duration.ofSeconds(60));
     Path log = o.work().resolve("recovery-node.log");

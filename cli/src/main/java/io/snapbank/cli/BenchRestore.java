@@ -31,7 +31,7 @@ final class BenchRestore {
     PrintStream out = ctx.out;
     BankTopics topics = ctx.bank("restore", o.nodes(), 20, 1_000_000_000L);
     out.printf(
-        "[7/9] restore: %d nodes at %s transfers/s each, rolled back to the latest verified"
+        "[7/10] restore: %d nodes at %s transfers/s each, rolled back to the latest verified"
             + " snapshot...%n",
         o.nodes(), BenchContext.fmt(ratePerNode));
     LocalBank bank = new LocalBank(topics);

@@ -54,6 +54,25 @@ final class BenchThroughput {
       boolean report,
       BenchContext.Layout layout)
       throws Exception {
+    return run(snapshots, ratePerNode, phase, report, layout, o.nodes());
+  }
+
+  private long lastHeap;
+
+  /** Heap in use after GC at the end of the last phase's measuring window, bank still running. */
+  long lastHeapBytes() {
+    return lastHeap;
+  }
+
+  /** One bank phase of {@code nodeCount} nodes on channels laid out as {@code layout}. */
+  double run(
+      boolean snapshots,
+      double ratePerNode,
+      String phase,
+      boolean report,
+      BenchContext.Layout layout,
+      int nodeCount)
+      throws Exception {
     boolean saturated = ratePerNode >= o.rate();
     BankTopics topics =
         ctx.bank(
@@ -62,17 +81,18 @@ final class BenchThroughput {
                 + (layout.equals(BenchContext.Layout.DEFAULT)
                     ? ""
                     : "-p" + layout.partitions() + "-" + layout.order())
+                + (nodeCount == o.nodes() ? "" : "-n" + nodeCount)
                 + "-"
                 + (++banks),
-            o.nodes(),
+            nodeCount,
             20,
             1_000_000_000L,
             layout);
     String prefix = topics.prefix();
-    out.printf("%s: %d nodes, %d s...%n", phase, o.nodes(), o.duration().toSeconds());
+    out.printf("%s: %d nodes, %d s...%n", phase, nodeCount, o.duration().toSeconds());
     Histogram latency = new Histogram(3_600_000L, 3);
     LocalBank bank = new LocalBank(topics);
-    for (int i = 0; i < o.nodes(); i++) {
+    for (int i = 0; i < nodeCount; i++) {
       BankNode n = bank.start(ctx.config(prefix, i, ratePerNode, 100, 1.0, i + 1));
       n.onCreditLatency(
           ms -> {
@@ -121,6 +141,7 @@ final class BenchThroughput {
     Thread.sleep(o.duration().toMillis());
     long after = BenchContext.committed(nodes);
     double rate = (after - before) / ((System.nanoTime() - t0) / 1e9);
+    lastHeap = BenchContext.heapAfterGc();
     bank.stopAll();
     if (auditor != null) {
       auditor.close();

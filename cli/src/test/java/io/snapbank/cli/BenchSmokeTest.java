@@ -20,7 +20,9 @@ class BenchSmokeTest {
             "--ceiling-records",
             "20000",
             "--in-flight",
-            "20000");
+            "20000",
+            "--scale",
+            "2,3");
     assertEquals(0, r.code(), r.out() + r.err());
     for (String metric :
         List.of(
@@ -36,8 +38,17 @@ class BenchSmokeTest {
             "membership: longest gap between CONSISTENT snapshots",
             "channels of 1 partition, fifo: transfers/s",
             "channels of 4 partitions, fifo: transfers/s",
-            "channels of 2 partitions, none: transfers/s")) {
+            "channels of 2 partitions, none: transfers/s",
+            "scale,  2 nodes: transfers/s",
+            "scale,  3 nodes: transfers/s")) {
       assertTrue(r.out().contains(metric), metric + " missing from:\n" + r.out());
     }
+  }
+
+  @Test
+  void when_a_scale_size_is_out_of_range_then_one_line_refuses_it() {
+    CliTest.Run r = CliTest.run("bench", "--scale", "4,1", "--duration", "1s");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertEquals("error: --scale sizes must be 2..64 nodes, not 1", r.err().strip());
   }
 }
