@@ -19,74 +19,124 @@ final class Bench {
     this.ctx = new BenchContext(options, out);
   }
 
+  /** The phases a run can select ({@code bench --phases}); all by default. */
+  enum Phase {
+    CEILING,
+    THROUGHPUT,
+    MEMORY,
+    RECOVERY,
+    RESTORE,
+    MEMBERSHIP,
+    MODES,
+    SCALE
+  }
+
   List<BenchContext.Row> run() throws Exception {
     BenchContext.Options o = ctx.o;
-    BenchCeiling ceilingPhase = new BenchCeiling(ctx);
-    double ceiling = ceilingPhase.run();
-    rows.addAll(ceilingPhase.rows());
-    BenchThroughput bank = new BenchThroughput(ctx);
-    // saturated pairs, alternating, best of each: the first runs also warm the JVM up
-    double plain = 0;
-    double with = 0;
-    for (int round = 1; round <= 2; round++) {
-      plain =
-          Math.max(
-              plain,
-              bank.run(
-                  false,
-                  o.rate(),
-                  ceiling,
-                  "[2/10] saturated, no snapshots, round " + round,
-                  round == 2));
-      with =
-          Math.max(
-              with,
-              bank.run(
-                  true,
-                  o.rate(),
-                  ceiling,
-                  "[3/10] saturated, a snapshot every second, round " + round,
-                  round == 2));
+    double ceiling = 0;
+    if (o.phases().contains(Phase.CEILING)) {
+      BenchCeiling ceilingPhase = new BenchCeiling(ctx);
+      ceiling = ceilingPhase.run();
+      rows.addAll(ceilingPhase.rows());
     }
-    rows.add(
-        new BenchContext.Row(
-            "bank committed transfers/s, no snapshots, saturated",
-            BenchContext.fmt(plain),
-            ">= 100,000 or >= 0.3 x Kafka",
-            String.format("%.2f x Kafka; best of 2", plain / ceiling)));
-    rows.add(
-        new BenchContext.Row(
-            "bank committed transfers/s, 1 snapshot/s, saturated",
-            BenchContext.fmt(with),
-            ">= 100,000 or >= 0.3 x Kafka",
-            String.format("%.2f x Kafka; best of 2", with / ceiling)));
-    double overhead = plain <= 0 ? 0 : (plain - with) * 100.0 / plain;
-    rows.add(
-        new BenchContext.Row(
-            "snapshot overhead at 1 snapshot/s",
-            String.format("%.1f %%", overhead),
-            "<= 5 %",
-            "saturated throughput lost vs. no snapshots"));
-    double sustained = Math.max(1000, plain * o.loadShare() / o.nodes());
-    bank.run(
-        true,
-        sustained,
-        ceiling,
-        String.format(
-            "[4/10] %.0f %% of saturation (%s transfers/s), a snapshot every second",
-            o.loadShare() * 100, BenchContext.fmt(sustained * o.nodes())),
-        true);
-    rows.addAll(bank.rows());
-    rows.addAll(new BenchMemory(ctx).run());
-    rows.addAll(new BenchRecovery(ctx).run());
-    rows.addAll(new BenchRestore(ctx).run(sustained));
-    rows.addAll(new BenchMembership(ctx).run(sustained));
-    rows.addAll(new BenchChannelModes(ctx).run());
-    rows.addAll(new BenchScale(ctx).run(o.scale(), "[10/10]"));
+    // without the throughput phase, the phases under load run at the offered rate, capped
+    double sustained = Math.min(o.rate(), UNMEASURED_SUSTAINED_RATE);
+    double with = 0;
+    if (o.phases().contains(Phase.THROUGHPUT)) {
+      BenchThroughput bank = new BenchThroughput(ctx);
+      // saturated pairs, alternating, best of each: the first runs also warm the JVM up
+      double plain = 0;
+      for (int round = 1; round <= 2; round++) {
+        plain =
+            Math.max(
+                plain,
+                bank.run(
+                    false,
+                    o.rate(),
+                    ceiling,
+                    "[2/10] saturated, no snapshots, round " + round,
+                    round == 2));
+        with =
+            Math.max(
+                with,
+                bank.run(
+                    true,
+                    o.rate(),
+                    ceiling,
+                    "[3/10] saturated, a snapshot every second, round " + round,
+                    round == 2));
+      }
+      rows.add(
+          new BenchContext.Row(
+              "bank committed transfers/s, no snapshots, saturated",
+              BenchContext.fmt(plain),
+              ">= 100,000 or >= 0.3 x Kafka",
+              ofCeiling(plain, ceiling) + "best of 2"));
+      rows.add(
+          new BenchContext.Row(
+              "bank committed transfers/s, 1 snapshot/s, saturated",
+              BenchContext.fmt(with),
+              ">= 100,000 or >= 0.3 x Kafka",
+              ofCeiling(with, ceiling) + "best of 2"));
+      double overhead = plain <= 0 ? 0 : (plain - with) * 100.0 / plain;
+      rows.add(
+          new BenchContext.Row(
+              "snapshot overhead at 1 snapshot/s",
+              String.format("%.1f %%", overhead),
+              "<= 5 %",
+              "saturated throughput lost vs. no snapshots"));
+      sustained = Math.max(1000, plain * o.loadShare() / o.nodes());
+      bank.run(
+          true,
+          sustained,
+          ceiling,
+          String.format(
+              "[4/10] %.0f %% of saturation (%s transfers/s), a snapshot every second",
+              o.loadShare() * 100, BenchContext.fmt(sustained * o.nodes())),
+          true);
+      rows.addAll(bank.rows());
+    }
+    if (o.phases().contains(Phase.MEMORY)) {
+      rows.addAll(new BenchMemory(ctx).run());
+    }
+    if (o.phases().contains(Phase.RECOVERY)) {
+      rows.addAll(new BenchRecovery(ctx).run());
+    }
+    if (o.phases().contains(Phase.RESTORE)) {
+      rows.addAll(new BenchRestore(ctx).run(sustained));
+    }
+    if (o.phases().contains(Phase.MEMBERSHIP)) {
+      rows.addAll(new BenchMembership(ctx).run(sustained));
+    }
+    if (o.phases().contains(Phase.MODES)) {
+      rows.addAll(new BenchChannelModes(ctx).run());
+    }
+    if (o.phases().contains(Phase.SCALE)) {
+      rows.addAll(new BenchScale(ctx).run(o.scale(), "[10/10]"));
+    }
     if (o.peer() != null) {
+      if (with == 0) {
+        with =
+            new BenchThroughput(ctx)
+                .run(
+                    true,
+                    o.rate(),
+                    0,
+                    "[peer] snapbank, saturated, a snapshot every second",
+                    false);
+      }
       rows.addAll(new BenchPeer(ctx).run(o.peer(), o.duration(), with));
     }
     return rows;
+  }
+
+  /**
+   * Offered transfers/s per node of the phases under load when the throughput phase did not run.
+   */
+  private static final double UNMEASURED_SUSTAINED_RATE = 50_000;
+
+  private static String ofCeiling(double rate, double ceiling) {
+    return ceiling <= 0 ? "" : String.format("%.2f x Kafka; ", rate / ceiling);
   }
 
   static void print(PrintStream out, List<BenchContext.Row> rows) {

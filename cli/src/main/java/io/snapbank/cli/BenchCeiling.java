@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** Kafka's own transactional produce rate with transfer-sized records, in a separate JVM. */
+/**
+ * Kafka's own transactional produce rate with transfer-sized records and the nodes' producer
+ * settings: one ProducerPerformance per node, each in its own JVM, all at once; their rates add up.
+ */
 final class BenchCeiling {
   private final BenchContext ctx;
   private final BenchContext.Options o;
@@ -55,8 +58,31 @@ final class BenchCeiling {
           .get(30, TimeUnit.SECONDS);
     }
     out.printf(
-        "[1/10] Kafka ceiling: ProducerPerformance, transactional, %d records of %d bytes...%n",
-        o.ceilingRecords(), size);
+        "[1/10] Kafka ceiling: ProducerPerformance x %d, transactional, %d records of %d bytes...%n",
+        o.nodes(), o.ceilingRecords(), size);
+    // one producer per node, all at once, each in its own JVM, with the nodes' producer settings
+    List<Process> producers = new ArrayList<>();
+    for (int k = 0; k < o.nodes(); k++) {
+      producers.add(producerPerformance(topic, "bench-ceiling-" + ctx.run + "-" + k, size));
+    }
+    double rate = 0;
+    for (Process p : producers) {
+      rate += rateOf(p);
+    }
+    rows.add(
+        new BenchContext.Row(
+            "Kafka transactional produce (ProducerPerformance)",
+            BenchContext.fmt(rate) + " records/s",
+            "-",
+            o.nodes()
+                + " producers at once (one per node), "
+                + size
+                + "-byte records, acks=all, linger 5 ms, 128 KB batches, 100 ms transactions"));
+    return rate;
+  }
+
+  private Process producerPerformance(String topic, String transactionalId, int size)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -64,13 +90,13 @@ final class BenchCeiling {
                 "--topic",
                 topic,
                 "--num-records",
-                Long.toString(o.ceilingRecords()),
+                Long.toString(Math.max(1, o.ceilingRecords() / o.nodes())),
                 "--record-size",
                 Integer.toString(size),
                 "--throughput",
                 "-1",
                 "--transactional-id",
-                "bench-ceiling-" + ctx.run,
+                transactionalId,
                 "--transaction-duration-ms",
                 "100",
                 "--producer-props",
@@ -82,8 +108,12 @@ final class BenchCeiling {
       // the file, not its secrets, goes on the command line
       args.addAll(List.of("--producer.config", o.clientConfigFile().toString()));
     }
-    Process p =
-        BenchContext.java(args.get(0), args.subList(1, args.size()).toArray(new String[0])).start();
+    return BenchContext.java(args.get(0), args.subList(1, args.size()).toArray(new String[0]))
+        .start();
+  }
+
+  /** The records/s a finished ProducerPerformance reported. */
+  private static double rateOf(Process p) throws Exception {
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(10, TimeUnit.MINUTES);
     Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(text);
@@ -94,12 +124,6 @@ final class BenchCeiling {
     if (rate == 0) {
       throw new IllegalStateException("ProducerPerformance gave no result:\n" + text);
     }
-    rows.add(
-        new BenchContext.Row(
-            "Kafka transactional produce (ProducerPerformance)",
-            BenchContext.fmt(rate) + " records/s",
-            "-",
-            size + "-byte records"));
     return rate;
   }
 

@@ -89,6 +89,22 @@ final class BenchCommand implements Callable<Integer> {
               + " run.sh after snapbank's phases and add its rows and the ratios to the table.")
   Path peer;
 
+  @Option(
+      names = "--phases",
+      split = ",",
+      paramLabel = "PHASE",
+      description =
+          "Only these phases, e.g. --phases throughput,scale (default: all of ${COMPLETION-CANDIDATES}).")
+  java.util.EnumSet<Bench.Phase> phases = java.util.EnumSet.allOf(Bench.Phase.class);
+
+  @Option(
+      names = "--max-backlog",
+      defaultValue = "50000",
+      description =
+          "A node stops generating while more records than this wait on its inputs (default"
+              + " ${DEFAULT-VALUE}); at saturation a marker waits behind up to this many records.")
+  long maxBacklog;
+
   @Override
   public Integer call() throws Exception {
     if (nodes < 2) {
@@ -98,6 +114,9 @@ final class BenchCommand implements Callable<Integer> {
       if (n < 2 || n > 64) {
         throw new IllegalArgumentException("--scale sizes must be 2..64 nodes, not " + n);
       }
+    }
+    if (maxBacklog < 1) {
+      throw new IllegalArgumentException("--max-backlog must be at least 1, not " + maxBacklog);
     }
     Path peerScript = peer == null ? null : BenchPeer.script(peer);
     if (clientConfigFile != null && bootstrap == null) {
@@ -133,7 +152,9 @@ final class BenchCommand implements Callable<Integer> {
                       load,
                       work,
                       List.copyOf(scale),
-                      peerScript),
+                      peerScript,
+                      java.util.Set.copyOf(phases),
+                      maxBacklog),
                   System.out)
               .run();
       System.out.println();

@@ -35,7 +35,9 @@ final class BenchContext {
       double loadShare,
       Path work,
       List<Integer> scale,
-      Path peer) {}
+      Path peer,
+      java.util.Set<Bench.Phase> phases,
+      long maxBacklog) {}
 
   /** One measured figure. */
   record Row(String metric, String value, String target, String note) {}
@@ -82,9 +84,7 @@ final class BenchContext {
       String prefix, int node, double rate, long maxAmount, double remoteShare, long seed) {
     return NodeConfig.of(o.bootstrap(), prefix, node)
         .withClientOverrides(o.client())
-        .withWorkload(
-            new WorkloadConfig(
-                rate, maxAmount, remoteShare, seed, WorkloadConfig.DEFAULT_MAX_BACKLOG));
+        .withWorkload(new WorkloadConfig(rate, maxAmount, remoteShare, seed, o.maxBacklog()));
   }
 
   /** Transfers the nodes committed as sent so far. */

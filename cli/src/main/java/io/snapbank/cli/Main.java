@@ -42,6 +42,7 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code; user errors print one line, no stack trace. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(
         (ex, line, parsed) -> {
           line.getErr().println("error: " + UserErrors.describe(ex));

@@ -75,7 +75,9 @@ class BenchPeerTest {
                 0.5,
                 dir,
                 List.of(),
-                null),
+                null,
+                java.util.Set.of(),
+                50_000),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
   }
 
