@@ -1,5 +1,6 @@
 package io.snapbank.schemas.serde;
 
+import io.snapbank.schemas.ChannelRecord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,6 +45,18 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     ByteBuffer encode(T value) throws IOException;
   }
 
+  /**
+   * Writes and reads the body of one record type in the class's own schema by hand, byte for byte
+   * as Avro would (see {@link ChannelRecordBody}); for the types every transfer passes through.
+   */
+  interface BodyCodec<T> {
+    /** {@code header} followed by the binary body of {@code value}. */
+    byte[] encode(T value, byte[] header);
+
+    /** The record whose binary body starts at {@code from}. */
+    T decode(byte[] bytes, int from) throws IOException;
+  }
+
   /** Length of the single-object header: the marker {@code C3 01} and the fingerprint. */
   private static final int HEADER = 10;
 
@@ -57,6 +70,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final Set<Long> known = ConcurrentHashMap.newKeySet();
   private final Serializer<T> serializer;
   private final Deserializer<T> deserializer;
+  private final long ownFingerprint;
+  private final byte[] ownHeader;
+  private final BodyCodec<T> body;
+  private final boolean writesOwn;
 
   private AvroSerde(
       Class<T> type,
@@ -86,8 +103,30 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       known.add(SchemaNormalization.parsingFingerprint64(writerSchema));
     }
     alsoRead.forEach(this::learn);
+    this.ownFingerprint = SchemaNormalization.parsingFingerprint64(readerSchema);
+    this.ownHeader = header(ownFingerprint);
+    this.body = bodyCodec(type, readerSchema);
+    this.writesOwn = sameSchema(readerSchema, writerSchema);
     this.serializer = (topic, value) -> encode(value);
     this.deserializer = (topic, bytes) -> bytes == null ? null : decode(bytes);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> BodyCodec<T> bodyCodec(Class<T> type, Schema schema) {
+    boolean own =
+        SchemaNormalization.parsingFingerprint64(schema)
+            == SchemaNormalization.parsingFingerprint64(ChannelRecord.getClassSchema());
+    return type == ChannelRecord.class && own ? (BodyCodec<T>) ChannelRecordBody.INSTANCE : null;
+  }
+
+  private static byte[] header(long fingerprint) {
+    byte[] h = new byte[HEADER];
+    h[0] = (byte) 0xC3;
+    h[1] = (byte) 0x01;
+    for (int i = 0; i < 8; i++) {
+      h[2 + i] = (byte) (fingerprint >>> (8 * i));
+    }
+    return h;
   }
 
   private static boolean sameSchema(Schema a, Schema b) {
@@ -169,6 +208,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       return null;
     }
     try {
+      if (body != null && writesOwn) {
+        return body.encode(value, ownHeader);
+      }
       ByteBuffer buffer = encoding.encode(value);
       byte[] out = new byte[buffer.remaining()];
       buffer.get(out);
@@ -186,6 +228,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       throw new RecordDecodingException(DecodeFailure.EMPTY, name, "no bytes", null);
     }
     try {
+      if (body != null
+          && bytes.length >= HEADER
+          && fingerprint(bytes) == ownFingerprint
+          && bytes[0] == (byte) 0xC3
+          && bytes[1] == (byte) 0x01) {
+        return body.decode(bytes, HEADER);
+      }
       resolve(bytes);
       return decoder.decode(bytes);
     } catch (MissingSchemaException e) {
