@@ -27,6 +27,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka driver of one node: it polls the node's inputs, decodes them, feeds the {@link
@@ -38,10 +40,14 @@ import org.apache.kafka.common.errors.WakeupException;
  * aborts and the bank's epoch log, all read_committed with {@code assign()}. Entries of the epoch
  * log (restores, membership changes) are applied at once by {@link EpochSwitch}, each committed on
  * its own, after which the inputs follow the node's channels. Errors are classified once ({@link
- * KafkaErrors}): fatal ones stop the node; any other aborts the transaction and rewinds the core
- * and the positions to the last commit.
+ * KafkaErrors}): fatal ones stop the node; a fenced producer is {@link ProducerSession#reclaim
+ * reclaimed} (a transaction the coordinator aborted) or stops the node (a second instance took
+ * over); any other aborts the transaction and rewinds the core and the positions to the last
+ * commit. Every instance commits a claim (its checkpoint, nothing done) as soon as it starts or
+ * reclaims.
  */
 final class NodeLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLoop.class);
   private final NodeConfig config;
   private BankTopics topics;
   private KafkaSchemaStore schemas;
@@ -65,6 +71,7 @@ final class NodeLoop implements AutoCloseable {
   private boolean dirty;
   private String halt;
   private boolean gone;
+  private KafkaException fencedBy;
 
   NodeLoop(
       NodeConfig config,
@@ -106,6 +113,12 @@ final class NodeLoop implements AutoCloseable {
     committedState = st.committedState();
     transaction = 0;
     rewind();
+    try {
+      claim();
+    } catch (KafkaException e) {
+      failOrRewind(e);
+      dirty = true; // claims with the next commit
+    }
   }
 
   /** Whether the node left the bank (the loop then ended on its own). */
@@ -118,6 +131,11 @@ final class NodeLoop implements AutoCloseable {
     long txStart = clock.millis();
     while (running.getAsBoolean() && !gone) {
       try {
+        if (fencedBy != null) {
+          reclaim();
+          txStart = clock.millis();
+          continue;
+        }
         long now = clock.millis();
         long wait = Math.max(1, Math.min(20, config.commitIntervalMs() - (now - txStart)));
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
@@ -146,7 +164,7 @@ final class NodeLoop implements AutoCloseable {
       }
     }
     try {
-      if (dirty) {
+      if (dirty && fencedBy == null) {
         commit(false);
       }
     } catch (KafkaException e) {
@@ -269,6 +287,10 @@ final class NodeLoop implements AutoCloseable {
     if (fatal.isPresent()) {
       throw new FatalNodeError("node " + config.nodeId() + " stopped: " + fatal.get());
     }
+    if (fencedBy != null || KafkaErrors.fenced(e)) {
+      fencedBy = fencedBy == null ? e : fencedBy; // the next round reclaims (again)
+      return;
+    }
     metrics.aborted();
     try {
       session.abort();
@@ -278,9 +300,34 @@ final class NodeLoop implements AutoCloseable {
               why -> {
                 throw new FatalNodeError("node " + config.nodeId() + " stopped: " + why);
               });
+      if (KafkaErrors.fenced(abortFailed)) {
+        fencedBy = abortFailed;
+      }
       return; // still open: the next round fails again and retries the abort
     }
     rewind();
+  }
+
+  /**
+   * After a fencing error: takes the node back and resumes from its last commit, or stops the node
+   * (in {@link ProducerSession#reclaim}) when a second instance took over.
+   */
+  private void reclaim() {
+    session.reclaim();
+    LOG.warn(
+        "node {}: transaction aborted by the coordinator ({}); resuming from the last commit",
+        config.nodeId(),
+        fencedBy.getClass().getSimpleName());
+    fencedBy = null;
+    metrics.resumed();
+    rewind();
+    claim();
+  }
+
+  /** Commits the node's state as it is, so another instance fenced by this one sees it. */
+  private void claim() {
+    dirty = true;
+    commit(true);
   }
 
   /**

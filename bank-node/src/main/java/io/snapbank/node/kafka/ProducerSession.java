@@ -1,11 +1,14 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.config.NodeConfig;
+import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,14 +19,33 @@ import org.apache.kafka.common.errors.TimeoutException;
  * A node's one transactional producer ({@code transactional.id = <prefix>-node-<id>}), with the
  * transaction's output and the checkpoint store that write through it. Creating a session (and
  * {@link #renew renewing} one) calls {@code initTransactions()}: that aborts whatever an earlier
- * instance of the node left open and fences that instance for good. Used from the loop thread.
+ * instance of the node left open and fences that instance. Used from the loop thread.
+ *
+ * <p>Kafka fences a producer in two cases it does not tell apart: another instance of the node
+ * called {@code initTransactions()} with the same transactional id, or the transaction coordinator
+ * aborted a transaction that outlived {@code transaction.timeout.ms} (a paused broker, a stalled
+ * process) and bumped the producer epoch. The session tells them apart by the node's own record:
+ * every checkpoint carries the {@link NodeInstance#stamp() stamp} of the instance that wrote it,
+ * and every instance commits one as soon as it starts. A fenced session {@link #reclaim reclaims}
+ * the node only if the latest committed checkpoint is still the one it committed last: then no
+ * other instance committed since, and the node resumes from that commit with a new producer. Any
+ * other checkpoint means a second instance took over, and the node stops saying which. A consumer
+ * group with a static {@code group.instance.id} was the alternative; it needs a subscribing
+ * consumer next to the node's {@code assign()} one, a heartbeat the loop must keep alive, and the
+ * group protocols disagree on which member a duplicate fences, while the checkpoint is already
+ * written in every transaction and read with read_committed.
  */
 final class ProducerSession implements AutoCloseable {
   private static final int COMMIT_RETRIES_WHEN_STOPPING = 3;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private final NodeConfig config;
   private final BankTopics topics;
   private final Clock clock;
   private final NodeMetrics metrics;
+  private final NodeInstance instance = NodeInstance.draw();
+  private final CheckpointStore stamped = new StampingStore();
+  private Optional<Mark> committed = Optional.empty();
+  private Mark pending;
   private KafkaProducer<byte[], byte[]> producer;
   private TransactionOutput output;
   private KafkaCheckpointStore checkpoints;
@@ -52,8 +74,76 @@ final class ProducerSession implements AutoCloseable {
     return output;
   }
 
+  /** The node's checkpoints; each appended one carries this instance's stamp. */
   CheckpointStore checkpoints() {
-    return checkpoints;
+    return stamped;
+  }
+
+  /** This running instance of the node. */
+  NodeInstance instance() {
+    return instance;
+  }
+
+  /**
+   * The latest committed checkpoint of the node, which the session takes as where this instance
+   * starts from; read after the session fenced every earlier instance.
+   */
+  Optional<NodeCheckpoint> resumePoint(Duration timeout) {
+    Optional<NodeCheckpoint> latest = checkpoints.latest(timeout);
+    committed = latest.map(Mark::of);
+    return latest;
+  }
+
+  /**
+   * Takes the node back after a fencing error when no other instance committed since this one's
+   * last commit: checks the latest committed checkpoint, replaces the producer (which fences any
+   * instance that started meanwhile) and checks again, as a commit may have completed before the
+   * new producer fenced it. Returns when the node is this instance's again, and the caller rewinds
+   * to its last commit.
+   *
+   * @throws NodeLoop.FatalNodeError when another instance committed: a second instance took over
+   * @throws org.apache.kafka.common.KafkaException when Kafka did not answer; call it again
+   */
+  void reclaim() {
+    Mark attempted = pending;
+    requireHeld(latest(), attempted);
+    renew();
+    requireHeld(latest(), attempted);
+  }
+
+  private Optional<Mark> latest() {
+    try {
+      return checkpoints.latest(READ_TIMEOUT).map(Mark::of);
+    } catch (PartitionScanner.ScanIncompleteException e) {
+      throw new TimeoutException("reading the latest checkpoint: " + e.getMessage());
+    }
+  }
+
+  private void requireHeld(Optional<Mark> latest, Mark attempted) {
+    if (latest.equals(committed)) {
+      return;
+    }
+    String stopped = "node " + config.nodeId() + " stopped: ";
+    if (attempted != null && latest.equals(Optional.of(attempted))) {
+      throw new NodeLoop.FatalNodeError(
+          stopped
+              + "its last commit went through although Kafka reported it failed;"
+              + " start it again to resume from that commit");
+    }
+    String other =
+        latest
+            .map(Mark::writer)
+            .filter(w -> !w.isEmpty())
+            .orElse("an instance of an older release");
+    throw new NodeLoop.FatalNodeError(
+        stopped
+            + "a second instance of node "
+            + config.nodeId()
+            + " took over: "
+            + other
+            + " committed after "
+            + instance.stamp()
+            + " did");
   }
 
   /**
@@ -76,6 +166,10 @@ final class ProducerSession implements AutoCloseable {
         }
       }
     }
+    if (pending != null) {
+      committed = Optional.of(pending);
+      pending = null;
+    }
     output.closed();
   }
 
@@ -84,6 +178,7 @@ final class ProducerSession implements AutoCloseable {
     if (output.isOpen()) {
       producer.abortTransaction();
     }
+    pending = null;
     output.closed();
   }
 
@@ -92,6 +187,7 @@ final class ProducerSession implements AutoCloseable {
    * open is aborted and every earlier instance is fenced before the new one writes.
    */
   void renew() {
+    pending = null;
     closeProducer();
     open();
   }
@@ -107,5 +203,27 @@ final class ProducerSession implements AutoCloseable {
   @Override
   public void close() {
     closeProducer();
+  }
+
+  /** Which checkpoint a commit wrote: its writer and, within the writer, its number and time. */
+  private record Mark(String writer, long transaction, long writtenAtMs) {
+    static Mark of(NodeCheckpoint c) {
+      return new Mark(c.getWriter(), c.getTransaction(), c.getWrittenAtMs());
+    }
+  }
+
+  /** Stamps every checkpoint with this instance and remembers it until its transaction ends. */
+  private final class StampingStore implements CheckpointStore {
+    @Override
+    public Optional<NodeCheckpoint> latest(Duration timeout) {
+      return checkpoints.latest(timeout);
+    }
+
+    @Override
+    public void append(NodeCheckpoint checkpoint) {
+      checkpoint.setWriter(instance.stamp());
+      checkpoints.append(checkpoint);
+      pending = Mark.of(checkpoint);
+    }
   }
 }
