@@ -271,6 +271,7 @@ final class NodeLoop implements AutoCloseable {
     session.checkpoints().append(CheckpointCodec.encode(state, transaction + 1, clock.millis()));
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
+    metrics.probe().committing();
     long commitStart = System.nanoTime();
     session.commit(offsets, consumer.groupMetadata(), running);
     transaction++;

@@ -24,16 +24,17 @@ import org.apache.kafka.common.errors.TimeoutException;
  * <p>Kafka fences a producer in two cases it does not tell apart: another instance of the node
  * called {@code initTransactions()} with the same transactional id, or the transaction coordinator
  * aborted a transaction that outlived {@code transaction.timeout.ms} (a paused broker, a stalled
- * process) and bumped the producer epoch. The session tells them apart by the node's own record:
+ * process) and bumped the producer epoch. A fenced session {@link #reclaim reclaims} the node only
+ * when two records agree that no other instance exists: the coordinator's ({@link
+ * TransactionCoordinatorView}: nothing initialised the id since the abort) and the node's own:
  * every checkpoint carries the {@link NodeInstance#stamp() stamp} of the instance that wrote it,
- * and every instance commits one as soon as it starts. A fenced session {@link #reclaim reclaims}
- * the node only if the latest committed checkpoint is still the one it committed last: then no
- * other instance committed since, and the node resumes from that commit with a new producer. Any
- * other checkpoint means a second instance took over, and the node stops saying which. A consumer
- * group with a static {@code group.instance.id} was the alternative; it needs a subscribing
- * consumer next to the node's {@code assign()} one, a heartbeat the loop must keep alive, and the
- * group protocols disagree on which member a duplicate fences, while the checkpoint is already
- * written in every transaction and read with read_committed.
+ * every instance commits one as soon as it starts, and the latest committed checkpoint must still
+ * be the one this instance committed last, before and after its new producer fenced everyone else.
+ * Then the node resumes from that commit; otherwise it stops, naming the instance that took over. A
+ * consumer group with a static {@code group.instance.id} was the alternative; it needs a
+ * subscribing consumer next to the node's {@code assign()} one, kept alive by the loop, and the
+ * group protocols disagree on which member a duplicate fences, while the coordinator and the
+ * checkpoints are already there.
  */
 final class ProducerSession implements AutoCloseable {
   private static final int COMMIT_RETRIES_WHEN_STOPPING = 3;
@@ -96,17 +97,32 @@ final class ProducerSession implements AutoCloseable {
 
   /**
    * Takes the node back after a fencing error when no other instance committed since this one's
-   * last commit: checks the latest committed checkpoint, replaces the producer (which fences any
-   * instance that started meanwhile) and checks again, as a commit may have completed before the
-   * new producer fenced it. Returns when the node is this instance's again, and the caller rewinds
-   * to its last commit.
+   * last commit and the coordinator's last act on the id was an abort: checks both, replaces the
+   * producer (which fences any instance that started meanwhile) and checks the checkpoint again, as
+   * a commit may have completed before the new producer fenced it. Returns when the node is this
+   * instance's again, and the caller rewinds to its last commit.
    *
    * @throws NodeLoop.FatalNodeError when another instance committed: a second instance took over
    * @throws org.apache.kafka.common.KafkaException when Kafka did not answer; call it again
    */
   void reclaim() {
     Mark attempted = pending;
-    requireHeld(latest(), attempted);
+    Optional<Mark> latest = latest();
+    requireHeld(latest, attempted);
+    if (!TransactionCoordinatorView.lastEndedInAbort(
+        config.bootstrapServers(),
+        config.clientOverrides(),
+        config.transactionalId(),
+        READ_TIMEOUT)) {
+      throw new NodeLoop.FatalNodeError(
+          "node "
+              + config.nodeId()
+              + " stopped: a second instance of node "
+              + config.nodeId()
+              + " took over: it initialised the node's transactions after "
+              + instance.stamp()
+              + " last committed");
+    }
     renew();
     requireHeld(latest(), attempted);
   }
