@@ -46,7 +46,8 @@ class ProducerFencingTest {
   @Test
   void when_a_transaction_outlives_the_transaction_timeout_then_the_node_resumes()
       throws Exception {
-    try (BankFixture bank = new BankFixture(broker.bootstrapServers(), "fence-timeout", 2, 4, 10_000);
+    try (BankFixture bank =
+            new BankFixture(broker.bootstrapServers(), "fence-timeout", 2, 4, 10_000);
         Admin admin = BankSetup.admin(broker.bootstrapServers())) {
       NodeConfig stalled =
           bank.config(0, 300).withClientOverrides(Map.of("transaction.timeout.ms", "1000"));
