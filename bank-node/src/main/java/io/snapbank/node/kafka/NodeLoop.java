@@ -21,14 +21,13 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka driver of one node: it polls the node's inputs, decodes them, feeds the {@link
@@ -47,7 +46,6 @@ import org.slf4j.LoggerFactory;
  * reclaims.
  */
 final class NodeLoop implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(NodeLoop.class);
   private final NodeConfig config;
   private BankTopics topics;
   private KafkaSchemaStore schemas;
@@ -289,8 +287,8 @@ final class NodeLoop implements AutoCloseable {
       throw new FatalNodeError("node " + config.nodeId() + " stopped: " + fatal.get());
     }
     if (fencedBy != null || KafkaErrors.fenced(e)) {
-      fencedBy = fencedBy == null ? e : fencedBy; // the next round reclaims (again)
-      return;
+      fencedBy = fencedBy == null ? e : fencedBy;
+      return; // the next round reclaims (again)
     }
     metrics.aborted();
     try {
@@ -314,13 +312,8 @@ final class NodeLoop implements AutoCloseable {
    * (in {@link ProducerSession#reclaim}) when a second instance took over.
    */
   private void reclaim() {
-    session.reclaim();
-    LOG.warn(
-        "node {}: transaction aborted by the coordinator ({}); resuming from the last commit",
-        config.nodeId(),
-        fencedBy.getClass().getSimpleName());
+    session.reclaim(fencedBy);
     fencedBy = null;
-    metrics.resumed();
     rewind();
     claim();
   }
@@ -362,8 +355,7 @@ final class NodeLoop implements AutoCloseable {
     }
     if (consumer != null) {
       try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
       } catch (RuntimeException ignored) {
         // closing after a fatal error
       }

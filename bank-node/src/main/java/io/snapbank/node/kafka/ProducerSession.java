@@ -12,8 +12,11 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's one transactional producer ({@code transactional.id = <prefix>-node-<id>}), with the
@@ -37,6 +40,7 @@ import org.apache.kafka.common.errors.TimeoutException;
  * checkpoints are already there.
  */
 final class ProducerSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerSession.class);
   private static final int COMMIT_RETRIES_WHEN_STOPPING = 3;
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private final NodeConfig config;
@@ -100,12 +104,12 @@ final class ProducerSession implements AutoCloseable {
    * last commit and the coordinator's last act on the id was an abort: checks both, replaces the
    * producer (which fences any instance that started meanwhile) and checks the checkpoint again, as
    * a commit may have completed before the new producer fenced it. Returns when the node is this
-   * instance's again, and the caller rewinds to its last commit.
+   * instance's again (logged and counted), and the caller rewinds to its last commit.
    *
    * @throws NodeLoop.FatalNodeError when another instance committed: a second instance took over
    * @throws org.apache.kafka.common.KafkaException when Kafka did not answer; call it again
    */
-  void reclaim() {
+  void reclaim(KafkaException fenced) {
     Mark attempted = pending;
     Optional<Mark> latest = latest();
     requireHeld(latest, attempted);
@@ -125,6 +129,11 @@ final class ProducerSession implements AutoCloseable {
     }
     renew();
     requireHeld(latest(), attempted);
+    metrics.resumed();
+    LOG.warn(
+        "node {}: transaction aborted by the coordinator ({}); resuming from the last commit",
+        config.nodeId(),
+        fenced.getClass().getSimpleName());
   }
 
   private Optional<Mark> latest() {
