@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * every checkpoint carries the {@link NodeInstance#stamp() stamp} of the instance that wrote it,
  * every instance commits one as soon as it starts, and the latest committed checkpoint must still
  * be the one this instance committed last, before and after its new producer fenced everyone else.
- * Then the node resumes from that commit; otherwise it stops, naming the instance that took over. A
+ * Then the node resumes from that commit; otherwise it stops, naming the instance that took over.
+ * The coordinator sees an instance that started but has not committed yet; the checkpoint sees one
+ * that committed, and proves that rewinding to the state this instance holds in memory is right. A
  * consumer group with a static {@code group.instance.id} was the alternative; it needs a
  * subscribing consumer next to the node's {@code assign()} one, kept alive by the loop, and the
  * group protocols disagree on which member a duplicate fences, while the coordinator and the
@@ -82,11 +84,6 @@ final class ProducerSession implements AutoCloseable {
   /** The node's checkpoints; each appended one carries this instance's stamp. */
   CheckpointStore checkpoints() {
     return stamped;
-  }
-
-  /** This running instance of the node. */
-  NodeInstance instance() {
-    return instance;
   }
 
   /**
