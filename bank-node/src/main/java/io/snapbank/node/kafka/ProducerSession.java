@@ -29,17 +29,17 @@ import org.slf4j.LoggerFactory;
  * aborted a transaction that outlived {@code transaction.timeout.ms} (a paused broker, a stalled
  * process) and bumped the producer epoch. A fenced session {@link #reclaim reclaims} the node only
  * when two records agree that no other instance exists: the coordinator's ({@link
- * TransactionCoordinatorView}: nothing initialised the id since the abort) and the node's own:
- * every checkpoint carries the {@link NodeInstance#stamp() stamp} of the instance that wrote it,
- * every instance commits one as soon as it starts, and the latest committed checkpoint must still
- * be the one this instance committed last, before and after its new producer fenced everyone else.
- * Then the node resumes from that commit; otherwise it stops, naming the instance that took over.
- * The coordinator sees an instance that started but has not committed yet; the checkpoint sees one
- * that committed, and proves that rewinding to the state this instance holds in memory is right. A
- * consumer group with a static {@code group.instance.id} was the alternative; it needs a
- * subscribing consumer next to the node's {@code assign()} one, kept alive by the loop, and the
- * group protocols disagree on which member a duplicate fences, while the coordinator and the
- * checkpoints are already there.
+ * TransactionCoordinatorView}: the transaction was open long enough to time out, and nothing
+ * initialised the id since the abort) and the node's own: every checkpoint carries the {@link
+ * NodeInstance#stamp() stamp} of the instance that wrote it, every instance commits one as soon as
+ * it starts, and the latest committed checkpoint must still be the one this instance committed
+ * last, before and after its new producer fenced everyone else. Then the node resumes from that
+ * commit; otherwise it stops, naming the instance that took over. The coordinator sees an instance
+ * that started but has not committed yet; the checkpoint sees one that committed, and proves that
+ * rewinding to the state this instance holds in memory is right. A consumer group with a static
+ * {@code group.instance.id} was the alternative; it needs a subscribing consumer next to the node's
+ * {@code assign()} one, kept alive by the loop, and the group protocols disagree on which member a
+ * duplicate fences, while the coordinator and the checkpoints are already there.
  */
 final class ProducerSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerSession.class);
@@ -53,6 +53,7 @@ final class ProducerSession implements AutoCloseable {
   private final CheckpointStore stamped = new StampingStore();
   private Optional<Mark> committed = Optional.empty();
   private Mark pending;
+  private long lastCommitNanos;
   private KafkaProducer<byte[], byte[]> producer;
   private TransactionOutput output;
   private KafkaCheckpointStore checkpoints;
@@ -70,6 +71,7 @@ final class ProducerSession implements AutoCloseable {
         KafkaClients.transactionalProducer(
             config.bootstrapServers(), config.transactionalId(), config.clientOverrides());
     producer.initTransactions();
+    lastCommitNanos = System.nanoTime();
     metrics.probe().producerOpened(producer);
     output = new TransactionOutput(producer, topics, config.nodeId(), clock, metrics);
     checkpoints =
@@ -98,7 +100,7 @@ final class ProducerSession implements AutoCloseable {
 
   /**
    * Takes the node back after a fencing error when no other instance committed since this one's
-   * last commit and the coordinator's last act on the id was an abort: checks both, replaces the
+   * last commit and the coordinator may have timed out its transaction: checks both, replaces the
    * producer (which fences any instance that started meanwhile) and checks the checkpoint again, as
    * a commit may have completed before the new producer fenced it. Returns when the node is this
    * instance's again (logged and counted), and the caller rewinds to its last commit.
@@ -110,10 +112,12 @@ final class ProducerSession implements AutoCloseable {
     Mark attempted = pending;
     Optional<Mark> latest = latest();
     requireHeld(latest, attempted);
-    if (!TransactionCoordinatorView.lastEndedInAbort(
+    long sinceCommitMs = (System.nanoTime() - lastCommitNanos) / 1_000_000;
+    if (!TransactionCoordinatorView.timedOut(
         config.bootstrapServers(),
         config.clientOverrides(),
         config.transactionalId(),
+        sinceCommitMs,
         READ_TIMEOUT)) {
       throw new NodeLoop.FatalNodeError(
           "node "
@@ -188,6 +192,7 @@ final class ProducerSession implements AutoCloseable {
         }
       }
     }
+    lastCommitNanos = System.nanoTime();
     if (pending != null) {
       committed = Optional.of(pending);
       pending = null;
