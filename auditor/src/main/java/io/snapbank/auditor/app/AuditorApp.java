@@ -151,9 +151,15 @@ public final class AuditorApp implements AutoCloseable {
     auditMeters = new AuditMeters(meters, streams, this::snapshotsInProgress);
     streams.setUncaughtExceptionHandler(
         e -> {
-          failure = "auditor stopped: " + e;
-          LOG.error("auditor topology failed", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse r =
+              StreamThreadFailures.response(e);
+          if (r == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+            LOG.warn("transaction aborted by the coordinator ({}); replacing the stream thread", e);
+          } else {
+            failure = "auditor stopped: " + e;
+            LOG.error("auditor topology failed", e);
+          }
+          return r;
         });
     streams.setStateListener(
         (now, before) -> {

@@ -18,8 +18,10 @@ import org.apache.kafka.common.errors.InterruptException;
  * One bank node on Kafka: a thread ({@link #run()}) that only drives a {@link NodeLoop}, which
  * feeds the node's pure core. Start it on its own thread, {@link #awaitReady} for it to resume from
  * its last checkpoint, {@link #stop()} it to commit and stop cleanly. A node stops on its own only
- * for a fatal error ({@link #failure()}): another instance of it took over, it lacks permission, or
- * one of its channels is broken.
+ * for a fatal error ({@link #failure()}): a second instance of it took over, it lacks permission,
+ * or one of its channels is broken. A transaction the coordinator aborted (it outlived the
+ * transaction timeout, as when the broker pauses) does not stop it: it resumes from its last
+ * commit.
  */
 public final class BankNode implements Runnable {
   private final NodeConfig config;
@@ -32,7 +34,7 @@ public final class BankNode implements Runnable {
   private volatile NodeProbe probe = NodeProbe.NONE;
   private volatile boolean running = true;
   private volatile String failure;
-  private volatile NodeStats stats = new NodeStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0);
+  private volatile NodeStats stats = new NodeStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0);
   private volatile NodeLoop loop;
   private volatile boolean left;
 

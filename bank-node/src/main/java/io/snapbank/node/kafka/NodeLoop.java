@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,8 +39,11 @@ import org.apache.kafka.common.errors.WakeupException;
  * aborts and the bank's epoch log, all read_committed with {@code assign()}. Entries of the epoch
  * log (restores, membership changes) are applied at once by {@link EpochSwitch}, each committed on
  * its own, after which the inputs follow the node's channels. Errors are classified once ({@link
- * KafkaErrors}): fatal ones stop the node; any other aborts the transaction and rewinds the core
- * and the positions to the last commit.
+ * KafkaErrors}): fatal ones stop the node; a fenced producer is {@link ProducerSession#reclaim
+ * reclaimed} (a transaction the coordinator aborted) or stops the node (a second instance took
+ * over); any other aborts the transaction and rewinds the core and the positions to the last
+ * commit. Every instance commits a claim (its checkpoint, nothing done) as soon as it starts or
+ * reclaims.
  */
 final class NodeLoop implements AutoCloseable {
   private final NodeConfig config;
@@ -65,6 +69,7 @@ final class NodeLoop implements AutoCloseable {
   private boolean dirty;
   private String halt;
   private boolean gone;
+  private KafkaException fencedBy;
 
   NodeLoop(
       NodeConfig config,
@@ -106,6 +111,12 @@ final class NodeLoop implements AutoCloseable {
     committedState = st.committedState();
     transaction = 0;
     rewind();
+    try {
+      claim();
+    } catch (KafkaException e) {
+      failOrRewind(e);
+      dirty = true; // claims with the next commit
+    }
   }
 
   /** Whether the node left the bank (the loop then ended on its own). */
@@ -118,6 +129,11 @@ final class NodeLoop implements AutoCloseable {
     long txStart = clock.millis();
     while (running.getAsBoolean() && !gone) {
       try {
+        if (fencedBy != null) {
+          reclaim();
+          txStart = clock.millis();
+          continue;
+        }
         long now = clock.millis();
         long wait = Math.max(1, Math.min(20, config.commitIntervalMs() - (now - txStart)));
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
@@ -146,7 +162,7 @@ final class NodeLoop implements AutoCloseable {
       }
     }
     try {
-      if (dirty) {
+      if (dirty && fencedBy == null) {
         commit(false);
       }
     } catch (KafkaException e) {
@@ -253,6 +269,7 @@ final class NodeLoop implements AutoCloseable {
     session.checkpoints().append(CheckpointCodec.encode(state, transaction + 1, clock.millis()));
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
+    metrics.probe().committing();
     long commitStart = System.nanoTime();
     session.commit(offsets, consumer.groupMetadata(), running);
     transaction++;
@@ -269,6 +286,10 @@ final class NodeLoop implements AutoCloseable {
     if (fatal.isPresent()) {
       throw new FatalNodeError("node " + config.nodeId() + " stopped: " + fatal.get());
     }
+    if (fencedBy != null || KafkaErrors.fenced(e)) {
+      fencedBy = fencedBy == null ? e : fencedBy;
+      return; // the next round reclaims (again)
+    }
     metrics.aborted();
     try {
       session.abort();
@@ -278,9 +299,29 @@ final class NodeLoop implements AutoCloseable {
               why -> {
                 throw new FatalNodeError("node " + config.nodeId() + " stopped: " + why);
               });
+      if (KafkaErrors.fenced(abortFailed)) {
+        fencedBy = abortFailed;
+      }
       return; // still open: the next round fails again and retries the abort
     }
     rewind();
+  }
+
+  /**
+   * After a fencing error: takes the node back and resumes from its last commit, or stops the node
+   * (in {@link ProducerSession#reclaim}) when a second instance took over.
+   */
+  private void reclaim() {
+    session.reclaim(fencedBy);
+    fencedBy = null;
+    rewind();
+    claim();
+  }
+
+  /** Commits the node's state as it is, so another instance fenced by this one sees it. */
+  private void claim() {
+    dirty = true;
+    commit(true);
   }
 
   /**
@@ -314,8 +355,7 @@ final class NodeLoop implements AutoCloseable {
     }
     if (consumer != null) {
       try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
       } catch (RuntimeException ignored) {
         // closing after a fatal error
       }

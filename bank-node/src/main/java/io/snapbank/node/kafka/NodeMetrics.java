@@ -29,6 +29,7 @@ final class NodeMetrics {
   private long snapshotsAborted;
   private long commits;
   private long aborts;
+  private long resumes;
 
   NodeMetrics(NodeProbe probe) {
     this.probe = probe;
@@ -79,6 +80,11 @@ final class NodeMetrics {
     aborts++;
   }
 
+  /** The coordinator aborted a transaction and the node took itself back. */
+  void resumed() {
+    resumes++;
+  }
+
   /** The work since the last commit was abandoned: it does not count. */
   void rewound() {
     pendingSent = 0;
@@ -100,6 +106,7 @@ final class NodeMetrics {
         snapshots,
         snapshotsAborted,
         commits,
-        aborts);
+        aborts,
+        resumes);
   }
 }

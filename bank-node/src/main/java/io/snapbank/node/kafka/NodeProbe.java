@@ -19,6 +19,9 @@ public interface NodeProbe {
   /** The consumer of the node's inputs (its channels, the requests, the aborts, the epoch log). */
   default void consumerOpened(Consumer<?, ?> consumer) {}
 
+  /** A transaction is about to commit: its records are sent, its offsets not yet. */
+  default void committing() {}
+
   /** A transaction committed; {@code nanos} from sending its offsets to the commit's return. */
   default void committed(long nanos) {}
 

@@ -158,8 +158,7 @@ final class NodeStart {
     registerSchemas(config, topics);
     BankAccounts genesisAccounts = ReportCodec.accounts(genesis);
     ProducerSession session = new ProducerSession(config, topics, clock, metrics);
-    Optional<NodeState> saved =
-        session.checkpoints().latest(SETUP_TIMEOUT).map(CheckpointCodec::decode);
+    Optional<NodeState> saved = session.resumePoint(SETUP_TIMEOUT).map(CheckpointCodec::decode);
     Membership membership = Membership.of(self, saved, history, genesisAccounts, topics);
     NodeState state = membership.state();
     requireLanes(state, topics, genesis);

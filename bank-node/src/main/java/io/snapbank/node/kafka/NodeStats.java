@@ -17,6 +17,8 @@ import java.util.Map;
  * @param snapshotsAborted snapshots dropped on an abort
  * @param commits transactions committed by this process
  * @param aborts transactions aborted by this process
+ * @param resumes transactions the coordinator aborted (they outlived the transaction timeout) after
+ *     which this process took the node back and resumed from its last commit
  */
 public record NodeStats(
     long transfersSent,
@@ -28,7 +30,8 @@ public record NodeStats(
     long snapshotsCompleted,
     long snapshotsAborted,
     long commits,
-    long aborts) {
+    long aborts,
+    long resumes) {
 
   public long quarantinedTotal() {
     long t = 0;

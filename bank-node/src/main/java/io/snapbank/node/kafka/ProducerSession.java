@@ -1,29 +1,59 @@
 package io.snapbank.node.kafka;
 
 import io.snapbank.node.config.NodeConfig;
+import io.snapbank.schemas.NodeCheckpoint;
 import io.snapbank.schemas.kafka.KafkaClients;
+import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.topic.BankTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's one transactional producer ({@code transactional.id = <prefix>-node-<id>}), with the
  * transaction's output and the checkpoint store that write through it. Creating a session (and
  * {@link #renew renewing} one) calls {@code initTransactions()}: that aborts whatever an earlier
- * instance of the node left open and fences that instance for good. Used from the loop thread.
+ * instance of the node left open and fences that instance. Used from the loop thread.
+ *
+ * <p>Kafka fences a producer in two cases it does not tell apart: another instance of the node
+ * called {@code initTransactions()} with the same transactional id, or the transaction coordinator
+ * aborted a transaction that outlived {@code transaction.timeout.ms} (a paused broker, a stalled
+ * process) and bumped the producer epoch. A fenced session {@link #reclaim reclaims} the node only
+ * when two records agree that no other instance exists: the coordinator's ({@link
+ * TransactionCoordinatorView}: the transaction was open long enough to time out, and nothing
+ * initialised the id since the abort) and the node's own: every checkpoint carries the {@link
+ * NodeInstance#stamp() stamp} of the instance that wrote it, every instance commits one as soon as
+ * it starts, and the latest committed checkpoint must still be the one this instance committed
+ * last, before and after its new producer fenced everyone else. Then the node resumes from that
+ * commit; otherwise it stops, naming the instance that took over. The coordinator sees an instance
+ * that started but has not committed yet; the checkpoint sees one that committed, and proves that
+ * rewinding to the state this instance holds in memory is right. A consumer group with a static
+ * {@code group.instance.id} was the alternative; it needs a subscribing consumer next to the node's
+ * {@code assign()} one, kept alive by the loop, and the group protocols disagree on which member a
+ * duplicate fences, while the coordinator and the checkpoints are already there.
  */
 final class ProducerSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerSession.class);
   private static final int COMMIT_RETRIES_WHEN_STOPPING = 3;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private final NodeConfig config;
   private final BankTopics topics;
   private final Clock clock;
   private final NodeMetrics metrics;
+  private final NodeInstance instance = NodeInstance.draw();
+  private final CheckpointStore stamped = new StampingStore();
+  private Optional<Mark> committed = Optional.empty();
+  private Mark pending;
+  private long lastCommitNanos;
   private KafkaProducer<byte[], byte[]> producer;
   private TransactionOutput output;
   private KafkaCheckpointStore checkpoints;
@@ -41,6 +71,7 @@ final class ProducerSession implements AutoCloseable {
         KafkaClients.transactionalProducer(
             config.bootstrapServers(), config.transactionalId(), config.clientOverrides());
     producer.initTransactions();
+    lastCommitNanos = System.nanoTime();
     metrics.probe().producerOpened(producer);
     output = new TransactionOutput(producer, topics, config.nodeId(), clock, metrics);
     checkpoints =
@@ -52,8 +83,93 @@ final class ProducerSession implements AutoCloseable {
     return output;
   }
 
+  /** The node's checkpoints; each appended one carries this instance's stamp. */
   CheckpointStore checkpoints() {
-    return checkpoints;
+    return stamped;
+  }
+
+  /**
+   * The latest committed checkpoint of the node, which the session takes as where this instance
+   * starts from; read after the session fenced every earlier instance.
+   */
+  Optional<NodeCheckpoint> resumePoint(Duration timeout) {
+    Optional<NodeCheckpoint> latest = checkpoints.latest(timeout);
+    committed = latest.map(Mark::of);
+    return latest;
+  }
+
+  /**
+   * Takes the node back after a fencing error when no other instance committed since this one's
+   * last commit and the coordinator may have timed out its transaction: checks both, replaces the
+   * producer (which fences any instance that started meanwhile) and checks the checkpoint again, as
+   * a commit may have completed before the new producer fenced it. Returns when the node is this
+   * instance's again (logged and counted), and the caller rewinds to its last commit.
+   *
+   * @throws NodeLoop.FatalNodeError when another instance committed: a second instance took over
+   * @throws org.apache.kafka.common.KafkaException when Kafka did not answer; call it again
+   */
+  void reclaim(KafkaException fenced) {
+    Mark attempted = pending;
+    Optional<Mark> latest = latest();
+    requireHeld(latest, attempted);
+    long sinceCommitMs = (System.nanoTime() - lastCommitNanos) / 1_000_000;
+    if (!TransactionCoordinatorView.timedOut(
+        config.bootstrapServers(),
+        config.clientOverrides(),
+        config.transactionalId(),
+        sinceCommitMs,
+        READ_TIMEOUT)) {
+      throw new NodeLoop.FatalNodeError(
+          "node "
+              + config.nodeId()
+              + " stopped: a second instance of node "
+              + config.nodeId()
+              + " took over: it initialised the node's transactions after "
+              + instance.stamp()
+              + " last committed");
+    }
+    renew();
+    requireHeld(latest(), attempted);
+    metrics.resumed();
+    LOG.warn(
+        "node {}: transaction aborted by the coordinator ({}); resuming from the last commit",
+        config.nodeId(),
+        fenced.getClass().getSimpleName());
+  }
+
+  private Optional<Mark> latest() {
+    try {
+      return checkpoints.latest(READ_TIMEOUT).map(Mark::of);
+    } catch (PartitionScanner.ScanIncompleteException e) {
+      throw new TimeoutException("reading the latest checkpoint: " + e.getMessage());
+    }
+  }
+
+  private void requireHeld(Optional<Mark> latest, Mark attempted) {
+    if (latest.equals(committed)) {
+      return;
+    }
+    String stopped = "node " + config.nodeId() + " stopped: ";
+    if (attempted != null && latest.equals(Optional.of(attempted))) {
+      throw new NodeLoop.FatalNodeError(
+          stopped
+              + "its last commit went through although Kafka reported it failed;"
+              + " start it again to resume from that commit");
+    }
+    String other =
+        latest
+            .map(Mark::writer)
+            .filter(w -> !w.isEmpty())
+            .orElse("an instance of an older release");
+    throw new NodeLoop.FatalNodeError(
+        stopped
+            + "a second instance of node "
+            + config.nodeId()
+            + " took over: "
+            + other
+            + " committed after "
+            + instance.stamp()
+            + " did");
   }
 
   /**
@@ -76,6 +192,11 @@ final class ProducerSession implements AutoCloseable {
         }
       }
     }
+    lastCommitNanos = System.nanoTime();
+    if (pending != null) {
+      committed = Optional.of(pending);
+      pending = null;
+    }
     output.closed();
   }
 
@@ -84,6 +205,7 @@ final class ProducerSession implements AutoCloseable {
     if (output.isOpen()) {
       producer.abortTransaction();
     }
+    pending = null;
     output.closed();
   }
 
@@ -92,6 +214,7 @@ final class ProducerSession implements AutoCloseable {
    * open is aborted and every earlier instance is fenced before the new one writes.
    */
   void renew() {
+    pending = null;
     closeProducer();
     open();
   }
@@ -107,5 +230,27 @@ final class ProducerSession implements AutoCloseable {
   @Override
   public void close() {
     closeProducer();
+  }
+
+  /** Which checkpoint a commit wrote: its writer and, within the writer, its number and time. */
+  private record Mark(String writer, long transaction, long writtenAtMs) {
+    static Mark of(NodeCheckpoint c) {
+      return new Mark(c.getWriter(), c.getTransaction(), c.getWrittenAtMs());
+    }
+  }
+
+  /** Stamps every checkpoint with this instance and remembers it until its transaction ends. */
+  private final class StampingStore implements CheckpointStore {
+    @Override
+    public Optional<NodeCheckpoint> latest(Duration timeout) {
+      return checkpoints.latest(timeout);
+    }
+
+    @Override
+    public void append(NodeCheckpoint checkpoint) {
+      checkpoint.setWriter(instance.stamp());
+      checkpoints.append(checkpoint);
+      pending = Mark.of(checkpoint);
+    }
   }
 }

@@ -100,6 +100,11 @@ public final class NodeMeters implements NodeProbe, AutoCloseable {
         "snapbank.transactions.aborted",
         "Kafka transactions the node aborted (and rewound to its last commit)",
         NodeStats::aborts);
+    counter(
+        "snapbank.transactions.resumed",
+        "transactions the coordinator aborted (timeout) after which the node resumed from its last"
+            + " commit",
+        NodeStats::resumes);
     commitLatency =
         Timer.builder("snapbank.commit.latency")
             .description("time to commit one transaction (offsets sent to commit returned)")

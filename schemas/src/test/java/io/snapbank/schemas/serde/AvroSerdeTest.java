@@ -155,7 +155,8 @@ class AvroSerdeTest {
             "FIFO",
             -1L,
             -1L,
-            new java.util.HashMap<>()));
+            new java.util.HashMap<>(),
+            "instance 0a1b2c3d (pid 7 on host)"));
     roundTrip(
         SERDES.quarantineEnvelope(),
         new QuarantineEnvelope(
