@@ -112,7 +112,7 @@ class AuditorTopologyTest {
             .genesis()
             .encode(
                 new BankGenesis(
-                    3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO)));
+                    3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO, 1)));
   }
 
   /**
@@ -371,7 +371,14 @@ class AuditorTopologyTest {
             .genesis()
             .encode(
                 new BankGenesis(
-                    3, 999L, new ArrayList<>(), 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO)));
+                    3,
+                    999L,
+                    new ArrayList<>(),
+                    0L,
+                    "",
+                    1,
+                    io.snapbank.schemas.ChannelOrder.FIFO,
+                    1)));
     assertEquals(
         "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();
