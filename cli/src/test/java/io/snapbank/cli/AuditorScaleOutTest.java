@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,13 +210,26 @@ class AuditorScaleOutTest {
         }
         assertEquals(requested, count.keySet(), "a report of every requested snapshot");
         count.forEach((id, n) -> assertEquals(1, n, "snapshot " + id + " reported once"));
-        long last = Long.MIN_VALUE;
+        SnapshotRequest previous = null;
         for (SnapshotRequest r : requests) {
           assertEquals(group, r.getRequestedBy(), "scheduled by the auditor: " + r);
-          assertTrue(r.getSnapshotId() > last, "request ids strictly increase: " + requests);
-          last = r.getSnapshotId();
+          assertEquals(-1, r.getRetryOf(), "no retries without a change of members: " + r);
+          if (previous != null) {
+            assertTrue(
+                r.getSnapshotId() > previous.getSnapshotId(),
+                "request ids strictly increase: " + requests);
+            // one schedule writes the next request a period after the last one it wrote; two
+            // schedules would interleave closer than that
+            assertTrue(
+                r.getRequestedAtMs() - previous.getRequestedAtMs() >= 400,
+                "one schedule, not two: " + previous + " then " + r);
+          }
+          previous = r;
         }
         assertTrue(requests.size() >= 10, "requests: " + requests.size());
+        System.out.printf(
+            "%d snapshots requested and reported once each; killed auditor's partitions %s%n",
+            requests.size(), ofA);
         for (ConsumerRecord<byte[], LocalSnapshotReport> r :
             readRecordsTo(
                 bootstrap, topics.snapshotReports(), endOffsets(bootstrap, reportsTopic))) {
@@ -309,8 +324,16 @@ class AuditorScaleOutTest {
     Map<String, Set<Integer>> members = Map.of();
     try (Admin admin = BankSetup.admin(bootstrap)) {
       while (System.currentTimeMillis() < deadline) {
-        ConsumerGroupDescription d =
-            admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        ConsumerGroupDescription d;
+        try {
+          d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+            throw e;
+          }
+          Thread.sleep(200); // not formed yet
+          continue;
+        }
         members = new TreeMap<>();
         for (MemberDescription m : d.members()) {
           String id = m.groupInstanceId().orElse(m.consumerId());

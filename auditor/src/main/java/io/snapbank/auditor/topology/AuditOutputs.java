@@ -27,6 +27,7 @@ final class AuditOutputs {
   private final AuditCounters counters;
   private final AuditorRequests requests;
   private final boolean allocates;
+  private final String inputs;
 
   /**
    * @param allocates whether this task allocates request ids (task 0); the others hand their
@@ -43,6 +44,7 @@ final class AuditOutputs {
     this.counters = counters;
     this.requests = requests;
     this.allocates = allocates;
+    this.inputs = new AuditorTopics(topics).inputs();
   }
 
   /**
@@ -135,7 +137,7 @@ final class AuditOutputs {
 
   private void quarantineInput(
       Record<String, byte[]> input, QuarantineReason reason, String detail) {
-    Origin m = Origin.of(context.recordMetadata(), input);
+    Origin m = Origin.of(context.recordMetadata(), input, inputs);
     quarantine(
         m.topic(),
         m.partition(),

@@ -100,7 +100,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   @Override
   public void process(Record<String, byte[]> record) {
-    String topic = Origin.of(context.recordMetadata(), record).topic();
+    String topic = Origin.of(context.recordMetadata(), record, own.inputs()).topic();
     if (record.value() == null || record.value().length == 0) {
       reject(topic, record, QuarantineReason.UNDECODABLE, "EMPTY: the record has no value");
       return;

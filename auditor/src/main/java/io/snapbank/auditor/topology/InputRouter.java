@@ -57,7 +57,7 @@ final class InputRouter implements Processor<String, byte[], String, byte[]> {
 
   @Override
   public void process(Record<String, byte[]> record) {
-    Origin origin = Origin.of(context.recordMetadata(), record);
+    Origin origin = Origin.of(context.recordMetadata(), record, own.inputs());
     String topic = origin.topic();
     if (topic.equals(topics.genesis().name()) || topic.equals(topics.epochs().name())) {
       context.forward(origin.stamp(record, record.key()), TO_ALL);

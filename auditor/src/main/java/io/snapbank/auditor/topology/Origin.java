@@ -23,10 +23,15 @@ record Origin(String topic, int partition, long offset, String key) {
   private static final String POSITION = "snapbank.origin.position";
   private static final String KEY = "snapbank.origin.key";
 
-  /** The origin of {@code record}, read at {@code metadata}: its headers', else its own. */
-  static Origin of(Optional<RecordMetadata> metadata, Record<String, byte[]> record) {
+  /**
+   * The origin of {@code record}, read at {@code metadata}: its headers' when it was read from
+   * {@code inputs} (the only topic whose headers the auditor writes), else its own.
+   */
+  static Origin of(
+      Optional<RecordMetadata> metadata, Record<String, byte[]> record, String inputs) {
     Header topic = record.headers().lastHeader(TOPIC);
-    if (topic != null) {
+    boolean routed = metadata.map(m -> m.topic().equals(inputs)).orElse(false);
+    if (routed && topic != null) {
       Header position = record.headers().lastHeader(POSITION);
       Header key = record.headers().lastHeader(KEY);
       ByteBuffer p = ByteBuffer.wrap(position == null ? new byte[12] : position.value());

@@ -314,6 +314,55 @@ class AuditorTopologyTest {
     assertEquals(1L, counter("quarantined"));
   }
 
+  /** A retry of {@code retryOf} as another audit task hands it to task 0, with its headers. */
+  private static org.apache.kafka.streams.processor.api.Record<String, byte[]> retryWish(
+      long retryOf) {
+    SnapshotRequest wish =
+        SnapshotRequest.newBuilder()
+            .setSnapshotId(retryOf)
+            .setInitiators(new ArrayList<>(List.of(1)))
+            .setRequestedAtMs(START.toEpochMilli())
+            .setEpoch(0)
+            .setRetryOf(retryOf)
+            .build();
+    String key = Long.toString(retryOf);
+    return new Origin(Origin.RETRY, -1, -1L, key)
+        .stamp(
+            new org.apache.kafka.streams.processor.api.Record<>(
+                key, TOPICS.snapshotRequests().encode(wish), START.toEpochMilli()),
+            key);
+  }
+
+  @Test
+  void when_another_task_hands_over_a_retry_then_task_0_requests_it_under_a_fresh_id() {
+    genesis3();
+    TestOutputTopic<String, byte[]> out = requestsWritten();
+    var wish = retryWish(42);
+    driver
+        .createInputTopic(
+            OWN.inputs(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput(new TestRecord<>(wish.key(), wish.value(), wish.headers(), START));
+    List<byte[]> written = out.readValuesToList();
+    assertEquals(1, written.size());
+    SnapshotRequest r = TOPICS.snapshotRequests().decode(written.get(0));
+    assertEquals(42, r.getRetryOf());
+    assertEquals(List.of(1), r.getInitiators());
+    assertTrue(r.getSnapshotId() > 42, "a fresh id: " + r);
+    assertEquals("t-auditor", r.getRequestedBy());
+  }
+
+  @Test
+  void when_a_report_carries_routing_headers_then_they_are_not_trusted() {
+    genesis3();
+    TestOutputTopic<String, byte[]> out = requestsWritten();
+    var wish = retryWish(42);
+    reports.pipeInput(new TestRecord<>(wish.key(), wish.value(), wish.headers(), START));
+    assertTrue(out.isEmpty(), "no request written for a forged retry");
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("UNDECODABLE", q.getReason());
+    assertEquals(TOPICS.snapshotReports().name(), q.getSourceTopic());
+  }
+
   @Test
   void when_a_request_or_genesis_cannot_be_decoded_or_is_empty_then_each_is_quarantined() {
     requests.pipeInput("5", new byte[] {(byte) 0xC3, 0x01, 9});
