@@ -16,6 +16,7 @@ import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.ReportPartitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +117,20 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     if (topic.equals(Origin.RETRY) && value instanceof SnapshotRequest r) {
       outputs.retry(new Effect.Retry(r.getRetryOf(), r.getEpoch(), r.getInitiators()));
     } else if (value instanceof LocalSnapshotReport r) {
+      if (misrouted(r.getSnapshotId())) {
+        reject(
+            topic,
+            record,
+            QuarantineReason.MISROUTED_REPORT,
+            "snapshot "
+                + r.getSnapshotId()
+                + " belongs to report partition "
+                + ReportPartitions.of(r.getSnapshotId(), reportPartitions())
+                + ", not "
+                + context.taskId().partition()
+                + " (a report is keyed by its snapshot id)");
+        return;
+      }
       apply(r.getSnapshotId(), new SnapshotEvent.Reported(r, now), record);
     } else if (value instanceof SnapshotRequest r) {
       apply(r.getSnapshotId(), SnapshotEvent.Requested.of(r, now), record);
@@ -137,6 +152,18 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     if (firstTask || !everyTask(topic)) {
       outputs.rejectInput(record, reason, detail);
     }
+  }
+
+  /** Whether snapshot {@code id} belongs to another task's report partition (genesis known). */
+  private boolean misrouted(long id) {
+    int partitions = reportPartitions();
+    return partitions > 0 && ReportPartitions.of(id, partitions) != context.taskId().partition();
+  }
+
+  /** The report partitions the genesis names; 0 before it is known. */
+  private int reportPartitions() {
+    BankGenesis g = genesisStore.get(GENESIS_KEY);
+    return g == null ? 0 : g.getReportPartitions();
   }
 
   private boolean everyTask(String topic) {

@@ -102,6 +102,11 @@ class AuditorTopologyTest {
   }
 
   private void genesis3() {
+    genesis3(1);
+  }
+
+  /** The genesis of a bank of 3 nodes whose reports are over {@code reportPartitions}. */
+  private void genesis3(int reportPartitions) {
     List<GenesisAccount> accounts = new ArrayList<>();
     for (int n = 0; n < 3; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
@@ -112,7 +117,14 @@ class AuditorTopologyTest {
             .genesis()
             .encode(
                 new BankGenesis(
-                    3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO, 1)));
+                    3,
+                    300L,
+                    accounts,
+                    0L,
+                    "",
+                    1,
+                    io.snapbank.schemas.ChannelOrder.FIFO,
+                    reportPartitions)));
   }
 
   /**
@@ -349,6 +361,30 @@ class AuditorTopologyTest {
     assertEquals(List.of(1), r.getInitiators());
     assertTrue(r.getSnapshotId() > 42, "a fresh id: " + r);
     assertEquals("t-auditor", r.getRequestedBy());
+  }
+
+  @Test
+  void when_a_report_is_in_another_snapshots_partition_then_it_is_quarantined_as_misrouted() {
+    genesis3(4); // this driver runs the task of partition 0
+    long mine = 1;
+    while (io.snapbank.schemas.topic.ReportPartitions.of(mine, 4) != 0) {
+      mine++;
+    }
+    long other = 1;
+    while (io.snapbank.schemas.topic.ReportPartitions.of(other, 4) == 0) {
+      other++;
+    }
+    pipe(report(other, 0, 100, 0));
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("MISROUTED_REPORT", q.getReason());
+    assertTrue(
+        q.getDetail().contains("snapshot " + other + " belongs to report partition"),
+        q.getDetail());
+    complete(mine);
+    AuditReport r = auditReports().get(0);
+    assertEquals(mine, r.getSnapshotId());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus());
+    assertTrue(quarantine.isEmpty());
   }
 
   @Test
