@@ -79,6 +79,28 @@ class AuditorScaleOutTest {
   }
 
   @Test
+  void when_init_runs_again_with_another_report_partition_count_then_the_bank_is_kept() {
+    String prefix = "scaleout-again";
+    String bootstrap = SharedBroker.bootstrap();
+    CliTest.Run first =
+        CliTest.run(
+            "init", "--bootstrap", bootstrap, "--prefix", prefix, "--report-partitions", "2");
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertTrue(first.out().contains("snapshot reports over 2 partitions"), first.out());
+    CliTest.Run again =
+        CliTest.run(
+            "init", "--bootstrap", bootstrap, "--prefix", prefix, "--report-partitions", "3");
+    assertEquals(1, again.code(), again.out() + again.err());
+    assertEquals(1, again.err().strip().lines().count(), again.err());
+    assertTrue(again.err().contains("already exists with 2 report partitions"), again.err());
+    assertEquals(
+        2,
+        BankSetup.readGenesis(bootstrap, BankTopics.of(prefix), Duration.ofSeconds(10))
+            .orElseThrow()
+            .getReportPartitions());
+  }
+
+  @Test
   void
       when_the_reports_topic_disagrees_with_the_genesis_then_init_and_the_auditor_say_so_in_one_line(
           @TempDir Path tmp) throws Exception {
