@@ -86,12 +86,25 @@ final class AuditorCommand implements Callable<Integer> {
       description = "Deep-audit every n-th complete snapshot (default: on demand only).")
   int deepAuditEvery;
 
+  /**
+   * How often timeouts and the schedule are checked: every second, or twice a request period when
+   * that is shorter, so that a short period is kept.
+   */
+  static Duration checkInterval(Duration requestPeriod) {
+    Duration half = requestPeriod.dividedBy(2);
+    if (requestPeriod.isZero() || half.compareTo(AuditorConfig.DEFAULT_PUNCTUATE_INTERVAL) >= 0) {
+      return AuditorConfig.DEFAULT_PUNCTUATE_INTERVAL;
+    }
+    return half.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : half;
+  }
+
   @Override
   public Integer call() throws Exception {
     AuditorConfig config =
         AuditorConfig.of(kafka.bootstrap, kafka.prefix, stateDir)
             .withTimeout(timeout)
             .withRequestPeriod(requestPeriod)
+            .withPunctuateInterval(checkInterval(requestPeriod))
             .withStorage(snapshotDir, retain)
             .withHttpPort(httpPort)
             .withHttpBind(httpBind)

@@ -5,8 +5,10 @@ import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.topology.AuditorTopics;
 import io.snapbank.cli.security.BankCredentials;
 import io.snapbank.node.kafka.BankSetup;
+import io.snapbank.schemas.BankGenesis;
 import io.snapbank.schemas.ChannelOrder;
 import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.ReportPartitions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -48,6 +50,17 @@ final class InitCommand implements Callable<Integer> {
   long opening;
 
   @Option(
+      names = "--report-partitions",
+      paramLabel = "R",
+      defaultValue = "${env:SNAPBANK_REPORT_PARTITIONS:-1}",
+      description =
+          "Partitions of <prefix>.snapshot-reports (default ${DEFAULT-VALUE}, at most "
+              + ReportPartitions.MAX
+              + "): a snapshot's reports share one, and up to R auditors share the work."
+              + " Fixed when the bank is created.")
+  int reportPartitions;
+
+  @Option(
       names = "--secure",
       description =
           "Create the bank's principals, their credentials and ACLs (needs an admin's"
@@ -64,6 +77,7 @@ final class InitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int lanes = channels.partitions();
     ChannelOrder order = channels.order();
+    ReportPartitions.check(reportPartitions);
     if (secure && credentialsDir == null) {
       throw new IllegalArgumentException("--secure needs --credentials-dir DIR");
     }
@@ -76,12 +90,10 @@ final class InitCommand implements Callable<Integer> {
     }
     Map<String, String> client = kafka.clientConfig();
     BankTopics topics = BankTopics.of(kafka.prefix);
-    BankSetup.InitResult r =
-        BankSetup.init(
-            kafka.bootstrap,
-            client,
-            topics,
-            BankSetup.genesis(nodes, accounts, opening, lanes, order, System.currentTimeMillis()));
+    BankGenesis genesis =
+        BankSetup.genesis(nodes, accounts, opening, lanes, order, System.currentTimeMillis());
+    genesis.setReportPartitions(reportPartitions);
+    BankSetup.InitResult r = BankSetup.init(kafka.bootstrap, client, topics, genesis);
     int created =
         r.topicsCreated().size()
             + AuditorSetup.init(
@@ -99,6 +111,11 @@ final class InitCommand implements Callable<Integer> {
         r.genesis().getChannelOrder().name().toLowerCase(java.util.Locale.ROOT),
         r.created() ? "genesis written" : "genesis already present, kept",
         created);
+    if (r.genesis().getReportPartitions() > 1) {
+      System.out.printf(
+          "snapshot reports over %d partitions: up to %d auditors share the work%n",
+          r.genesis().getReportPartitions(), r.genesis().getReportPartitions());
+    }
     if (secure) {
       BankCredentials.Provisioned p =
           BankCredentials.provision(

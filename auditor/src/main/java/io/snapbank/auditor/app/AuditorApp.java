@@ -61,6 +61,12 @@ import org.slf4j.LoggerFactory;
  * reads audit-reports from its beginning, so listeners, the web page and the files also see the
  * reports written before.
  *
+ * <p>Several auditors of one application id share the topology's tasks ({@link AuditorTopology}:
+ * one per report partition; the layout is checked at start, {@link ReportLayout}). Every instance
+ * follows the whole audit-reports topic, so each one's page, files, listeners and report meters
+ * show every snapshot; its counters, snapshots in progress and Kafka Streams meters cover only the
+ * tasks it runs, and it samples deep audits only of the snapshots whose task it runs.
+ *
  * <p>Its meters ({@link AuditMeters}: the snapshot meters and the topology's Kafka Streams meters)
  * go to the process's {@link ProcessMeters}, which the web server serves at {@code /metrics}.
  */
@@ -83,6 +89,7 @@ public final class AuditorApp implements AutoCloseable {
   private final Object streamsLock = new Object();
   private volatile boolean closing;
   private volatile String failure;
+  private volatile int reportPartitions;
   private AuditWebServer web;
   private ReportFollower follower;
   private DeepAuditWorker worker;
@@ -189,7 +196,13 @@ public final class AuditorApp implements AutoCloseable {
             topics.auditReports(),
             topics.epochs(),
             new ReportOutlets(
-                web, store, auditMeters, listeners, worker, config.deepAudit().sample()));
+                web,
+                store,
+                auditMeters,
+                listeners,
+                worker,
+                config.deepAudit().sample(),
+                id -> ReportLayout.runsHere(streams, own, reportPartitions, id)));
     starter = new Thread(this::setUpThenStartStreams, client + "-starter");
     starter.setDaemon(true);
     starter.start();
@@ -209,6 +222,21 @@ public final class AuditorApp implements AutoCloseable {
         failure = refused.get();
         return;
       }
+      Optional<ReportLayout.Outcome> layout =
+          ReportLayout.await(
+              config.bootstrapServers(),
+              config.clientOverrides(),
+              own,
+              SETUP_TIMEOUT,
+              () -> closing);
+      if (layout.isEmpty()) {
+        return; // closing
+      }
+      if (layout.get().refused() != null) {
+        failure = layout.get().refused();
+        return;
+      }
+      reportPartitions = layout.get().layout().partitions();
     } catch (InterruptedException e) {
       return; // closing
     }
@@ -274,7 +302,7 @@ public final class AuditorApp implements AutoCloseable {
                   AuditorTopology.COUNTERS_STORE,
                   QueryableStoreTypes.<String, Long>keyValueStore()));
       try (KeyValueIterator<String, Long> it = s.all()) {
-        it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        it.forEachRemaining(kv -> out.merge(kv.key, kv.value, Long::sum)); // summed over tasks
       }
     } catch (InvalidStateStoreException e) {
       // not running (yet): no counters to show

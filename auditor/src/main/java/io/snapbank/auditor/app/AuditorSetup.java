@@ -61,14 +61,17 @@ public final class AuditorSetup {
   }
 
   /**
-   * What {@code init} does for the auditor: creates its topics ({@link #ensureTopics}) and
-   * registers its writer schemas ({@link #registerSchemas}), so that an auditor whose principal may
-   * only read the schema store starts; returns the topics created.
+   * What {@code init} does for the auditor: creates its topics ({@link #ensureTopics}, and {@link
+   * ReportLayout#ensure} its inputs topic) and registers its writer schemas ({@link
+   * #registerSchemas}), so that an auditor whose principal may only read the schema store starts;
+   * returns the topics created.
    */
   public static List<String> init(
       String bootstrap, Map<String, String> overrides, AuditorTopics topics, Duration timeout)
       throws InterruptedException {
-    List<String> created = ensureTopics(bootstrap, overrides, topics, timeout);
+    List<String> created =
+        new java.util.ArrayList<>(ensureTopics(bootstrap, overrides, topics, timeout));
+    created.addAll(ReportLayout.ensure(bootstrap, overrides, topics, timeout).created());
     registerSchemas(bootstrap, overrides, topics, "init");
     return created;
   }

@@ -8,6 +8,7 @@ import io.snapbank.schemas.AuditStatus;
 import io.snapbank.schemas.BankEpoch;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ final class ReportOutlets implements ReportFollower.Handler {
   private final List<Consumer<AuditReport>> listeners;
   private final DeepAuditWorker worker;
   private final int sample;
+  private final LongPredicate owned;
   private long completeSeen;
 
   /**
@@ -32,7 +34,9 @@ final class ReportOutlets implements ReportFollower.Handler {
    * @param store the snapshot files, or null when they are not kept
    * @param meters the auditor's meters
    * @param listeners called with every report (a live list)
-   * @param sample deep-audit every n-th new complete snapshot; 0 = none
+   * @param sample deep-audit every n-th new complete snapshot of those this instance owns; 0 = none
+   * @param owned whether this instance's topology owns a snapshot (its report partition's task runs
+   *     here), so that of several auditors only one samples each snapshot
    */
   ReportOutlets(
       AuditWebServer web,
@@ -40,13 +44,15 @@ final class ReportOutlets implements ReportFollower.Handler {
       AuditMeters meters,
       List<Consumer<AuditReport>> listeners,
       DeepAuditWorker worker,
-      int sample) {
+      int sample,
+      LongPredicate owned) {
     this.web = web;
     this.store = store;
     this.meters = meters;
     this.listeners = listeners;
     this.worker = worker;
     this.sample = sample;
+    this.owned = owned;
   }
 
   @Override
@@ -74,7 +80,11 @@ final class ReportOutlets implements ReportFollower.Handler {
         LOG.warn("audit report listener failed on snapshot {}", r.getSnapshotId(), e);
       }
     }
-    if (!history && complete && r.getDeepAudit() == null && sampled()) {
+    if (!history
+        && complete
+        && r.getDeepAudit() == null
+        && owned.test(r.getSnapshotId())
+        && sampled()) {
       if (worker.submit(r) instanceof DeepAuditWorker.Refused refused) {
         LOG.warn(
             "sampled deep audit of snapshot {} not queued: {}",

@@ -19,6 +19,7 @@ import io.snapbank.schemas.OpenSnapshot;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.ReportPartitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,10 +174,12 @@ public final class SnapshotInquiry {
 
   private Map<Integer, LocalSnapshotReport> reports(LogWindow log, long id, long requestedAt) {
     Map<Integer, LocalSnapshotReport> out = new TreeMap<>();
-    TopicPartition tp = new TopicPartition(topics.snapshotReports().name(), 0);
-    if (log.partitions(tp.topic()) == 0) {
+    String topic = topics.snapshotReports().name();
+    int partitions = log.partitions(topic);
+    if (partitions == 0) {
       return out;
     }
+    TopicPartition tp = new TopicPartition(topic, ReportPartitions.of(id, partitions));
     long from = requestedAt > 0 ? log.offsetAt(tp, requestedAt - SLACK_MS) : 0;
     log.scanFrom(
         tp,

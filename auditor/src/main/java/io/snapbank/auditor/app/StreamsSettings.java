@@ -12,8 +12,9 @@ public final class StreamsSettings {
   /**
    * Exactly-once v2, a 100 ms commit interval, one stream thread, reading from the earliest offset,
    * and static membership so that a restarted auditor takes over at once instead of waiting for the
-   * killed one's session to expire (one auditor per bank). The client overrides (security) apply to
-   * every client of the application.
+   * killed one's session to expire. The static member id is derived from the state directory, so
+   * several instances (each with its own state directory) share the work and a restarted one comes
+   * back as itself. The client overrides (security) apply to every client of the application.
    */
   public static Properties of(AuditorConfig config) {
     Properties p = new Properties();
@@ -27,8 +28,14 @@ public final class StreamsSettings {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-        config.applicationId() + "-1");
+        config.applicationId() + "-" + instance(config));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
     return p;
+  }
+
+  /** The instance's name in the group: a hash of its absolute state directory. */
+  public static String instance(AuditorConfig config) {
+    String dir = config.stateDir().toAbsolutePath().normalize().toString();
+    return String.format("%08x", dir.hashCode());
   }
 }

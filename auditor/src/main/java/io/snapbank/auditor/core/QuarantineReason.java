@@ -17,5 +17,10 @@ public enum QuarantineReason {
    * A deep-audit result that matches no complete snapshot the auditor remembers: unknown or
    * forgotten, still pending, or aborted.
    */
-  UNMATCHED_DEEP_AUDIT
+  UNMATCHED_DEEP_AUDIT,
+  /**
+   * A report in a partition of the reports topic other than its snapshot's: another audit task owns
+   * that snapshot, so counting it here could report the snapshot twice.
+   */
+  MISROUTED_REPORT
 }

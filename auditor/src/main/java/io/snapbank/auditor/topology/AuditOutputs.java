@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Carries out the lifecycle's {@link Effect}s as records on the topology's sinks, each keyed by the
@@ -27,16 +26,25 @@ final class AuditOutputs {
   private final BankTopics topics;
   private final AuditCounters counters;
   private final AuditorRequests requests;
+  private final boolean allocates;
+  private final String inputs;
 
+  /**
+   * @param allocates whether this task allocates request ids (task 0); the others hand their
+   *     retries to it
+   */
   AuditOutputs(
       ProcessorContext<String, byte[]> context,
       BankTopics topics,
       AuditCounters counters,
-      AuditorRequests requests) {
+      AuditorRequests requests,
+      boolean allocates) {
     this.context = context;
     this.topics = topics;
     this.counters = counters;
     this.requests = requests;
+    this.allocates = allocates;
+    this.inputs = new AuditorTopics(topics).inputs();
   }
 
   /**
@@ -59,7 +67,11 @@ final class AuditOutputs {
       long id = a.abort().getSnapshotId();
       forward(AuditorTopology.ABORT_SINK, id, topics.snapshotAborts().encode(a.abort()), now);
     } else if (e instanceof Effect.Retry r) {
-      write(requests.retry(r, now));
+      if (allocates) {
+        retry(r);
+      } else {
+        handOver(r, now);
+      }
     } else if (e instanceof Effect.RejectInput r) {
       if (input == null) {
         throw new IllegalStateException("no input record to quarantine: " + r);
@@ -84,6 +96,31 @@ final class AuditOutputs {
     counters.quarantined(reason);
   }
 
+  /** Writes the request carrying out {@code retry}, its id allocated here (task 0 only). */
+  void retry(Effect.Retry retry) {
+    write(requests.retry(retry, context.currentSystemTimeMs()));
+  }
+
+  /**
+   * Hands {@code retry} to task 0, which allocates its id: a {@code SnapshotRequest} naming the
+   * aborted snapshot, on partition 0 of audit-inputs.
+   */
+  private void handOver(Effect.Retry retry, long now) {
+    SnapshotRequest wish =
+        SnapshotRequest.newBuilder()
+            .setSnapshotId(retry.retryOf())
+            .setInitiators(new java.util.ArrayList<>(retry.initiators()))
+            .setRequestedAtMs(now)
+            .setEpoch(retry.epoch())
+            .setRetryOf(retry.retryOf())
+            .build();
+    String key = Long.toString(retry.retryOf());
+    Origin origin = new Origin(Origin.RETRY, -1, -1L, key);
+    context.forward(
+        origin.stamp(new Record<>(key, topics.snapshotRequests().encode(wish), now), key),
+        AuditorTopology.RETRY_SINK);
+  }
+
   /** Writes a scheduled snapshot request and counts it. */
   void request(SnapshotRequest r) {
     write(r);
@@ -100,12 +137,12 @@ final class AuditOutputs {
 
   private void quarantineInput(
       Record<String, byte[]> input, QuarantineReason reason, String detail) {
-    RecordMetadata m = context.recordMetadata().orElse(null);
+    Origin m = Origin.of(context.recordMetadata(), input, inputs);
     quarantine(
-        m == null ? "" : m.topic(),
-        m == null ? -1 : m.partition(),
-        m == null ? -1L : m.offset(),
-        input.key(),
+        m.topic(),
+        m.partition(),
+        m.offset(),
+        m.key(),
         input.value(),
         reason,
         detail,

@@ -2,6 +2,7 @@ package io.snapbank.auditor.topology;
 
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.core.DeepAuditResult;
+import io.snapbank.auditor.core.Effect;
 import io.snapbank.auditor.core.FinishedRetention;
 import io.snapbank.auditor.core.GenesisVerdict;
 import io.snapbank.auditor.core.QuarantineReason;
@@ -15,6 +16,7 @@ import io.snapbank.schemas.LocalSnapshotReport;
 import io.snapbank.schemas.SnapshotRequest;
 import io.snapbank.schemas.serde.RecordDecodingException;
 import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.ReportPartitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -35,9 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Inputs: node reports, snapshot requests, the genesis, the epoch log and deep-audit results. A
  * record that cannot be decoded is quarantined as {@code UNDECODABLE}; an invalid or conflicting
  * genesis as the lifecycle says. A wall-clock punctuator sends every pending snapshot a tick
- * (timeouts), writes scheduled requests when configured ({@link AuditorRequests}), and every minute
- * forgets finished snapshots older than the {@link FinishedRetention}. A snapshot aborted by a
- * change of members is requested again at once, under a fresh id from the same allocator.
+ * (timeouts), in task 0 writes scheduled requests when configured ({@link AuditorRequests}), and
+ * every minute forgets finished snapshots older than the {@link FinishedRetention}. A snapshot
+ * aborted by a change of members is requested again at once, under a fresh id from task 0's
+ * allocator ({@link AuditorTopology}).
  */
 final class AuditProcessor implements Processor<String, byte[], String, byte[]> {
   static final FinishedRetention FINISHED_RETENTION = FinishedRetention.ONE_DAY;
@@ -55,6 +57,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   private KeyValueStore<Long, BankEpoch> epochStore;
   private SnapshotLifecycle lifecycle;
   private long nextPurgeAtMs = Long.MIN_VALUE;
+  private boolean firstTask;
 
   AuditProcessor(AuditorConfig config, BankTopics topics, AuditorTopics own) {
     this.config = config;
@@ -65,6 +68,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   @Override
   public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
+    this.firstTask = context.taskId().partition() == 0;
     states =
         new SnapshotStates(
             context.getStateStore(AuditorTopology.PENDING_STORE),
@@ -79,7 +83,8 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
             context,
             topics,
             new AuditCounters(context.getStateStore(AuditorTopology.COUNTERS_STORE)),
-            requests);
+            requests,
+            firstTask);
     genesisStore = context.getStateStore(AuditorTopology.GENESIS_STORE);
     epochStore = context.getStateStore(AuditorTopology.EPOCHS_STORE);
     List<BankEpoch> epochs = new ArrayList<>();
@@ -96,20 +101,36 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
 
   @Override
   public void process(Record<String, byte[]> record) {
-    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    String topic = Origin.of(context.recordMetadata(), record, own.inputs()).topic();
     if (record.value() == null || record.value().length == 0) {
-      outputs.rejectInput(record, QuarantineReason.UNDECODABLE, "EMPTY: the record has no value");
+      reject(topic, record, QuarantineReason.UNDECODABLE, "EMPTY: the record has no value");
       return;
     }
     Object value;
     try {
       value = decode(topic, record.value());
     } catch (RecordDecodingException e) {
-      outputs.rejectInput(record, QuarantineReason.UNDECODABLE, e.getMessage());
+      reject(topic, record, QuarantineReason.UNDECODABLE, e.getMessage());
       return;
     }
     long now = context.currentSystemTimeMs();
-    if (value instanceof LocalSnapshotReport r) {
+    if (topic.equals(Origin.RETRY) && value instanceof SnapshotRequest r) {
+      outputs.retry(new Effect.Retry(r.getRetryOf(), r.getEpoch(), r.getInitiators()));
+    } else if (value instanceof LocalSnapshotReport r) {
+      if (misrouted(r.getSnapshotId())) {
+        reject(
+            topic,
+            record,
+            QuarantineReason.MISROUTED_REPORT,
+            "snapshot "
+                + r.getSnapshotId()
+                + " belongs to report partition "
+                + ReportPartitions.of(r.getSnapshotId(), reportPartitions())
+                + ", not "
+                + context.taskId().partition()
+                + " (a report is keyed by its snapshot id)");
+        return;
+      }
       apply(r.getSnapshotId(), new SnapshotEvent.Reported(r, now), record);
     } else if (value instanceof SnapshotRequest r) {
       apply(r.getSnapshotId(), SnapshotEvent.Requested.of(r, now), record);
@@ -122,9 +143,38 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     }
   }
 
+  /**
+   * Quarantines the record being processed, read first from {@code topic}; a record sent to every
+   * audit task (the genesis, the epoch log) by task 0 only.
+   */
+  private void reject(
+      String topic, Record<String, byte[]> record, QuarantineReason reason, String detail) {
+    if (firstTask || !everyTask(topic)) {
+      outputs.rejectInput(record, reason, detail);
+    }
+  }
+
+  /** Whether snapshot {@code id} belongs to another task's report partition (genesis known). */
+  private boolean misrouted(long id) {
+    int partitions = reportPartitions();
+    return partitions > 0 && ReportPartitions.of(id, partitions) != context.taskId().partition();
+  }
+
+  /** The report partitions the genesis names; 0 before it is known. */
+  private int reportPartitions() {
+    BankGenesis g = genesisStore.get(GENESIS_KEY);
+    return g == null ? 0 : g.getReportPartitions();
+  }
+
+  private boolean everyTask(String topic) {
+    return topic.equals(topics.genesis().name()) || topic.equals(topics.epochs().name());
+  }
+
   /** The value of a record of {@code topic}; null for a topic this processor does not read. */
   private Object decode(String topic, byte[] bytes) {
-    if (topic.equals(topics.snapshotReports().name())) {
+    if (topic.equals(Origin.RETRY)) {
+      return topics.snapshotRequests().decode(bytes);
+    } else if (topic.equals(topics.snapshotReports().name())) {
       return topics.snapshotReports().decode(bytes);
     } else if (topic.equals(topics.snapshotRequests().name())) {
       return topics.snapshotRequests().decode(bytes);
@@ -148,7 +198,7 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
   private void onGenesis(BankGenesis g, Record<String, byte[]> input, long now) {
     GenesisVerdict v = lifecycle.onGenesis(g);
     if (v instanceof GenesisVerdict.Rejected r) {
-      outputs.rejectInput(input, r.reason(), r.detail());
+      reject(topics.genesis().name(), input, r.reason(), r.detail());
     } else if (v instanceof GenesisVerdict.Adopted a) {
       lifecycle = a.lifecycle();
       genesisStore.put(GENESIS_KEY, a.genesis());
@@ -179,7 +229,9 @@ final class AuditProcessor implements Processor<String, byte[], String, byte[]> 
     for (long id : states.pendingIds()) {
       apply(id, new SnapshotEvent.Tick(nowMs), null);
     }
-    scheduleRequest(nowMs);
+    if (firstTask) {
+      scheduleRequest(nowMs);
+    }
     if (nowMs >= nextPurgeAtMs) {
       states.forgetFinished(FINISHED_RETENTION, nowMs);
       nextPurgeAtMs = nowMs + PURGE_EVERY_MS;

@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * The auditor's own topics, beside the bank's ({@link BankTopics}), named {@code <prefix>.<name>}:
  * {@code <prefix>.deep-audits}, on which the deep-audit stage hands its results ({@link
  * DeepAuditResult}, as a {@link DeepAuditRecord} in Avro single-object encoding, keyed by the
- * snapshot id) to the topology. Immutable.
+ * snapshot id) to the topology, and {@code <prefix>.audit-inputs} ({@link #inputs()}). Immutable.
  */
 public record AuditorTopics(BankTopics bank) {
   public static AuditorTopics of(String prefix) {
@@ -51,6 +51,17 @@ public record AuditorTopics(BankTopics bank) {
     out.add(bank.serdes().of(PendingSnapshotMeta.class).writerSchema());
     out.add(bank.serdes().of(RequestScheduleState.class).writerSchema());
     return out;
+  }
+
+  /**
+   * The auditor's inputs routed to the task of the report partition they concern, as many
+   * partitions as {@code <prefix>.snapshot-reports}: requests and deep-audit results to their
+   * snapshot's partition, the genesis and the epoch log to every partition, and retries to allocate
+   * to partition 0 ({@link AuditorTopology}). Raw bytes: key and value as they were read, with
+   * their origin in headers.
+   */
+  public String inputs() {
+    return bank.prefix() + ".audit-inputs";
   }
 
   /** The record of a result. */

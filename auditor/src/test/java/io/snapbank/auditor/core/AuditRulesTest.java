@@ -69,7 +69,7 @@ class AuditRulesTest {
     for (int n = 0; n < 3; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
-    return new BankGenesis(3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO);
+    return new BankGenesis(3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO, 1);
   }
 
   private static ChannelState channel(List<LocalSnapshotReport> reports, int from, int to) {

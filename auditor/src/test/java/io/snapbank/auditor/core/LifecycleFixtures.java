@@ -22,7 +22,7 @@ final class LifecycleFixtures {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
     }
     return new BankGenesis(
-        nodes, 100L * nodes, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO);
+        nodes, 100L * nodes, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO, 1);
   }
 
   /** The lifecycle of a bank of {@code nodes} nodes. */

@@ -102,6 +102,11 @@ class AuditorTopologyTest {
   }
 
   private void genesis3() {
+    genesis3(1);
+  }
+
+  /** The genesis of a bank of 3 nodes whose reports are over {@code reportPartitions}. */
+  private void genesis3(int reportPartitions) {
     List<GenesisAccount> accounts = new ArrayList<>();
     for (int n = 0; n < 3; n++) {
       accounts.add(new GenesisAccount(n, "n" + n + "-a000", 100L));
@@ -112,7 +117,14 @@ class AuditorTopologyTest {
             .genesis()
             .encode(
                 new BankGenesis(
-                    3, 300L, accounts, 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO)));
+                    3,
+                    300L,
+                    accounts,
+                    0L,
+                    "",
+                    1,
+                    io.snapbank.schemas.ChannelOrder.FIFO,
+                    reportPartitions)));
   }
 
   /**
@@ -314,6 +326,79 @@ class AuditorTopologyTest {
     assertEquals(1L, counter("quarantined"));
   }
 
+  /** A retry of {@code retryOf} as another audit task hands it to task 0, with its headers. */
+  private static org.apache.kafka.streams.processor.api.Record<String, byte[]> retryWish(
+      long retryOf) {
+    SnapshotRequest wish =
+        SnapshotRequest.newBuilder()
+            .setSnapshotId(retryOf)
+            .setInitiators(new ArrayList<>(List.of(1)))
+            .setRequestedAtMs(START.toEpochMilli())
+            .setEpoch(0)
+            .setRetryOf(retryOf)
+            .build();
+    String key = Long.toString(retryOf);
+    return new Origin(Origin.RETRY, -1, -1L, key)
+        .stamp(
+            new org.apache.kafka.streams.processor.api.Record<>(
+                key, TOPICS.snapshotRequests().encode(wish), START.toEpochMilli()),
+            key);
+  }
+
+  @Test
+  void when_another_task_hands_over_a_retry_then_task_0_requests_it_under_a_fresh_id() {
+    genesis3();
+    TestOutputTopic<String, byte[]> out = requestsWritten();
+    var wish = retryWish(42);
+    driver
+        .createInputTopic(
+            OWN.inputs(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput(new TestRecord<>(wish.key(), wish.value(), wish.headers(), START));
+    List<byte[]> written = out.readValuesToList();
+    assertEquals(1, written.size());
+    SnapshotRequest r = TOPICS.snapshotRequests().decode(written.get(0));
+    assertEquals(42, r.getRetryOf());
+    assertEquals(List.of(1), r.getInitiators());
+    assertTrue(r.getSnapshotId() > 42, "a fresh id: " + r);
+    assertEquals("t-auditor", r.getRequestedBy());
+  }
+
+  @Test
+  void when_a_report_is_in_another_snapshots_partition_then_it_is_quarantined_as_misrouted() {
+    genesis3(4); // this driver runs the task of partition 0
+    long mine = 1;
+    while (io.snapbank.schemas.topic.ReportPartitions.of(mine, 4) != 0) {
+      mine++;
+    }
+    long other = 1;
+    while (io.snapbank.schemas.topic.ReportPartitions.of(other, 4) == 0) {
+      other++;
+    }
+    pipe(report(other, 0, 100, 0));
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("MISROUTED_REPORT", q.getReason());
+    assertTrue(
+        q.getDetail().contains("snapshot " + other + " belongs to report partition"),
+        q.getDetail());
+    complete(mine);
+    AuditReport r = auditReports().get(0);
+    assertEquals(mine, r.getSnapshotId());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus());
+    assertTrue(quarantine.isEmpty());
+  }
+
+  @Test
+  void when_a_report_carries_routing_headers_then_they_are_not_trusted() {
+    genesis3();
+    TestOutputTopic<String, byte[]> out = requestsWritten();
+    var wish = retryWish(42);
+    reports.pipeInput(new TestRecord<>(wish.key(), wish.value(), wish.headers(), START));
+    assertTrue(out.isEmpty(), "no request written for a forged retry");
+    QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
+    assertEquals("UNDECODABLE", q.getReason());
+    assertEquals(TOPICS.snapshotReports().name(), q.getSourceTopic());
+  }
+
   @Test
   void when_a_request_or_genesis_cannot_be_decoded_or_is_empty_then_each_is_quarantined() {
     requests.pipeInput("5", new byte[] {(byte) 0xC3, 0x01, 9});
@@ -371,7 +456,14 @@ class AuditorTopologyTest {
             .genesis()
             .encode(
                 new BankGenesis(
-                    3, 999L, new ArrayList<>(), 0L, "", 1, io.snapbank.schemas.ChannelOrder.FIFO)));
+                    3,
+                    999L,
+                    new ArrayList<>(),
+                    0L,
+                    "",
+                    1,
+                    io.snapbank.schemas.ChannelOrder.FIFO,
+                    1)));
     assertEquals(
         "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();

@@ -119,7 +119,8 @@ public final class BankFork {
                 + cut.getEpoch()
                 + ")",
             1,
-            io.snapbank.schemas.ChannelOrder.FIFO);
+            io.snapbank.schemas.ChannelOrder.FIFO,
+            1);
     long copied = 0;
     try (KafkaProducer<byte[], byte[]> p =
         KafkaClients.transactionalProducer(bootstrap, target.prefix() + "-fork", overrides)) {

@@ -8,6 +8,7 @@ import io.snapbank.schemas.kafka.PartitionScanner;
 import io.snapbank.schemas.kafka.TopicCreation;
 import io.snapbank.schemas.registry.SchemaRegistry;
 import io.snapbank.schemas.topic.BankTopics;
+import io.snapbank.schemas.topic.ReportPartitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class BankSetup {
         total = Math.addExact(total, opening);
       }
     }
-    return new BankGenesis(nodes, total, accounts, nowMs, "", channelPartitions, order);
+    return new BankGenesis(nodes, total, accounts, nowMs, "", channelPartitions, order, 1);
   }
 
   public static String accountName(int node, int index) {
@@ -114,7 +115,12 @@ public final class BankSetup {
       requireSame(topics, existing.get(), genesis);
     }
     BankTopics laned = topics.withLanes(genesis.getChannelPartitions());
-    List<String> created = createTopics(bootstrap, overrides, laned, genesis.getNodes());
+    List<String> created =
+        TopicCreation.createMissing(
+            bootstrap,
+            overrides,
+            topicsOf(laned, genesis.getNodes(), genesis.getReportPartitions()),
+            Duration.ofSeconds(15));
     new SchemaRegistry(bootstrap, overrides, topics).registerWriters("init", List.of());
     if (existing.isPresent()) {
       return new InitResult(existing.get(), false, created);
@@ -153,6 +159,14 @@ public final class BankSetup {
               + existing.getChannelOrder().name().toLowerCase(java.util.Locale.ROOT)
               + "; not changing it");
     }
+    if (existing.getReportPartitions() != wanted.getReportPartitions()) {
+      throw new IllegalStateException(
+          "bank '"
+              + topics.prefix()
+              + "' already exists with "
+              + existing.getReportPartitions()
+              + " report partitions; not changing it");
+    }
     if (existing.getChannelPartitions() != wanted.getChannelPartitions()) {
       throw new IllegalStateException(
           "bank '"
@@ -176,6 +190,14 @@ public final class BankSetup {
 
   /** The topics of a bank of {@code nodes} nodes, its channels of {@code topics.lanes()} lanes. */
   public static List<NewTopic> topicsOf(BankTopics topics, int nodes) {
+    return topicsOf(topics, nodes, 1);
+  }
+
+  /**
+   * The topics of a bank of {@code nodes} nodes, its channels of {@code topics.lanes()} lanes, its
+   * snapshot reports over {@code reportPartitions} partitions ({@link ReportPartitions}).
+   */
+  public static List<NewTopic> topicsOf(BankTopics topics, int nodes, int reportPartitions) {
     Map<String, String> compact =
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     Map<String, String> keep = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
@@ -185,7 +207,7 @@ public final class BankSetup {
     }
     out.add(topic(topics.snapshotRequests().name(), 1, keep));
     out.add(topic(topics.snapshotAborts().name(), 1, keep));
-    out.add(topic(topics.snapshotReports().name(), 1, keep));
+    out.add(topic(topics.snapshotReports().name(), ReportPartitions.check(reportPartitions), keep));
     out.add(topic(topics.auditReports().name(), 1, compact));
     out.add(topic(topics.balances().name(), 1, compact));
     out.add(topic(topics.nodeState().name(), nodes, compact));

@@ -135,6 +135,7 @@ public final class BankAcls {
     g.add(topic(a, topics.snapshotAborts().name(), WRITE));
     g.add(topic(a, topics.quarantine().name(), WRITE));
     g.add(topic(a, new AuditorTopics(topics).deepAudits().name(), READ_WRITE));
+    g.add(topic(a, new AuditorTopics(topics).inputs(), READ_WRITE));
     for (int j = 0; j < nodes; j++) {
       g.add(topic(a, topics.transfers(j).name(), READ));
     }

@@ -119,7 +119,8 @@ class AvroSerdeTest {
             1L,
             "",
             1,
-            io.snapbank.schemas.ChannelOrder.FIFO));
+            io.snapbank.schemas.ChannelOrder.FIFO,
+            1));
     roundTrip(
         SERDES.nodeCheckpoint(),
         new NodeCheckpoint(
