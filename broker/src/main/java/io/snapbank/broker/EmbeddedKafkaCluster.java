@@ -43,9 +43,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    * returns once all serve clients.
    */
   public static EmbeddedKafkaCluster start(int brokers) {
+    return startTemporary(brokers, 0);
+  }
+
+  /**
+   * Starts every member of a new cluster of {@code brokers} in a temporary directory, client ports
+   * from {@code basePort} ({@link ClusterSpec#create}; 0: free ports).
+   */
+  public static EmbeddedKafkaCluster startTemporary(int brokers, int basePort) {
     try {
       Path dir = Files.createTempDirectory("snapbank-cluster-");
-      return start(dir, ClusterSpec.loadOrCreate(dir, brokers, 0), true);
+      return start(dir, ClusterSpec.loadOrCreate(dir, brokers, basePort), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a cluster directory: " + e.getMessage(), e);
     }

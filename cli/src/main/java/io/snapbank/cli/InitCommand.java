@@ -99,6 +99,13 @@ final class InitCommand implements Callable<Integer> {
         r.genesis().getChannelOrder().name().toLowerCase(java.util.Locale.ROOT),
         r.created() ? "genesis written" : "genesis already present, kept",
         created);
+    try (org.apache.kafka.clients.admin.Admin a = BankSetup.admin(kafka.bootstrap, client)) {
+      io.snapbank.schemas.kafka.Replication rep =
+          io.snapbank.schemas.kafka.Replication.of(a, Duration.ofSeconds(30));
+      System.out.printf(
+          "topics are created with replication factor %d, min.insync.replicas %d%n",
+          rep.factor(), rep.minInsyncReplicas());
+    }
     if (secure) {
       BankCredentials.Provisioned p =
           BankCredentials.provision(
