@@ -1,0 +1,171 @@
+package io.snapbank.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapbank.broker.EmbeddedKafkaCluster;
+import io.snapbank.node.kafka.BankNode;
+import io.snapbank.schemas.AuditReport;
+import io.snapbank.schemas.AuditStatus;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A bank and its auditor on a three-broker cluster, one broker stopped and restarted under load.
+ */
+class ClusterTest {
+  private static final String PREFIX = "cluster";
+  private static final int NODES = 3;
+
+  @Test
+  void
+      when_a_broker_leading_channel_partitions_stops_and_restarts_under_load_then_snapshots_stay_consistent_and_the_bank_keeps_committing(
+          @TempDir Path tmp) throws Exception {
+    try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3)) {
+      String bootstrap = cluster.bootstrapServers();
+      CliTest.Run init =
+          CliTest.run(
+              "init",
+              "--bootstrap",
+              bootstrap,
+              "--prefix",
+              PREFIX,
+              "--nodes",
+              "3",
+              "--accounts",
+              "4",
+              "--opening",
+              "10000");
+      assertEquals(0, init.code(), init.out() + init.err());
+      assertTrue(init.out().contains("replication factor 3, min.insync.replicas 2"), init.out());
+      try (AuditedBank bank = new AuditedBank(bootstrap, PREFIX, NODES, tmp.resolve("state"));
+          Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        bank.startNodes(NODES, 200);
+        AuditReport first = bank.consistent();
+        assertReplicated(admin, "cluster-auditor");
+
+        // a broker leading one of node 0's channels stops while money moves
+        TopicPartitionInfo channel = describe(admin, PREFIX + ".transfers.0").partitions().get(1);
+        int stopped = channel.leader().id() - 1; // node ids are member index + 1
+        long sentBefore = sent(bank);
+        cluster.stop(stopped);
+        AuditReport whileDown = bank.consistent();
+        awaitSentAtLeast(bank, sentBefore + 500);
+        assertTrue(whileDown.getSnapshotId() > first.getSnapshotId());
+
+        cluster.restart(stopped);
+        long sentAtRestart = sent(bank);
+        AuditReport afterRestart = bank.consistent();
+        awaitSentAtLeast(bank, sentAtRestart + 500);
+        assertTrue(afterRestart.getSnapshotId() > whileDown.getSnapshotId());
+
+        for (BankNode n : bank.bank.nodes()) {
+          assertTrue(n.failure().isEmpty(), "node " + n.nodeId() + ": " + n.failure());
+        }
+        assertTrue(bank.auditor.failure().isEmpty(), "" + bank.auditor.failure());
+        for (AuditReport r : bank.reports().values()) {
+          assertFalse(r.getStatus() == AuditStatus.VIOLATION, ReportFormat.line(r));
+        }
+        assertEquals(first.getExpectedTotal(), afterRestart.getExpectedTotal());
+      }
+    }
+  }
+
+  private static long sent(AuditedBank bank) {
+    return bank.bank.nodes().stream()
+        .mapToLong(n -> n.stats().transfersSent() + n.stats().localTransfers())
+        .sum();
+  }
+
+  /** Waits until the nodes together have sent {@code atLeast} transfers (committed or not). */
+  private static void awaitSentAtLeast(AuditedBank bank, long atLeast) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (sent(bank) < atLeast) {
+      assertTrue(
+          System.currentTimeMillis() < deadline, "the bank stopped at " + sent(bank) + " sent");
+      Thread.sleep(100);
+    }
+  }
+
+  private static TopicDescription describe(Admin admin, String topic) throws Exception {
+    return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+  }
+
+  /**
+   * Every topic of the bank, of the auditor and of its Kafka Streams application (changelogs,
+   * repartition topics), and Kafka's offsets and transaction logs: three replicas of each
+   * partition, min.insync.replicas 2.
+   */
+  private static void assertReplicated(Admin admin, String applicationId) throws Exception {
+    Set<String> all = new TreeSet<>(admin.listTopics().names().get());
+    List<String> ours = new ArrayList<>();
+    for (String t : all) {
+      if (t.startsWith(PREFIX + ".") || t.startsWith(applicationId + "-")) {
+        ours.add(t);
+      }
+    }
+    assertTrue(ours.contains(PREFIX + ".transfers.0"), "" + all);
+    assertTrue(ours.contains(PREFIX + ".deep-audits"), "" + all);
+    assertTrue(ours.stream().anyMatch(t -> t.endsWith("-changelog")), "Streams' topics: " + all);
+    List<String> checked = new ArrayList<>(ours);
+    checked.add("__consumer_offsets");
+    checked.add("__transaction_state");
+    for (TopicDescription d : admin.describeTopics(checked).allTopicNames().get().values()) {
+      for (TopicPartitionInfo p : d.partitions()) {
+        assertEquals(3, p.replicas().size(), d.name() + " partition " + p.partition());
+      }
+    }
+    List<ConfigResource> resources =
+        checked.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+    for (ConfigResource r : resources) {
+      assertEquals(
+          "2", configs.get(r).get("min.insync.replicas").value(), r.name() + " min.insync");
+    }
+  }
+
+  @Test
+  void when_cluster_options_are_wrong_then_one_line_and_a_non_zero_exit(@TempDir Path tmp) {
+    Path dir = tmp.resolve("c");
+    CliTest.Run spec = CliTest.run("broker", "--cluster-dir", dir.toString(), "--init-only");
+    assertEquals(0, spec.code(), spec.out() + spec.err());
+    assertTrue(
+        spec.out()
+            .matches(
+                "(?s)Kafka cluster of 3 brokers in .*: bootstrap 127\\.0\\.0\\.1:\\d+,"
+                    + "127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+;.*"),
+        spec.out());
+    String[][] wrong = {
+      {"broker", "--brokers", "0"},
+      {"broker", "--brokers", "2"},
+      {"broker", "--brokers", "6"},
+      {"broker", "--member", "0"},
+      {"broker", "--brokers", "3", "--secure"},
+      {"broker", "--cluster-dir", dir.toString(), "--member", "3"},
+      {"broker", "--cluster-dir", dir.toString(), "--brokers", "5"},
+      {"broker", "--brokers", "3", "--data-dir", tmp.toString()},
+      {"demo", "--brokers", "2"},
+      {"demo", "--brokers", "3", "--secure"},
+    };
+    for (String[] args : wrong) {
+      CliTest.Run r = CliTest.run(args);
+      String line = String.join(" ", args);
+      assertEquals(1, r.code(), line + ": " + r.out() + r.err());
+      assertEquals(1, r.err().strip().lines().count(), line + ": " + r.err());
+      assertTrue(r.err().startsWith("error: "), line + ": " + r.err());
+      assertFalse(r.err().contains("\tat "), line + ": " + r.err());
+    }
+  }
+}
