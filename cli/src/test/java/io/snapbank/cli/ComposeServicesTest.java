@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,7 +52,12 @@ class ComposeServicesTest {
     }
   }
 
+  /**
+   * The same for the three-broker variant: about three minutes on a small machine, so it runs only
+   * when asked for, with {@code -Dsnapbank.compose.cluster=true}.
+   */
   @Test
+  @EnabledIfSystemProperty(named = "snapbank.compose.cluster", matches = "true")
   void
       when_the_cluster_compose_services_run_as_processes_on_three_brokers_then_snapshots_are_consistent(
           @TempDir Path tmp) throws Exception {

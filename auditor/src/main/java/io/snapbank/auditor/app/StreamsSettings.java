@@ -20,7 +20,7 @@ public final class StreamsSettings {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsSettings.class);
 
   /** How long the auditor waits at construction for Kafka to say how large the cluster is. */
-  static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(15);
 
   private StreamsSettings() {}
 
@@ -74,7 +74,7 @@ public final class StreamsSettings {
       LOG.warn(
           "cannot ask Kafka how large the cluster is ({}); the auditor's internal topics take the"
               + " brokers' default replication",
-          e.getMessage());
+          e.toString());
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
