@@ -4,21 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.broker.ClusterSpec;
 import io.snapbank.broker.EmbeddedKafkaCluster;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,6 +146,117 @@ class ClusterTest {
     for (ConfigResource r : resources) {
       assertEquals(
           "2", configs.get(r).get("min.insync.replicas").value(), r.name() + " min.insync");
+    }
+  }
+
+  /** Starts {@code snapbank broker --cluster-dir dir --member k}, its output appended to a log. */
+  private static Process member(Path dir, int k, Path log) throws Exception {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.snapbank.cli.Main",
+            "broker",
+            "--cluster-dir",
+            dir.toString(),
+            "--member",
+            Integer.toString(k))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /** Waits until {@code log} says {@code times} times that the member serves clients. */
+  private static void awaitServing(Process p, Path log, int times) throws Exception {
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (true) {
+      String out = Files.exists(log) ? Files.readString(log) : "";
+      if (out.split("Kafka broker running at", -1).length - 1 >= times) {
+        return;
+      }
+      assertTrue(p.isAlive(), "member stopped: " + out);
+      assertTrue(System.currentTimeMillis() < deadline, "member not serving: " + out);
+      Thread.sleep(200);
+    }
+  }
+
+  private static void commit(String bootstrap, String topic, String value) {
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap, "transactional.id", "tx-" + value),
+            new StringSerializer(),
+            new StringSerializer())) {
+      p.initTransactions();
+      p.beginTransaction();
+      p.send(new ProducerRecord<>(topic, 0, "k", value));
+      p.commitTransaction();
+    }
+  }
+
+  @Test
+  void
+      when_member_processes_share_a_cluster_directory_and_one_is_killed_then_writes_go_on_and_it_rejoins_on_the_same_data(
+          @TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("cluster");
+    Process[] members = new Process[3];
+    Path[] logs = new Path[3];
+    try {
+      for (int k = 0; k < 3; k++) {
+        logs[k] = tmp.resolve("member-" + k + ".log");
+        members[k] = member(dir, k, logs[k]); // all at once: the first use creates the spec
+      }
+      for (int k = 0; k < 3; k++) {
+        awaitServing(members[k], logs[k], 1);
+      }
+      String bootstrap = ClusterSpec.read(dir.resolve(ClusterSpec.FILE)).bootstrapServers();
+      assertEquals(3, bootstrap.split(",").length);
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin
+            .createTopics(List.of(new NewTopic("t", Optional.of(1), Optional.empty())))
+            .all()
+            .get();
+        assertEquals(3, describe(admin, "t").partitions().get(0).replicas().size());
+        commit(bootstrap, "t", "before");
+        members[0].destroyForcibly().waitFor(); // kill -9
+        commit(bootstrap, "t", "while-killed");
+        members[0] = member(dir, 0, logs[0]);
+        awaitServing(members[0], logs[0], 2);
+        assertEquals(
+            3,
+            admin
+                .describeCluster(new DescribeClusterOptions().includeFencedBrokers(false))
+                .nodes()
+                .get()
+                .size());
+        commit(bootstrap, "t", "after");
+        TopicPartition tp = new TopicPartition("t", 0);
+        try (KafkaConsumer<String, String> c =
+            new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+          c.assign(List.of(tp));
+          c.seekToBeginning(List.of(tp));
+          long end = c.endOffsets(List.of(tp)).get(tp);
+          List<String> seen = new ArrayList<>();
+          while (c.position(tp) < end) {
+            c.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+          }
+          assertEquals(List.of("before", "while-killed", "after"), seen);
+        }
+      }
+    } finally {
+      for (Process p : members) {
+        if (p != null) {
+          p.destroy();
+        }
+      }
+      for (Process p : members) {
+        if (p != null && !p.waitFor(60, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
     }
   }
 
