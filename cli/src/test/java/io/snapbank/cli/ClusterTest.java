@@ -261,6 +261,19 @@ class ClusterTest {
   }
 
   @Test
+  void when_the_demo_runs_on_three_brokers_then_snapshots_are_consistent_and_it_exits_0() {
+    CliTest.Run r =
+        CliTest.run(
+            "demo", "--brokers", "3", "--duration", "25s", "--nodes", "3", "--http-port", "-1");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("starting an embedded Kafka cluster of 3 brokers"), r.out());
+    assertTrue(
+        r.out().matches("(?s).*Kafka at 127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+,127.*"), r.out());
+    assertFalse(r.out().contains("VIOLATION"), r.out());
+    assertTrue(r.out().matches("(?s).*done: [1-9]\\d* consistent, 0 violations.*"), r.out());
+  }
+
+  @Test
   void when_cluster_options_are_wrong_then_one_line_and_a_non_zero_exit(@TempDir Path tmp) {
     Path dir = tmp.resolve("c");
     CliTest.Run spec = CliTest.run("broker", "--cluster-dir", dir.toString(), "--init-only");
