@@ -24,7 +24,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * JVM, from Kafka's own broker classes. Supports transactions, exactly-once and compacted topics.
  * Data lives in {@link #dataDir()}: a temporary directory deleted on {@link #close()}, or a given
  * directory that is formatted once and reused, so a broker restarted on it keeps its data. Clients
- * connect to {@link #bootstrapServers()} on 127.0.0.1.
+ * connect to {@link #bootstrapServers()} on 127.0.0.1. Alone by default; or one {@link
+ * Builder#member member} of a {@link ClusterSpec cluster} ({@link EmbeddedKafkaCluster}).
  *
  * <p>By default the client listener is PLAINTEXT and every client may do anything. {@link
  * Builder#secure() Secure}, it takes only TLS with SASL/SCRAM-SHA-512 and authorizes every request
