@@ -3,7 +3,6 @@ package io.snapbank.broker;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -130,9 +129,7 @@ public record ClusterSpec(String clusterId, List<Member> members) {
         Files.createDirectories(dir);
         ClusterSpec fresh = create(brokers == 0 ? 3 : brokers, basePort);
         Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-          fresh.toProperties().store(w, "snapbank KRaft cluster; written once, do not edit");
-        }
+        Files.writeString(tmp, fresh.text(), StandardCharsets.UTF_8);
         try {
           Files.createLink(file, tmp); // atomic, and fails when another process was first
         } catch (FileAlreadyExistsException e) {
@@ -186,18 +183,23 @@ public record ClusterSpec(String clusterId, List<Member> members) {
     }
   }
 
-  private Properties toProperties() {
-    Properties p = new Properties();
-    p.setProperty("cluster.id", clusterId);
-    p.setProperty("brokers", Integer.toString(brokers()));
-    p.setProperty("bootstrap.servers", bootstrapServers());
+  /**
+   * The spec file's text: plain {@code key=value} lines, with nothing escaped (no value holds a
+   * character that needs it), so that a shell or any tool reads {@code bootstrap.servers} as is.
+   */
+  private String text() {
+    StringBuilder b = new StringBuilder("# snapbank KRaft cluster; written once, do not edit\n");
+    b.append("cluster.id=").append(clusterId).append('\n');
+    b.append("brokers=").append(brokers()).append('\n');
+    b.append("bootstrap.servers=").append(bootstrapServers()).append('\n');
     for (int k = 0; k < members.size(); k++) {
       Member m = members.get(k);
-      p.setProperty("member." + k + ".node.id", Integer.toString(m.nodeId()));
-      p.setProperty("member." + k + ".client.port", Integer.toString(m.clientPort()));
-      p.setProperty("member." + k + ".controller.port", Integer.toString(m.controllerPort()));
+      b.append("member.").append(k).append(".node.id=").append(m.nodeId()).append('\n');
+      b.append("member.").append(k).append(".client.port=").append(m.clientPort()).append('\n');
+      b.append("member.").append(k).append(".controller.port=").append(m.controllerPort());
+      b.append('\n');
     }
-    return p;
+    return b.toString();
   }
 
   /** {@code n} distinct free ports on 127.0.0.1, all held open until every one is chosen. */

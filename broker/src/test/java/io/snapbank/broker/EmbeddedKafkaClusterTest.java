@@ -113,9 +113,12 @@ class EmbeddedKafkaClusterTest {
 
   @Test
   void when_a_cluster_directory_is_reused_with_another_size_then_one_line_refuses_it(
-      @TempDir Path dir) {
+      @TempDir Path dir) throws Exception {
     ClusterSpec spec = ClusterSpec.loadOrCreate(dir, 3, 0);
-    assertTrue(Files.exists(dir.resolve(ClusterSpec.FILE)));
+    assertTrue(
+        Files.readAllLines(dir.resolve(ClusterSpec.FILE))
+            .contains("bootstrap.servers=" + spec.bootstrapServers()),
+        "the bootstrap list, unescaped, for any reader");
     assertEquals(spec, ClusterSpec.loadOrCreate(dir, 0, 0), "read back as written");
     assertEquals(spec, ClusterSpec.loadOrCreate(dir, 3, 0), "written once");
     IllegalArgumentException e =
