@@ -24,7 +24,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * JVM, from Kafka's own broker classes. Supports transactions, exactly-once and compacted topics.
  * Data lives in {@link #dataDir()}: a temporary directory deleted on {@link #close()}, or a given
  * directory that is formatted once and reused, so a broker restarted on it keeps its data. Clients
- * connect to {@link #bootstrapServers()} on 127.0.0.1.
+ * connect to {@link #bootstrapServers()} on 127.0.0.1. Alone by default; or one {@link
+ * Builder#member member} of a {@link ClusterSpec cluster} ({@link EmbeddedKafkaCluster}).
  *
  * <p>By default the client listener is PLAINTEXT and every client may do anything. {@link
  * Builder#secure() Secure}, it takes only TLS with SASL/SCRAM-SHA-512 and authorizes every request
@@ -61,6 +62,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private Path dataDir;
     private boolean secure;
+    private ClusterSpec cluster;
+    private int member;
     private final Map<String, String> config = new LinkedHashMap<>();
 
     private Builder() {}
@@ -86,6 +89,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes this broker member {@code k} of the cluster {@code spec}: its node id, ports, cluster
+     * id and quorum voters come from the spec, and its data directory is {@link
+     * ClusterSpec#memberDir member-k} of cluster directory {@code clusterDir} (its {@link #port}
+     * and {@link #dataDir} are ignored). A member's startup returns once a quorum of the spec's
+     * members runs, so the members of a cluster larger than one must be started concurrently
+     * ({@link EmbeddedKafkaCluster}) or as separate processes. Not {@link #secure()}: security is
+     * for single brokers only.
+     */
+    public Builder member(ClusterSpec spec, Path clusterDir, int k) {
+      spec.member(k);
+      this.cluster = spec;
+      this.member = k;
+      this.dataDir = ClusterSpec.memberDir(clusterDir, k);
+      return this;
+    }
+
     /** An extra broker setting. */
     public Builder config(String key, String value) {
       config.put(key, value);
@@ -95,6 +115,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Formats storage if needed, starts the broker and waits until it serves clients. */
     public EmbeddedKafkaBroker start() {
       try {
+        if (secure && cluster != null && cluster.brokers() > 1) {
+          throw new IllegalArgumentException("a secure broker runs alone, not in a cluster");
+        }
         boolean owns = dataDir == null;
         Path dir = owns ? Files.createTempDirectory("snapbank-kafka-") : dataDir.toAbsolutePath();
         Files.createDirectories(dir);
@@ -106,12 +129,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         BrokerSecurity security = secure ? BrokerSecurity.loadOrCreate(dir, !formatted) : null;
         String client = secure ? "CLIENT" : "PLAINTEXT";
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        int nodeId = cluster == null ? NODE_ID : cluster.member(member).nodeId();
+        int clientPort =
+            cluster != null ? cluster.member(member).clientPort() : port == 0 ? freePort() : port;
+        int controllerPort = cluster == null ? freePort() : cluster.member(member).controllerPort();
+        String voters =
+            cluster == null ? NODE_ID + "@127.0.0.1:" + controllerPort : cluster.quorumVoters();
+        int brokers = cluster == null ? 1 : cluster.brokers();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", voters);
         p.put(
             "listeners",
             client
@@ -130,12 +158,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
-        p.put("default.replication.factor", "1");
-        p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "5");
+        p.putAll(ClusterSettings.of(brokers));
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
@@ -145,15 +170,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.io.threads", "4");
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "5000");
         p.put("transaction.remove.expired.transaction.cleanup.interval.ms", "60000");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
         p.putAll(config);
         KafkaConfig kafkaConfig = KafkaConfig.fromProps(p, false);
         if (!formatted) {
           Formatter f =
               new Formatter()
-                  .setNodeId(NODE_ID)
-                  .setClusterId(Uuid.randomUuid().toString())
+                  .setNodeId(nodeId)
+                  .setClusterId(
+                      cluster == null ? Uuid.randomUuid().toString() : cluster.clusterId())
                   .addDirectory(logDir.toString())
                   .setMetadataLogDirectory(logDir.toString())
                   .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)

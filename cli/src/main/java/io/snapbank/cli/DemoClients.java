@@ -28,11 +28,19 @@ record DemoClients(BankGenesis genesis, BankCredentials.Provisioned credentials)
   static DemoClients init(
       EmbeddedKafkaBroker broker, BankTopics topics, BankGenesis genesis, Path dir)
       throws InterruptedException {
-    String bootstrap = broker.bootstrapServers();
-    Map<String, String> admin = broker.adminClientConfig();
+    return init(broker.bootstrapServers(), broker.adminClientConfig(), topics, genesis, dir);
+  }
+
+  /**
+   * Creates the bank at {@code bootstrap} as the admin {@code admin} (empty: a plain broker or
+   * cluster; else a secure broker's super user, whose bank gets its principals in {@code dir}).
+   */
+  static DemoClients init(
+      String bootstrap, Map<String, String> admin, BankTopics topics, BankGenesis genesis, Path dir)
+      throws InterruptedException {
     BankGenesis g = BankSetup.init(bootstrap, admin, topics, genesis).genesis();
     AuditorSetup.init(bootstrap, admin, new AuditorTopics(topics), Duration.ofSeconds(30));
-    if (!broker.secure()) {
+    if (admin.isEmpty()) {
       return new DemoClients(g, null);
     }
     return new DemoClients(

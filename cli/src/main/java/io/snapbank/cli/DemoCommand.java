@@ -2,7 +2,9 @@ package io.snapbank.cli;
 
 import io.snapbank.auditor.app.AuditorApp;
 import io.snapbank.auditor.config.AuditorConfig;
+import io.snapbank.broker.ClusterSpec;
 import io.snapbank.broker.EmbeddedKafkaBroker;
+import io.snapbank.broker.EmbeddedKafkaCluster;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.harness.LocalBank;
@@ -119,6 +121,15 @@ final class DemoCommand implements Callable<Integer> {
               + " the restore action with its own principal, as 'init --secure' creates them.")
   boolean secure;
 
+  @Option(
+      names = "--brokers",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Kafka brokers: 1 (default), or a cluster of 3 to 5 in this process, every topic"
+              + " replicated 3 times with min.insync.replicas 2 (not with --secure).")
+  int brokers;
+
   private final AtomicLong consistent = new AtomicLong();
   private final AtomicLong violations = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
@@ -130,23 +141,37 @@ final class DemoCommand implements Callable<Integer> {
     if (nodes < 2) {
       throw new IllegalArgumentException("--nodes must be at least 2");
     }
+    ClusterSpec.requireSupportedSize(brokers);
+    if (secure && brokers > 1) {
+      throw new IllegalArgumentException("--secure runs one broker, not --brokers " + brokers);
+    }
     int lanes = channels.partitions();
     ChannelOrder order = channels.order();
     PrintStream out = System.out;
     boolean temp = dataDir == null;
     Path dir = temp ? Files.createTempDirectory("snapbank-demo-") : dataDir;
-    out.println("starting an embedded Kafka broker" + (secure ? " (secure)" : "") + "...");
-    EmbeddedKafkaBroker.Builder b =
-        EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka"));
-    EmbeddedKafkaBroker broker = (secure ? b.secure() : b).start();
-    String bootstrap = broker.bootstrapServers();
     BankTopics topics = BankTopics.of("demo");
-    DemoClients clients =
-        DemoClients.init(
-            broker,
-            topics,
-            BankSetup.genesis(nodes, accounts, 100_000, lanes, order, System.currentTimeMillis()),
-            dir);
+    BankGenesis wanted =
+        BankSetup.genesis(nodes, accounts, 100_000, lanes, order, System.currentTimeMillis());
+    AutoCloseable kafka;
+    String bootstrap;
+    DemoClients clients;
+    if (brokers > 1) {
+      out.println("starting an embedded Kafka cluster of " + brokers + " brokers...");
+      EmbeddedKafkaCluster cluster =
+          EmbeddedKafkaCluster.start(dir.resolve("kafka-cluster"), brokers, kafkaPort);
+      kafka = cluster;
+      bootstrap = cluster.bootstrapServers();
+      clients = DemoClients.init(bootstrap, java.util.Map.of(), topics, wanted, dir);
+    } else {
+      out.println("starting an embedded Kafka broker" + (secure ? " (secure)" : "") + "...");
+      EmbeddedKafkaBroker.Builder b =
+          EmbeddedKafkaBroker.builder().port(kafkaPort).dataDir(dir.resolve("kafka"));
+      EmbeddedKafkaBroker broker = (secure ? b.secure() : b).start();
+      kafka = broker;
+      bootstrap = broker.bootstrapServers();
+      clients = DemoClients.init(broker, topics, wanted, dir);
+    }
     BankGenesis genesis = clients.genesis();
     out.printf(
         "Kafka at %s; bank 'demo': %d nodes x %d accounts, total %d%s%n",
@@ -279,7 +304,7 @@ final class DemoCommand implements Callable<Integer> {
     bank.stopAll();
     auditor.close();
     meters.close();
-    broker.close();
+    kafka.close();
     if (temp) {
       deleteQuietly(dir);
     }

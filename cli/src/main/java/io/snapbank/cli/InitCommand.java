@@ -116,6 +116,13 @@ final class InitCommand implements Callable<Integer> {
           "snapshot reports over %d partitions: up to %d auditors share the work%n",
           r.genesis().getReportPartitions(), r.genesis().getReportPartitions());
     }
+    try (org.apache.kafka.clients.admin.Admin a = BankSetup.admin(kafka.bootstrap, client)) {
+      io.snapbank.schemas.kafka.Replication rep =
+          io.snapbank.schemas.kafka.Replication.of(a, Duration.ofSeconds(30));
+      System.out.printf(
+          "topics are created with replication factor %d, min.insync.replicas %d%n",
+          rep.factor(), rep.minInsyncReplicas());
+    }
     if (secure) {
       BankCredentials.Provisioned p =
           BankCredentials.provision(

@@ -16,7 +16,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Creates the topics a process needs when they are missing, idempotently: an existing topic is kept
  * as it is, and one that exists is not created again (so a principal that may use a topic but not
- * create it is not refused). The one place where the project's processes create their topics.
+ * create it is not refused). The one place where the project's processes create their topics, so
+ * every topic without a factor of its own gets the {@link Replication} of the cluster.
  */
 public final class TopicCreation {
   private TopicCreation() {}
@@ -45,8 +46,9 @@ public final class TopicCreation {
     Admin admin = admin(bootstrap, overrides, timeout);
     boolean answered = false;
     try {
+      Replication replication;
       try {
-        admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        replication = Replication.of(admin, timeout);
       } catch (ExecutionException | TimeoutException e) {
         throw new IllegalStateException(
             "cannot reach Kafka at "
@@ -61,7 +63,10 @@ public final class TopicCreation {
           continue;
         }
         try {
-          admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          admin
+              .createTopics(List.of(replication.applyTo(t)))
+              .all()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
           created.add(t.name());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
