@@ -1,0 +1,327 @@
+package io.snapbank.faults;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * A bank run as separate processes (brokers, {@code init}, the nodes, the auditor requesting a
+ * snapshot every 500 ms), the faults of a schedule injected into it, then a quiet end: the auditor
+ * restarted without its own requests, a final snapshot, every requested snapshot's report awaited,
+ * the nodes and the auditor stopped cleanly. Every process logs to a file in the run's directory.
+ */
+final class FaultRun implements AutoCloseable {
+  static final String PREFIX = "faults";
+  static final int ACCOUNTS = 10;
+  static final long OPENING = 100_000;
+  private static final String AUDITOR_TIMEOUT = "20s";
+
+  private final FaultSettings settings;
+  private final PrintStream out;
+  private final Path dir;
+  private final Queue<String> unexpectedExits = new ConcurrentLinkedQueue<>();
+  private final Brokers brokers;
+  private final List<ManagedProcess> nodes = new ArrayList<>();
+  private ManagedProcess auditor;
+  private final Map<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
+  private final List<Long> finalSnapshots = new ArrayList<>();
+
+  FaultRun(FaultSettings settings, PrintStream out) throws IOException {
+    this.settings = settings;
+    this.out = out;
+    this.dir = settings.workDir().resolve("seed-" + settings.seed()).toAbsolutePath();
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    this.brokers =
+        settings.brokers() == 1
+            ? new SingleBroker(dir, unexpectedExits::add)
+            : new ThreeMemberCluster(dir, unexpectedExits::add);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  String bootstrap() {
+    return brokers.bootstrap();
+  }
+
+  Brokers brokers() {
+    return brokers;
+  }
+
+  /** Exits no fault caused, in order. */
+  List<String> unexpectedExits() {
+    return List.copyOf(unexpectedExits);
+  }
+
+  Map<FaultKind, Integer> injected() {
+    return Map.copyOf(injected);
+  }
+
+  /** The final snapshots asked for while quiescing (the last one is the one that counted). */
+  List<Long> finalSnapshots() {
+    return List.copyOf(finalSnapshots);
+  }
+
+  /** Restarts of every process, faults' and the quiet end's. */
+  int restarts() {
+    int r = auditor == null ? 0 : auditor.restarts();
+    for (ManagedProcess m : nodes) {
+      r += m.restarts();
+    }
+    for (ManagedProcess m : brokers.members()) {
+      r += m.restarts();
+    }
+    return r;
+  }
+
+  /** Starts the brokers, initialises the bank and starts the nodes and the auditor. */
+  void start() throws Exception {
+    brokers.start();
+    int rc =
+        ManagedProcess.runOnce(
+            List.of(
+                "init",
+                "--bootstrap",
+                bootstrap(),
+                "--prefix",
+                PREFIX,
+                "--nodes",
+                Integer.toString(settings.nodes()),
+                "--accounts",
+                Integer.toString(ACCOUNTS),
+                "--opening",
+                Long.toString(OPENING)),
+            dir.resolve("init.log"),
+            120);
+    if (rc != 0) {
+      throw new IllegalStateException("snapbank init failed (" + rc + "), see " + dir);
+    }
+    for (int i = 0; i < settings.nodes(); i++) {
+      ManagedProcess n =
+          new ManagedProcess(
+              "node-" + i,
+              List.of(
+                  "node",
+                  "--bootstrap",
+                  bootstrap(),
+                  "--prefix",
+                  PREFIX,
+                  "--id",
+                  Integer.toString(i),
+                  "--rate",
+                  "200",
+                  "--commit-ms",
+                  "50"),
+              dir.resolve("node-" + i + ".log"),
+              unexpectedExits::add);
+      n.start();
+      nodes.add(n);
+    }
+    auditor = auditorProcess("500ms");
+    auditor.start();
+  }
+
+  private ManagedProcess auditorProcess(String requestPeriod) {
+    return new ManagedProcess(
+        "auditor",
+        List.of(
+            "auditor",
+            "--bootstrap",
+            bootstrap(),
+            "--prefix",
+            PREFIX,
+            "--state-dir",
+            dir.resolve("auditor-state").toString(),
+            "--snapshot-dir",
+            dir.resolve("auditor-snapshots").toString(),
+            "--http-port",
+            "-1",
+            "--timeout",
+            AUDITOR_TIMEOUT,
+            "--request-period",
+            requestPeriod),
+        dir.resolve("auditor.log"),
+        unexpectedExits::add);
+  }
+
+  /** Injects the schedule's faults, one at a time, then waits out the schedule's duration. */
+  void inject(FaultSchedule schedule) throws Exception {
+    long start = System.currentTimeMillis();
+    int i = 0;
+    for (Fault f : schedule.faults()) {
+      i++;
+      long wait = start + f.atMs() - System.currentTimeMillis();
+      if (wait > 0) {
+        Thread.sleep(wait);
+      }
+      String what = apply(f);
+      injected.merge(f.kind(), 1, Integer::sum);
+      out.printf(
+          "fault %d/%d at %.1fs: %s %s%n",
+          i,
+          schedule.faults().size(),
+          (System.currentTimeMillis() - start) / 1000.0,
+          f.kind(),
+          what);
+    }
+    long rest = start + settings.duration().toMillis() - System.currentTimeMillis();
+    if (rest > 0) {
+      Thread.sleep(rest);
+    }
+  }
+
+  private String apply(Fault f) throws Exception {
+    switch (f.kind()) {
+      case NODE_KILL:
+        return killAndRestart(nodes.get(f.node()), f.holdMs(), null);
+      case AUDITOR_KILL:
+        return killAndRestart(auditor, f.holdMs(), null);
+      case BROKER_KILL:
+        return killAndRestart(busiestBroker(), f.holdMs(), brokers);
+      case BROKER_PAUSE:
+        return pause(busiestBroker(), f.holdMs());
+      case NODE_PAUSE:
+        return pause(nodes.get(f.node()), f.holdMs());
+      default:
+        throw new IllegalArgumentException(f.kind().name());
+    }
+  }
+
+  private String killAndRestart(ManagedProcess p, long downMs, Brokers serving) throws Exception {
+    p.kill();
+    Thread.sleep(downMs);
+    p.start();
+    if (serving != null) {
+      serving.awaitServing(p);
+    }
+    return p.name() + " (pid killed, down " + downMs + " ms, restarted)";
+  }
+
+  private String pause(ManagedProcess p, long holdMs) throws Exception {
+    p.pause();
+    try {
+      Thread.sleep(holdMs);
+    } finally {
+      p.resume();
+    }
+    return p.name() + " (stopped " + holdMs + " ms, continued)";
+  }
+
+  /** The broker leading most channel partitions (the only one when there is one). */
+  private ManagedProcess busiestBroker() throws Exception {
+    if (brokers.members().size() == 1) {
+      return brokers.members().get(0);
+    }
+    try (Admin admin = admin()) {
+      List<String> channels = new ArrayList<>();
+      for (int i = 0; i < settings.nodes(); i++) {
+        channels.add(PREFIX + ".transfers." + i);
+      }
+      Map<Integer, Integer> led = new java.util.HashMap<>();
+      for (TopicDescription d : admin.describeTopics(channels).allTopicNames().get().values()) {
+        for (TopicPartitionInfo p : d.partitions()) {
+          if (p.leader() != null) {
+            led.merge(p.leader().id(), 1, Integer::sum);
+          }
+        }
+      }
+      int leader = led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      return brokers.memberOfBroker(leader);
+    }
+  }
+
+  /**
+   * Ends the run quietly: the auditor restarted without periodic requests, a CONSISTENT final
+   * snapshot (three attempts), every requested snapshot's report, then the nodes and the auditor
+   * stopped by SIGTERM. Returns false with the reason printed when the bank did not get there.
+   */
+  String quiesce(LogReader reader) throws Exception {
+    auditor.stop(60);
+    auditor = auditorProcess("0");
+    auditor.start();
+    String failure = "no CONSISTENT final snapshot in 3 attempts";
+    for (int attempt = 0; attempt < 3 && failure != null; attempt++) {
+      long id = System.currentTimeMillis();
+      finalSnapshots.add(id);
+      Path log = dir.resolve("final-snapshot.log");
+      int rc =
+          ManagedProcess.runOnce(
+              List.of(
+                  "snapshot",
+                  "--bootstrap",
+                  bootstrap(),
+                  "--prefix",
+                  PREFIX,
+                  "--id",
+                  Long.toString(id),
+                  "--wait",
+                  "--timeout",
+                  "90"),
+              log,
+              150);
+      String text = Files.readString(log, StandardCharsets.UTF_8);
+      if (rc == 0
+          && text.lastIndexOf("CONSISTENT") > text.lastIndexOf("requested snapshot " + id)) {
+        failure = null;
+      }
+    }
+    String pending = reader.awaitReports(120);
+    for (ManagedProcess n : nodes) {
+      n.stop(60);
+    }
+    auditor.stop(60);
+    reader.awaitNoOpenTransaction(90);
+    if (failure != null) {
+      return failure;
+    }
+    return pending;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ManagedProcess n : nodes) {
+      n.stop(30);
+    }
+    if (auditor != null) {
+      auditor.stop(30);
+    }
+    for (ManagedProcess b : brokers.members()) {
+      b.stop(60);
+    }
+  }
+
+  /** An admin client of the run's cluster. */
+  Admin admin() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    return Admin.create(p);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
