@@ -40,6 +40,7 @@ final class FaultRun implements AutoCloseable {
   private ManagedProcess auditor;
   private final Map<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
   private final List<Long> finalSnapshots = new ArrayList<>();
+  private int restarts;
 
   FaultRun(FaultSettings settings, PrintStream out) throws IOException {
     this.settings = settings;
@@ -79,16 +80,9 @@ final class FaultRun implements AutoCloseable {
     return List.copyOf(finalSnapshots);
   }
 
-  /** Restarts of every process, faults' and the quiet end's. */
+  /** Restarts after a kill -9. */
   int restarts() {
-    int r = auditor == null ? 0 : auditor.restarts();
-    for (ManagedProcess m : nodes) {
-      r += m.restarts();
-    }
-    for (ManagedProcess m : brokers.members()) {
-      r += m.restarts();
-    }
-    return r;
+    return restarts;
   }
 
   /** Starts the brokers, initialises the bank and starts the nodes and the auditor. */
@@ -134,11 +128,11 @@ final class FaultRun implements AutoCloseable {
       n.start();
       nodes.add(n);
     }
-    auditor = auditorProcess("500ms");
+    auditor = auditorProcess("500ms", "auditor.log");
     auditor.start();
   }
 
-  private ManagedProcess auditorProcess(String requestPeriod) {
+  private ManagedProcess auditorProcess(String requestPeriod, String log) {
     return new ManagedProcess(
         "auditor",
         List.of(
@@ -157,7 +151,7 @@ final class FaultRun implements AutoCloseable {
             AUDITOR_TIMEOUT,
             "--request-period",
             requestPeriod),
-        dir.resolve("auditor.log"),
+        dir.resolve(log),
         unexpectedExits::add);
   }
 
@@ -171,15 +165,17 @@ final class FaultRun implements AutoCloseable {
       if (wait > 0) {
         Thread.sleep(wait);
       }
+      double at = (System.currentTimeMillis() - start) / 1000.0;
       String what = apply(f);
       injected.merge(f.kind(), 1, Integer::sum);
       out.printf(
-          "fault %d/%d at %.1fs: %s %s%n",
+          "fault %d/%d at %.1fs: %s %s, %.1fs%n",
           i,
           schedule.faults().size(),
-          (System.currentTimeMillis() - start) / 1000.0,
+          at,
           f.kind(),
-          what);
+          what,
+          (System.currentTimeMillis() - start) / 1000.0 - at);
     }
     long rest = start + settings.duration().toMillis() - System.currentTimeMillis();
     if (rest > 0) {
@@ -208,10 +204,11 @@ final class FaultRun implements AutoCloseable {
     p.kill();
     Thread.sleep(downMs);
     p.start();
+    restarts++;
     if (serving != null) {
       serving.awaitServing(p);
     }
-    return p.name() + " (pid killed, down " + downMs + " ms, restarted)";
+    return p.name() + " killed, down " + downMs + " ms, restarted";
   }
 
   private String pause(ManagedProcess p, long holdMs) throws Exception {
@@ -221,7 +218,7 @@ final class FaultRun implements AutoCloseable {
     } finally {
       p.resume();
     }
-    return p.name() + " (stopped " + holdMs + " ms, continued)";
+    return p.name() + " stopped " + holdMs + " ms, continued";
   }
 
   /** The broker leading most channel partitions (the only one when there is one). */
@@ -254,7 +251,7 @@ final class FaultRun implements AutoCloseable {
    */
   String quiesce(LogReader reader) throws Exception {
     auditor.stop(60);
-    auditor = auditorProcess("0");
+    auditor = auditorProcess("0", "auditor-quiet.log");
     auditor.start();
     String failure = "no CONSISTENT final snapshot in 3 attempts";
     for (int attempt = 0; attempt < 3 && failure != null; attempt++) {

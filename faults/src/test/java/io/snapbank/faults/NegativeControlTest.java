@@ -34,7 +34,7 @@ class NegativeControlTest {
         assertEquals(null, run.quiesce(reader));
         long finalSnapshot = run.finalSnapshots().get(run.finalSnapshots().size() - 1);
         Verdict clean = new BankChecker(reader).check(finalSnapshot);
-        System.out.println("before the forgery: " + clean.line());
+        System.out.println("before the forgery: " + clean.line() + " " + clean.failures());
         assertTrue(clean.passed(), clean.line());
 
         TopicPartition channel = new TopicPartition(FaultRun.PREFIX + ".transfers.0", 1);
