@@ -184,20 +184,30 @@ final class FaultRun implements AutoCloseable {
   }
 
   private String apply(Fault f) throws Exception {
+    ManagedProcess target = target(f);
+    if (!target.alive()) {
+      return target.name() + " skipped: not running";
+    }
     switch (f.kind()) {
       case NODE_KILL:
-        return killAndRestart(nodes.get(f.node()), f.holdMs(), null);
       case AUDITOR_KILL:
-        return killAndRestart(auditor, f.holdMs(), null);
+        return killAndRestart(target, f.holdMs(), null);
       case BROKER_KILL:
-        return killAndRestart(busiestBroker(), f.holdMs(), brokers);
+        return killAndRestart(target, f.holdMs(), brokers);
       case BROKER_PAUSE:
-        return pause(busiestBroker(), f.holdMs());
       case NODE_PAUSE:
-        return pause(nodes.get(f.node()), f.holdMs());
+        return pause(target, f.holdMs());
       default:
         throw new IllegalArgumentException(f.kind().name());
     }
+  }
+
+  private ManagedProcess target(Fault f) throws Exception {
+    return switch (f.kind()) {
+      case NODE_KILL, NODE_PAUSE -> nodes.get(f.node());
+      case AUDITOR_KILL -> auditor;
+      case BROKER_KILL, BROKER_PAUSE -> busiestBroker();
+    };
   }
 
   private String killAndRestart(ManagedProcess p, long downMs, Brokers serving) throws Exception {
@@ -244,6 +254,14 @@ final class FaultRun implements AutoCloseable {
     }
   }
 
+  /** Stops the nodes and the auditor (SIGTERM), leaving the brokers up for the checker. */
+  void stopBank() throws InterruptedException {
+    for (ManagedProcess n : nodes) {
+      n.stop(60);
+    }
+    auditor.stop(60);
+  }
+
   /**
    * Ends the run quietly: the auditor restarted without periodic requests, a CONSISTENT final
    * snapshot (three attempts), every requested snapshot's report, then the nodes and the auditor
@@ -280,10 +298,7 @@ final class FaultRun implements AutoCloseable {
       }
     }
     String pending = reader.awaitReports(120);
-    for (ManagedProcess n : nodes) {
-      n.stop(60);
-    }
-    auditor.stop(60);
+    stopBank();
     reader.awaitNoOpenTransaction(90);
     if (failure != null) {
       return failure;
