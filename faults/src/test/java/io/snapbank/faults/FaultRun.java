@@ -5,6 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -41,6 +44,7 @@ final class FaultRun implements AutoCloseable {
   private final Map<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
   private final List<Long> finalSnapshots = new ArrayList<>();
   private int restarts;
+  private final Thread orphanGuard = new Thread(this::killAll, "fault-run-orphan-guard");
 
   FaultRun(FaultSettings settings, PrintStream out) throws IOException {
     this.settings = settings;
@@ -52,6 +56,23 @@ final class FaultRun implements AutoCloseable {
         settings.brokers() == 1
             ? new SingleBroker(dir, unexpectedExits::add)
             : new ThreeMemberCluster(dir, unexpectedExits::add);
+    Runtime.getRuntime().addShutdownHook(orphanGuard);
+  }
+
+  /** kill -9 of every process still running: no process outlives the JVM that started it. */
+  private void killAll() {
+    List<ManagedProcess> all = new ArrayList<>(nodes);
+    all.add(auditor);
+    all.addAll(brokers.members());
+    for (ManagedProcess p : all) {
+      if (p != null && p.alive()) {
+        try {
+          p.kill();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
   }
 
   Path dir() {
@@ -155,31 +176,40 @@ final class FaultRun implements AutoCloseable {
         unexpectedExits::add);
   }
 
-  /** Injects the schedule's faults, one at a time, then waits out the schedule's duration. */
+  /**
+   * Injects the schedule's faults, one at a time, then waits out the schedule's duration; stops at
+   * once when a process exited on its own.
+   */
   void inject(FaultSchedule schedule) throws Exception {
     long start = System.currentTimeMillis();
     int i = 0;
     for (Fault f : schedule.faults()) {
       i++;
+      if (!unexpectedExits.isEmpty()) {
+        out.println("faults stopped: " + unexpectedExits.peek());
+        return;
+      }
       long wait = start + f.atMs() - System.currentTimeMillis();
       if (wait > 0) {
         Thread.sleep(wait);
       }
       double at = (System.currentTimeMillis() - start) / 1000.0;
+      LocalTime clock = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
       String what = apply(f);
       injected.merge(f.kind(), 1, Integer::sum);
       out.printf(
-          "fault %d/%d at %.1fs: %s %s, %.1fs%n",
+          "fault %d/%d at %.1fs (%s UTC): %s %s, %.1fs%n",
           i,
           schedule.faults().size(),
           at,
+          clock,
           f.kind(),
           what,
           (System.currentTimeMillis() - start) / 1000.0 - at);
     }
-    long rest = start + settings.duration().toMillis() - System.currentTimeMillis();
-    if (rest > 0) {
-      Thread.sleep(rest);
+    long end = start + settings.duration().toMillis();
+    while (System.currentTimeMillis() < end && unexpectedExits.isEmpty()) {
+      Thread.sleep(Math.min(500, Math.max(1, end - System.currentTimeMillis())));
     }
   }
 
@@ -317,6 +347,7 @@ final class FaultRun implements AutoCloseable {
     for (ManagedProcess b : brokers.members()) {
       b.stop(60);
     }
+    Runtime.getRuntime().removeShutdownHook(orphanGuard);
   }
 
   /** An admin client of the run's cluster. */
