@@ -1,6 +1,9 @@
 package io.snapbank.faults;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,9 @@ final class FaultSuite {
         settings.brokerPause().toSeconds(),
         settings.pauseBeyondTxnTimeout() ? "" : " (below the client timeouts)");
     Verdict verdict;
+    Path failuresFile;
     try (FaultRun run = new FaultRun(settings, out)) {
+      failuresFile = run.dir().resolve("failures.txt");
       out.println("logs: " + run.dir());
       run.start();
       run.inject(schedule);
@@ -57,8 +62,12 @@ final class FaultSuite {
                     + run.restarts());
       }
     }
+    Files.write(failuresFile, verdict.failures(), StandardCharsets.UTF_8);
     for (String f : verdict.failures().subList(0, Math.min(10, verdict.failures().size()))) {
       out.println("  " + f);
+    }
+    if (verdict.failures().size() > 10) {
+      out.println("  ... " + verdict.failures().size() + " failures in all, in " + failuresFile);
     }
     out.println(verdict.line());
     return verdict;
