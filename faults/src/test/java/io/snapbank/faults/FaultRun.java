@@ -295,7 +295,7 @@ final class FaultRun implements AutoCloseable {
   /**
    * Ends the run quietly: the auditor restarted without periodic requests, a CONSISTENT final
    * snapshot (three attempts), every requested snapshot's report, then the nodes and the auditor
-   * stopped by SIGTERM. Returns false with the reason printed when the bank did not get there.
+   * stopped by SIGTERM. Returns null, or why the bank did not get there.
    */
   String quiesce(LogReader reader) throws Exception {
     auditor.stop(60);
