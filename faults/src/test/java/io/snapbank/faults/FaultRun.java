@@ -16,11 +16,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A bank run as separate processes (brokers, {@code init}, the nodes, the auditor requesting a
@@ -151,6 +154,37 @@ final class FaultRun implements AutoCloseable {
     }
     auditor = auditorProcess("500ms", "auditor.log");
     auditor.start();
+    awaitLive(180);
+  }
+
+  /**
+   * Waits until every node has committed a checkpoint and the auditor has published a report, so
+   * that faults hit a bank at work; throws when it does not get there in time.
+   */
+  private void awaitLive(long timeoutSeconds) throws Exception {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int i = 0; i < settings.nodes(); i++) {
+      tps.add(new TopicPartition(PREFIX + ".node-state", i));
+    }
+    tps.add(new TopicPartition(PREFIX + ".audit-reports", 0));
+    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+    tps.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    try (Admin admin = admin()) {
+      while (unexpectedExits.isEmpty()) {
+        ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+        if (admin.listOffsets(latest, committed).all().get(60, TimeUnit.SECONDS).values().stream()
+            .allMatch(o -> o.offset() > 0)) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the bank did not start work within " + timeoutSeconds + " s; logs in " + dir);
+        }
+        Thread.sleep(250);
+      }
+    }
+    throw new IllegalStateException("while starting: " + unexpectedExits.peek());
   }
 
   private ManagedProcess auditorProcess(String requestPeriod, String log) {
@@ -261,26 +295,13 @@ final class FaultRun implements AutoCloseable {
     return p.name() + " stopped " + holdMs + " ms, continued";
   }
 
-  /** The broker leading most channel partitions (the only one when there is one). */
   private ManagedProcess busiestBroker() throws Exception {
-    if (brokers.members().size() == 1) {
-      return brokers.members().get(0);
+    List<String> channels = new ArrayList<>();
+    for (int i = 0; i < settings.nodes(); i++) {
+      channels.add(PREFIX + ".transfers." + i);
     }
     try (Admin admin = admin()) {
-      List<String> channels = new ArrayList<>();
-      for (int i = 0; i < settings.nodes(); i++) {
-        channels.add(PREFIX + ".transfers." + i);
-      }
-      Map<Integer, Integer> led = new java.util.HashMap<>();
-      for (TopicDescription d : admin.describeTopics(channels).allTopicNames().get().values()) {
-        for (TopicPartitionInfo p : d.partitions()) {
-          if (p.leader() != null) {
-            led.merge(p.leader().id(), 1, Integer::sum);
-          }
-        }
-      }
-      int leader = led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-      return brokers.memberOfBroker(leader);
+      return brokers.leadingMost(admin, channels);
     }
   }
 
