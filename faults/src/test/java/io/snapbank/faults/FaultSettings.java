@@ -6,9 +6,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The settings of a fault run, from system properties: {@code faults.seed} (default random), {@code
- * faults.duration} (seconds of faults, default 60), {@code faults.brokers} (1 or 3, default 1),
- * {@code faults.nodes} (default 3) and {@code faults.pauseBeyondTxnTimeout} (default false: a
- * broker pause stays below the clients' request and transaction timeouts).
+ * faults.duration} (seconds of faults, default 60), {@code faults.brokers} (1 or 3, default 3),
+ * {@code faults.nodes} (default 3) and {@code faults.pauseBeyondTxnTimeout} (default true: a broker
+ * pause outlasts the clients' request and transaction timeouts; false keeps it well below them).
  */
 record FaultSettings(
     long seed,
@@ -40,9 +40,9 @@ record FaultSettings(
     return new FaultSettings(
         seed.isBlank() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seed.strip()),
         Duration.ofSeconds(Long.getLong("faults.duration", 60)),
-        Integer.getInteger("faults.brokers", 1),
+        Integer.getInteger("faults.brokers", 3),
         Integer.getInteger("faults.nodes", 3),
-        Boolean.parseBoolean(System.getProperty("faults.pauseBeyondTxnTimeout", "false")),
+        Boolean.parseBoolean(System.getProperty("faults.pauseBeyondTxnTimeout", "true")),
         Path.of(System.getProperty("faults.workDir", "target/faults")),
         defaultSchemaDir());
   }

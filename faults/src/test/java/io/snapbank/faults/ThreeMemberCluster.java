@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * A three-member KRaft cluster, each member its own process: {@code snapbank broker --cluster-dir D
- * --member K}. Member K is Kafka node K; its client address is read from the line it prints when it
- * serves. Fails fast when the launcher does not know {@code --cluster-dir}.
+ * --member K}. Member K is Kafka node K + 1; its client address is read from the line it prints
+ * when it serves. Fails fast when the launcher does not know {@code --cluster-dir}.
  */
 final class ThreeMemberCluster implements Brokers {
   private static final Pattern ADDRESS = Pattern.compile("running at (\\S+?)[ ;(]");
@@ -52,9 +52,13 @@ final class ThreeMemberCluster implements Brokers {
     return List.copyOf(members);
   }
 
+  /** Member k is Kafka node k + 1 (the cluster directory's spec numbers its members so). */
   @Override
   public ManagedProcess memberOfBroker(int brokerId) {
-    return members.get(brokerId);
+    if (brokerId < 1 || brokerId > members.size()) {
+      throw new IllegalArgumentException("no member is Kafka node " + brokerId);
+    }
+    return members.get(brokerId - 1);
   }
 
   @Override

@@ -70,6 +70,7 @@ final class NodeLoop implements AutoCloseable {
   private String halt;
   private boolean gone;
   private KafkaException fencedBy;
+  private Attempt attempt;
 
   NodeLoop(
       NodeConfig config,
@@ -134,6 +135,11 @@ final class NodeLoop implements AutoCloseable {
           txStart = clock.millis();
           continue;
         }
+        if (session.unsettled()) {
+          settle();
+          txStart = clock.millis();
+          continue;
+        }
         long now = clock.millis();
         long wait = Math.max(1, Math.min(20, config.commitIntervalMs() - (now - txStart)));
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
@@ -162,7 +168,7 @@ final class NodeLoop implements AutoCloseable {
       }
     }
     try {
-      if (dirty && fencedBy == null) {
+      if (dirty && fencedBy == null && !session.unsettled()) {
         commit(false);
       }
     } catch (KafkaException e) {
@@ -271,14 +277,42 @@ final class NodeLoop implements AutoCloseable {
     positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
     metrics.probe().committing();
     long commitStart = System.nanoTime();
-    session.commit(offsets, consumer.groupMetadata(), running);
-    transaction++;
+    try {
+      session.commit(offsets, consumer.groupMetadata(), running);
+    } catch (KafkaException e) {
+      attempt = session.unsettled() ? new Attempt(state, Map.copyOf(positions)) : null;
+      throw e;
+    }
     metrics.committed(System.nanoTime() - commitStart);
-    committedState = state;
-    committedPositions.clear();
-    committedPositions.putAll(positions);
-    dirty = false;
+    made(state, positions);
     statsListener.accept(metrics.stats());
+  }
+
+  /** Takes {@code state} at {@code at} as the node's last commit. */
+  private void made(NodeState state, Map<TopicPartition, Long> at) {
+    transaction++;
+    committedState = state;
+    Map<TopicPartition, Long> copy = Map.copyOf(at);
+    committedPositions.clear();
+    committedPositions.putAll(copy);
+    dirty = false;
+  }
+
+  /** The state and positions a commit carried, kept until Kafka says whether it went through. */
+  private record Attempt(NodeState state, Map<TopicPartition, Long> positions) {}
+
+  /**
+   * After a commit whose outcome Kafka did not say: takes it as made when it went through, and
+   * rewinds to the last commit either way (see {@link ProducerSession#settle}).
+   */
+  private void settle() {
+    if (session.settle() && attempt != null) {
+      made(attempt.state(), attempt.positions());
+    } else {
+      metrics.aborted();
+    }
+    attempt = null;
+    rewind();
   }
 
   private void failOrRewind(KafkaException e) {
@@ -289,6 +323,9 @@ final class NodeLoop implements AutoCloseable {
     if (fencedBy != null || KafkaErrors.fenced(e)) {
       fencedBy = fencedBy == null ? e : fencedBy;
       return; // the next round reclaims (again)
+    }
+    if (session.unsettled()) {
+      return; // the next round finds out whether the commit went through
     }
     metrics.aborted();
     try {

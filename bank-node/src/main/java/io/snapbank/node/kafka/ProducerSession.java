@@ -53,6 +53,7 @@ final class ProducerSession implements AutoCloseable {
   private final CheckpointStore stamped = new StampingStore();
   private Optional<Mark> committed = Optional.empty();
   private Mark pending;
+  private Mark unsettled;
   private long lastCommitNanos;
   private KafkaProducer<byte[], byte[]> producer;
   private TransactionOutput output;
@@ -180,17 +181,24 @@ final class ProducerSession implements AutoCloseable {
       Map<TopicPartition, OffsetAndMetadata> offsets,
       ConsumerGroupMetadata group,
       boolean running) {
-    output.begin();
-    producer.sendOffsetsToTransaction(offsets, group);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.commitTransaction();
-        break;
-      } catch (TimeoutException e) {
-        if (!running && attempt >= COMMIT_RETRIES_WHEN_STOPPING) {
-          throw e;
+    try {
+      output.begin();
+      producer.sendOffsetsToTransaction(offsets, group);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          producer.commitTransaction();
+          break;
+        } catch (TimeoutException e) {
+          if (!running && attempt >= COMMIT_RETRIES_WHEN_STOPPING) {
+            throw e;
+          }
         }
       }
+    } catch (KafkaException e) {
+      if (KafkaErrors.fatal(e).isEmpty() && !KafkaErrors.fenced(e)) {
+        unsettled = pending;
+      }
+      throw e;
     }
     lastCommitNanos = System.nanoTime();
     if (pending != null) {
@@ -198,6 +206,42 @@ final class ProducerSession implements AutoCloseable {
       pending = null;
     }
     output.closed();
+  }
+
+  /**
+   * Whether a commit failed without Kafka saying if it went through: the coordinator may have
+   * written it before the error reached the client. Until {@link #settle} answers, the node must
+   * neither redo that work nor abort it.
+   */
+  boolean unsettled() {
+    return unsettled != null;
+  }
+
+  /**
+   * Finds out whether the unsettled commit went through: replaces the producer (its {@code
+   * initTransactions()} completes a commit the coordinator had begun, or aborts what was left open)
+   * and reads the latest committed checkpoint. True when it is the one the failed commit carried:
+   * the node then takes that commit as made, never redoing it; false when it is this instance's
+   * previous one: nothing of the failed commit was written.
+   *
+   * @throws NodeLoop.FatalNodeError when another instance committed since
+   * @throws org.apache.kafka.common.KafkaException when Kafka did not answer; call it again
+   */
+  boolean settle() {
+    Mark attempted = unsettled;
+    renew();
+    Optional<Mark> latest = latest();
+    unsettled = null;
+    if (attempted != null && latest.equals(Optional.of(attempted))) {
+      committed = latest;
+      lastCommitNanos = System.nanoTime();
+      LOG.warn(
+          "node {}: a commit Kafka reported as failed went through; going on from it",
+          config.nodeId());
+      return true;
+    }
+    requireHeld(latest, null);
+    return false;
   }
 
   /** Aborts the open transaction, if any. */
