@@ -24,27 +24,31 @@ import org.slf4j.LoggerFactory;
  * {@link #renew renewing} one) calls {@code initTransactions()}: that aborts whatever an earlier
  * instance of the node left open and fences that instance. Used from the loop thread.
  *
- * <p>Kafka fences a producer in two cases it does not tell apart: another instance of the node
- * called {@code initTransactions()} with the same transactional id, or the transaction coordinator
- * aborted a transaction that outlived {@code transaction.timeout.ms} (a paused broker, a stalled
- * process) and bumped the producer epoch. A fenced session {@link #reclaim reclaims} the node only
- * when two records agree that no other instance exists: the coordinator's ({@link
- * TransactionCoordinatorView}: the transaction was open long enough to time out, and nothing
- * initialised the id since the abort) and the node's own: every checkpoint carries the {@link
- * NodeInstance#stamp() stamp} of the instance that wrote it, every instance commits one as soon as
- * it starts, and the latest committed checkpoint must still be the one this instance committed
- * last, before and after its new producer fenced everyone else. Then the node resumes from that
- * commit; otherwise it stops, naming the instance that took over. The coordinator sees an instance
- * that started but has not committed yet; the checkpoint sees one that committed, and proves that
- * rewinding to the state this instance holds in memory is right. A consumer group with a static
- * {@code group.instance.id} was the alternative; it needs a subscribing consumer next to the node's
- * {@code assign()} one, kept alive by the loop, and the group protocols disagree on which member a
- * duplicate fences, while the coordinator and the checkpoints are already there.
+ * <p>Kafka fences a producer when another instance of the node called {@code initTransactions()}
+ * with the same transactional id, and also when the transaction coordinator ended a transaction on
+ * its own: it outlived {@code transaction.timeout.ms} (a paused broker, a stalled process), or the
+ * coordinator moved to another broker; it does not tell these apart. A fenced session {@link
+ * #reclaim reclaims} the node unless another instance shows itself. Every checkpoint carries the
+ * {@link NodeInstance#stamp() stamp} of the instance that wrote it, and every instance commits one
+ * as soon as it starts; the latest committed checkpoint must still be the one this instance
+ * committed last, before and after its new producer fenced everyone else, which also proves that
+ * rewinding to the state this instance holds in memory is right. When the coordinator's record
+ * ({@link TransactionCoordinatorView}) does not show a timeout abort, the session first waits a
+ * while for a second instance's first checkpoint, so that the newer instance, not the older, goes
+ * on. A consumer group with a static {@code group.instance.id} was the alternative; it needs a
+ * subscribing consumer next to the node's {@code assign()} one, kept alive by the loop, and the
+ * group protocols disagree on which member a duplicate fences, while the coordinator and the
+ * checkpoints are already there.
  */
 final class ProducerSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerSession.class);
   private static final int COMMIT_RETRIES_WHEN_STOPPING = 3;
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long a fenced node waits for a second instance's first checkpoint before going on. */
+  private static final Duration CLAIM_GRACE = Duration.ofSeconds(15);
+
+  private static final Duration CLAIM_POLL = Duration.ofMillis(200);
   private final NodeConfig config;
   private final BankTopics topics;
   private final Clock clock;
@@ -120,14 +124,7 @@ final class ProducerSession implements AutoCloseable {
         config.transactionalId(),
         sinceCommitMs,
         READ_TIMEOUT)) {
-      throw new NodeLoop.FatalNodeError(
-          "node "
-              + config.nodeId()
-              + " stopped: a second instance of node "
-              + config.nodeId()
-              + " took over: it initialised the node's transactions after "
-              + instance.stamp()
-              + " last committed");
+      awaitClaim(attempted);
     }
     renew();
     requireHeld(latest(), attempted);
@@ -136,6 +133,27 @@ final class ProducerSession implements AutoCloseable {
         "node {}: transaction aborted by the coordinator ({}); resuming from the last commit",
         config.nodeId(),
         fenced.getClass().getSimpleName());
+  }
+
+  /**
+   * The fence did not come from a transaction timeout, so it may come from a second instance, or
+   * from the coordinator itself (it moved to another broker, or ended the transaction while the
+   * broker was unreachable). A second instance commits a checkpoint of its own as soon as it
+   * starts: waits that long for one, and stops the node when it comes; otherwise the fence was not
+   * another instance's and the node is taken back.
+   */
+  private void awaitClaim(Mark attempted) {
+    long deadline = System.nanoTime() + CLAIM_GRACE.toNanos();
+    while (System.nanoTime() < deadline) {
+      requireHeld(latest(), attempted);
+      try {
+        Thread.sleep(CLAIM_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new org.apache.kafka.common.errors.InterruptException(e);
+      }
+    }
+    requireHeld(latest(), attempted);
   }
 
   private Optional<Mark> latest() {
