@@ -161,7 +161,9 @@ public final class AuditorApp implements AutoCloseable {
           StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse r =
               StreamThreadFailures.response(e);
           if (r == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
-            LOG.warn("transaction aborted by the coordinator ({}); replacing the stream thread", e);
+            LOG.warn(
+                "stream thread failed ({}); replacing it, its tasks resume from their last commit",
+                String.valueOf(e.getCause() == null ? e : e.getCause()));
           } else {
             failure = "auditor stopped: " + e;
             LOG.error("auditor topology failed", e);

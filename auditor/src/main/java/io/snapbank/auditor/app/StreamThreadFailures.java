@@ -14,8 +14,10 @@ import org.apache.kafka.streams.errors.TaskMigratedException;
  * (the coordinator aborted a transaction that outlived {@code transaction.timeout.ms}, as when the
  * broker pauses, and the commit raced the abort) is replaced: its tasks resume from their last
  * commit with a new producer. A second auditor with the same application id is not a duplicate but
- * another member of the group, so fencing never means the auditor must stop. Any other error stops
- * the auditor.
+ * another member of the group, so fencing never means the auditor must stop. A thread that dies
+ * because Kafka did not answer in time (a retriable error such as a timeout while a broker is down
+ * or paused) is replaced too: under exactly-once its tasks resume from their last commit. Any other
+ * error stops the auditor.
  */
 final class StreamThreadFailures {
   private StreamThreadFailures() {}
@@ -34,9 +36,19 @@ final class StreamThreadFailures {
     return false;
   }
 
-  /** Replace the thread after a fencing error, stop the auditor after any other. */
+  /** Whether {@code e} (or what caused it) is an error Kafka says may pass if tried again. */
+  static boolean retriable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.RetriableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Replace the thread after a fencing or retriable error, stop the auditor after any other. */
   static StreamThreadExceptionResponse response(Throwable e) {
-    return fenced(e)
+    return fenced(e) || retriable(e)
         ? StreamThreadExceptionResponse.REPLACE_THREAD
         : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   }

@@ -25,6 +25,16 @@ class StreamThreadFailuresTest {
   }
 
   @Test
+  void when_a_stream_thread_dies_of_a_timeout_then_it_is_replaced() {
+    assertEquals(
+        StreamThreadExceptionResponse.REPLACE_THREAD,
+        StreamThreadFailures.response(
+            new StreamsException(
+                new org.apache.kafka.common.errors.TimeoutException(
+                    "Topic x-request-schedule-changelog not present in metadata after 60000 ms."))));
+  }
+
+  @Test
   void when_a_stream_thread_dies_of_anything_else_then_the_auditor_stops() {
     assertEquals(
         StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
