@@ -19,7 +19,12 @@ import java.util.TreeSet;
  * <p>The snapshot belongs to one epoch ({@link #epoch}): that of its held reports (they all share
  * one), or of its request while none is held. It covers exactly the members of that epoch. While
  * those are not known (no genesis yet, or an epoch the auditor has not read from the epoch log),
- * reports of any non-negative node id are held and the snapshot cannot complete. Immutable.
+ * reports of any non-negative node id are held and the snapshot cannot complete.
+ *
+ * <p>It completes when every member has reported and its request has been read: the request names
+ * its terms (when it was asked for, a retry of which snapshot), and it reaches the auditor by
+ * another path than the reports, so it can come last. A snapshot whose reports are all in but whose
+ * request is not read within the timeout completes then, its terms unknown. Immutable.
  *
  * @param firstSeenMs when the auditor first saw the snapshot's request or a report, wall-clock ms
  * @param request what its request asked for ({@link RequestTerms#NONE} when no request was seen)
@@ -107,7 +112,10 @@ public record PendingSnapshot(
   @Override
   public Transition on(SnapshotEvent event, SnapshotLifecycle lifecycle) {
     if (event instanceof SnapshotEvent.Requested r) {
-      return Transition.to(withRequest(r.request().inEpoch(lifecycle.currentEpoch())));
+      PendingSnapshot next = withRequest(r.request().inEpoch(lifecycle.currentEpoch()));
+      return next.request.seen() && next.allReported(lifecycle)
+          ? next.complete(r.atMs(), lifecycle)
+          : stay(next);
     }
     if (event instanceof SnapshotEvent.Reported r) {
       return onReport(r, lifecycle);
@@ -116,9 +124,12 @@ public record PendingSnapshot(
       return settle(g.atMs(), lifecycle, "the genesis arrived");
     }
     if (event instanceof SnapshotEvent.Tick t) {
-      return timedOut(t.atMs(), lifecycle.timeoutMs())
-          ? abort(t.atMs(), lifecycle, timeoutReason(lifecycle), null)
-          : stay();
+      if (!timedOut(t.atMs(), lifecycle.timeoutMs())) {
+        return stay();
+      }
+      return allReported(lifecycle)
+          ? complete(t.atMs(), lifecycle)
+          : abort(t.atMs(), lifecycle, timeoutReason(lifecycle), null);
     }
     if (event instanceof SnapshotEvent.EpochStarted e) {
       return onEpoch(e, lifecycle);
@@ -136,6 +147,17 @@ public record PendingSnapshot(
     return merged.equals(request)
         ? this
         : new PendingSnapshot(snapshotId, firstSeenMs, merged, reports);
+  }
+
+  /** Whether every member of the snapshot's epoch has reported (false while they are unknown). */
+  private boolean allReported(SnapshotLifecycle lifecycle) {
+    if (reports.isEmpty()) {
+      return false;
+    }
+    Optional<Members> members = lifecycle.members(heldEpoch());
+    return members.isPresent()
+        && missing(members.get()).isEmpty()
+        && outside(members.get()).isEmpty();
   }
 
   /** The epoch of the held reports (they all share one). */
@@ -184,16 +206,22 @@ public record PendingSnapshot(
         TreeMap<Integer, LocalSnapshotReport> held = new TreeMap<>(reports);
         held.put(node, r);
         PendingSnapshot next = new PendingSnapshot(snapshotId, firstSeenMs, request, held);
-        return a == Acceptance.COMPLETED ? next.complete(event.atMs(), lifecycle) : stay(next);
+        return a == Acceptance.COMPLETED && next.request.seen()
+            ? next.complete(event.atMs(), lifecycle)
+            : stay(next);
     }
   }
 
   /**
-   * The bank entered epoch {@code e}: a snapshot of an earlier epoch ends; one of {@code e} whose
-   * reports were held until its members were known is {@link #settle settled}; one of a later
+   * The bank entered epoch {@code e}: a snapshot of an earlier epoch ends, unless every member of
+   * its epoch has reported (it waited only for its request), which completes it; one of {@code e}
+   * whose reports were held until its members were known is {@link #settle settled}; one of a later
    * epoch, or requested in {@code e} or later with nothing held, waits.
    */
   private Transition onEpoch(SnapshotEvent.EpochStarted e, SnapshotLifecycle lifecycle) {
+    if (!reports.isEmpty() && heldEpoch() < e.epoch() && allReported(lifecycle)) {
+      return complete(e.atMs(), lifecycle); // a full cut of its epoch, only its request unread
+    }
     if (!reports.isEmpty() && heldEpoch() >= e.epoch()) {
       return settle(e.atMs(), lifecycle, "epoch " + e.epoch() + " was read");
     }
@@ -236,7 +264,7 @@ public record PendingSnapshot(
                   + members));
     }
     PendingSnapshot next = new PendingSnapshot(snapshotId, firstSeenMs, request, kept);
-    if (!kept.isEmpty() && next.missing(members).isEmpty()) {
+    if (!kept.isEmpty() && next.missing(members).isEmpty() && next.request.seen()) {
       Transition done = next.complete(atMs, lifecycle);
       effects.addAll(done.effects());
       return new Transition(done.next(), effects);

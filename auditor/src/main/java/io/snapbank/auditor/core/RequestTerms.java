@@ -30,6 +30,11 @@ public record RequestTerms(long requestedAtMs, long epoch, List<Integer> initiat
     return new RequestTerms(requestedAtMs, ANY_EPOCH, List.of(), -1);
   }
 
+  /** Whether a request was seen (a request always carries its time). */
+  public boolean seen() {
+    return requestedAtMs > 0;
+  }
+
   /** The terms of a request record. */
   public static RequestTerms of(SnapshotRequest r) {
     return new RequestTerms(r.getRequestedAtMs(), r.getEpoch(), r.getInitiators(), r.getRetryOf());

@@ -30,24 +30,31 @@ import java.util.Optional;
  * UNSEEN    request of the current epoch or later      PENDING   -
  * UNSEEN    request of an earlier epoch                FINISHED  ends (EPOCH_CHANGED: Retry)
  * UNSEEN    report of a member, not the last           PENDING   -
- * UNSEEN    report completing the snapshot (|M| = 1)   FINISHED  Publish(COMPLETED)
+ * UNSEEN    report completing the snapshot (|M| = 1)   PENDING   -  (waits for its request)
  * UNSEEN    report of a node outside M                 UNSEEN    RejectInput(UNKNOWN_NODE)
  * UNSEEN    report of an epoch not read yet            PENDING   -  (held, M not known)
  * UNSEEN    genesis known, tick                        UNSEEN    -
  * UNSEEN    deep audit                                 UNSEEN    RejectInput(UNMATCHED_DEEP_AUDIT)
- * PENDING   request                                    PENDING   -  (earliest request time kept)
+ * PENDING   request, a member missing                  PENDING   -  (earliest request time kept)
+ * PENDING   request, every member in                   FINISHED  Publish(COMPLETED)
  * PENDING   report of a new member, not the last       PENDING   -  (report held)
- * PENDING   report of the last missing member          FINISHED  Publish(COMPLETED)
+ * PENDING   report of the last missing member, request FINISHED  Publish(COMPLETED)
+ *             read
+ * PENDING   report of the last missing member, no      PENDING   -  (waits for its request)
+ *             request read
  * PENDING   report of a node already held              PENDING   Ignore(DUPLICATE)
  * PENDING   report of a node outside M                 PENDING   RejectInput(UNKNOWN_NODE)
  * PENDING   genesis known or epoch E read, members     PENDING   RejectHeld(UNKNOWN_NODE) per held
  *             missing                                            report of a node outside M
  * PENDING   genesis known or epoch E read, every       FINISHED  RejectHeld(UNKNOWN_NODE) per
- *             member in                                          outside report, Publish(COMPLETED)
+ *             member in, request read                            outside report, Publish(COMPLETED)
+ *             (no request read: PENDING, the outside reports rejected)
  * PENDING   tick, pending shorter than the timeout     PENDING   -
- * PENDING   tick, pending for the timeout or longer    FINISHED  Abort(TIMED_OUT...), Publish(ABORTED)
+ * PENDING   tick, timeout reached, a member missing    FINISHED  Abort(TIMED_OUT...), Publish(ABORTED)
+ * PENDING   tick, timeout reached, every member in     FINISHED  Publish(COMPLETED)  (request unread)
  * PENDING   deep audit                                 PENDING   RejectInput(UNMATCHED_DEEP_AUDIT)
- * PENDING   epoch started after E                      FINISHED  ends (EPOCH_CHANGED: Retry)
+ * PENDING   epoch started after E, a member missing    FINISHED  ends (EPOCH_CHANGED: Retry)
+ * PENDING   epoch started after E, every member in     FINISHED  Publish(COMPLETED)  (request unread)
  * PENDING   epoch started, E not before it             PENDING   -  (settled as above if it is E)
  * PENDING   report of another epoch than those held    FINISHED  ends (EPOCH_CHANGED: Retry)
  * UNSEEN    report of an epoch before the current one  UNSEEN    Ignore(SUPERSEDED)
@@ -62,6 +69,12 @@ import java.util.Optional;
  * the current epoch, with the old initiators that are still members (every node when none is), and
  * naming the aborted one it retries; a retry ended by another change is retried in turn, so a
  * snapshot is retried at most once per change. TIMED_OUT and SUPERSEDED snapshots are not retried.
+ *
+ * <p>A snapshot completes once every member of M has reported and its request has been read: the
+ * request carries its terms (when it was asked for, which aborted snapshot it retries) and reaches
+ * the auditor by another path than the reports, so it may come last. A full set of reports whose
+ * request is not read by the timeout, or by the start of a later epoch, completes then with its
+ * terms unknown.
  *
  * <p>While M is not known, reports of any non-negative node are held and no snapshot completes. A
  * pending snapshot times out {@code timeoutMs} after the auditor first saw it (its request or first

@@ -77,9 +77,9 @@ public final class WhyDiagnosis {
         Cause.AUDITOR_BEHIND,
         past
             ? "every member reported, but too late: the auditor's timeout ran out first"
-            : "every member has reported; the auditor has not published the verdict yet: is it"
-                + " running and keeping up with "
-                + "the reports topic?",
+            : "every member has reported; the auditor has not published the verdict yet (it"
+                + " does once it has also read the snapshot's request): is it running and keeping"
+                + " up with the reports and audit-inputs topics?",
         evidence);
   }
 

@@ -3,6 +3,7 @@ package io.snapbank.auditor.core;
 import static io.snapbank.auditor.core.LifecycleFixtures.after;
 import static io.snapbank.auditor.core.LifecycleFixtures.bank;
 import static io.snapbank.auditor.core.LifecycleFixtures.report;
+import static io.snapbank.auditor.core.LifecycleFixtures.requested;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,7 +104,7 @@ class EpochLifecycleTest {
   @Test
   void when_a_snapshot_of_a_restored_epoch_completes_then_its_report_names_the_epoch() {
     SnapshotLifecycle after = BANK3.withEpoch(restore(1)).orElseThrow();
-    Optional<SnapshotState> s = Optional.empty();
+    Optional<SnapshotState> s = after.apply(Optional.empty(), requested(7, 1_000)).next();
     Transition t = null;
     for (int n = 0; n < 3; n++) {
       t = after.apply(s, new SnapshotEvent.Reported(in(1, report(7, n, 3)), 1_000));

@@ -13,6 +13,9 @@ import java.util.Optional;
 final class LifecycleFixtures {
   static final long TIMEOUT_MS = 10_000;
 
+  /** When the fixtures' snapshots were requested: the requestedAtMs their reports carry. */
+  static final long REQUESTED_AT_MS = 900;
+
   private LifecycleFixtures() {}
 
   /** A bank of {@code nodes} nodes with one account of 100 each. */
@@ -60,7 +63,17 @@ final class LifecycleFixtures {
       balances.add(new AccountBalance("n" + node + "-a000", balance));
     }
     return new LocalSnapshotReport(
-        id, node, 900L, 1_000L, 1_001L, balances, chans, List.of(), List.of(), epoch, 0L);
+        id,
+        node,
+        REQUESTED_AT_MS,
+        1_000L,
+        1_001L,
+        balances,
+        chans,
+        List.of(),
+        List.of(),
+        epoch,
+        0L);
   }
 
   /** Applies {@code events} in order to {@code state} and returns the last transition. */
@@ -79,9 +92,34 @@ final class LifecycleFixtures {
     return new SnapshotEvent.Reported(report(id, node, nodes), atMs);
   }
 
-  /** Applies reports of {@code nodes} (in order) to an unseen snapshot and returns the state. */
+  /**
+   * The request of snapshot {@code id}, made at {@link #REQUESTED_AT_MS} (when the reports say it
+   * was), naming no epoch, seen at {@code atMs}.
+   */
+  static SnapshotEvent.Requested requested(long id, long atMs) {
+    return new SnapshotEvent.Requested(id, REQUESTED_AT_MS, atMs);
+  }
+
+  /**
+   * Applies the request of snapshot {@code id} and then reports of {@code nodes} (in order) to an
+   * unseen snapshot, all seen at 1 000 ms, and returns the state: the usual order, in which the
+   * last report completes the snapshot.
+   */
   static SnapshotState after(SnapshotLifecycle l, long id, int bankSize, int... nodes) {
-    Optional<SnapshotState> s = Optional.empty();
+    return reportsOnto(
+        l, l.apply(Optional.empty(), requested(id, 1_000)).next(), id, bankSize, nodes);
+  }
+
+  /**
+   * Applies reports of {@code nodes} (in order) to an unseen snapshot whose request has not been
+   * read, all seen at 1 000 ms, and returns the state (never complete: the request is awaited).
+   */
+  static SnapshotState unrequested(SnapshotLifecycle l, long id, int bankSize, int... nodes) {
+    return reportsOnto(l, Optional.empty(), id, bankSize, nodes);
+  }
+
+  private static SnapshotState reportsOnto(
+      SnapshotLifecycle l, Optional<SnapshotState> s, long id, int bankSize, int... nodes) {
     for (int n : nodes) {
       s = l.apply(s, reported(id, n, bankSize, 1_000)).next();
     }

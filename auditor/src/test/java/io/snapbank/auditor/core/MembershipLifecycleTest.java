@@ -51,9 +51,37 @@ class MembershipLifecycleTest {
     return new SnapshotEvent.Requested(7, new RequestTerms(500, epoch, initiators, -1), 1_000);
   }
 
+  /** Snapshot 7's request of {@code epoch}, then {@code reports}: the usual order. */
+  private static SnapshotEvent[] requestedThen(long epoch, SnapshotEvent... reports) {
+    List<SnapshotEvent> out = new ArrayList<>(List.of(requested(epoch, List.of())));
+    out.addAll(List.of(reports));
+    return out.toArray(new SnapshotEvent[0]);
+  }
+
+  @Test
+  void when_an_epoch_starts_while_a_full_cut_of_the_last_waits_for_its_request_then_it_completes() {
+    Transition waiting = run(BANK3, Optional.empty(), everyone(Members.range(3), 0, 100, 100, 100));
+    PendingSnapshot p = assertInstanceOf(PendingSnapshot.class, waiting.next().orElseThrow());
+    assertEquals(List.of(), waiting.effects(), "the request is not read yet");
+
+    Transition t = AFTER_JOIN.apply(Optional.of(p), new SnapshotEvent.EpochStarted(1, 2_000));
+    assertInstanceOf(FinishedSnapshot.class, t.next().orElseThrow());
+    AuditReport r = published(t);
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals(0, r.getEpoch(), "a cut of the epoch its reports were recorded in");
+    assertEquals(List.of(0, 1, 2), r.getMembers());
+    assertEquals(-1, r.getRetryOf(), "its terms are unknown");
+    assertEquals(List.of(), t.effects(Effect.Retry.class), "nothing to retry");
+    assertEquals(List.of(), t.effects(Effect.Abort.class), "nothing aborted");
+  }
+
   @Test
   void when_a_node_joins_then_a_snapshot_of_its_epoch_covers_it_and_counts_its_deposits() {
-    Transition t = run(AFTER_JOIN, Optional.empty(), everyone(JOINED, 1, 100, 100, 100, 250));
+    Transition t =
+        run(
+            AFTER_JOIN,
+            Optional.empty(),
+            requestedThen(1, everyone(JOINED, 1, 100, 100, 100, 250)));
     AuditReport r = published(t);
     assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
     assertEquals(550, r.getExpectedTotal(), "the genesis 300 and the 250 node 5 brought in");
@@ -62,7 +90,10 @@ class MembershipLifecycleTest {
     assertEquals(12, r.getChannels().size(), "every ordered pair of the four members");
 
     Transition three =
-        run(AFTER_JOIN, Optional.empty(), everyone(Members.range(3), 1, 100, 100, 100));
+        run(
+            AFTER_JOIN,
+            Optional.empty(),
+            requestedThen(1, everyone(Members.range(3), 1, 100, 100, 100)));
     PendingSnapshot p = assertInstanceOf(PendingSnapshot.class, three.next().orElseThrow());
     assertEquals(List.of(5), List.copyOf(p.missing(JOINED)), "the new node is awaited");
   }
@@ -72,7 +103,7 @@ class MembershipLifecycleTest {
     SnapshotEvent[] reports = everyone(JOINED, 1, 100, 100, 100, 250);
     LocalSnapshotReport r0 = report(7, 0, Members.range(3), 1, 100); // no channel 5->0
     reports[0] = reported(r0);
-    AuditReport r = published(run(AFTER_JOIN, Optional.empty(), reports));
+    AuditReport r = published(run(AFTER_JOIN, Optional.empty(), requestedThen(1, reports)));
     assertEquals(AuditStatus.VIOLATION, r.getStatus());
     assertEquals(
         List.of("CHANNEL_MISSING: channel 5->0 not recorded"), r.getProblems(), "only that");
@@ -81,7 +112,11 @@ class MembershipLifecycleTest {
   @Test
   void when_money_entered_but_the_snapshot_misses_it_then_conservation_fails() {
     AuditReport r =
-        published(run(AFTER_JOIN, Optional.empty(), everyone(JOINED, 1, 100, 100, 100, 0)));
+        published(
+            run(
+                AFTER_JOIN,
+                Optional.empty(),
+                requestedThen(1, everyone(JOINED, 1, 100, 100, 100, 0))));
     assertEquals(AuditStatus.VIOLATION, r.getStatus());
     assertEquals(-250, r.getDifference());
     assertEquals(List.of(ViolationReason.CONSERVATION), AuditRules.reasons(r));
@@ -107,7 +142,8 @@ class MembershipLifecycleTest {
   void when_a_node_is_leaving_then_it_is_still_covered_with_its_channels_and_no_money() {
     BankEpoch leave = change(1, EpochKind.LEAVE, 1, List.of(0, 1, 2), 0, 0);
     SnapshotLifecycle l = BANK3.withEpoch(leave).orElseThrow();
-    Transition t = run(l, Optional.empty(), everyone(Members.range(3), 1, 150, 0, 150));
+    Transition t =
+        run(l, Optional.empty(), requestedThen(1, everyone(Members.range(3), 1, 150, 0, 150)));
     AuditReport r = published(t);
     assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
     assertEquals(0, r.getNodes().get(1).getBalancesTotal(), "drained");
@@ -116,6 +152,7 @@ class MembershipLifecycleTest {
         run(
             l,
             Optional.empty(),
+            requested(1, List.of()),
             reported(report(7, 0, Members.range(3), 1, 150)),
             reported(report(7, 2, Members.range(3), 1, 150)),
             new SnapshotEvent.Tick(1_000 + TIMEOUT_MS));
@@ -127,7 +164,8 @@ class MembershipLifecycleTest {
     Members left = Members.of(0, 2, 3);
     SnapshotLifecycle l =
         bank(4).withEpoch(change(1, EpochKind.LEFT, 1, left.list(), 0, 0)).orElseThrow();
-    AuditReport r = published(run(l, Optional.empty(), everyone(left, 1, 100, 150, 150)));
+    AuditReport r =
+        published(run(l, Optional.empty(), requestedThen(1, everyone(left, 1, 100, 150, 150))));
     assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
     assertEquals(List.of(0, 2, 3), r.getMembers());
     assertEquals(6, r.getChannels().size());
@@ -140,13 +178,14 @@ class MembershipLifecycleTest {
 
     SnapshotEvent[] stale = everyone(left, 1, 100, 150, 150);
     stale[0] = reported(report(7, 0, Members.of(0, 1, 2, 3), 1, 100)); // still hears from 1
-    AuditReport v = published(run(l, Optional.empty(), stale));
+    AuditReport v = published(run(l, Optional.empty(), requestedThen(1, stale)));
     assertEquals(List.of(ViolationReason.CHANNEL_UNKNOWN), AuditRules.reasons(v));
   }
 
   @Test
   void when_reports_of_an_epoch_not_read_yet_come_then_they_are_held_until_it_is_read() {
-    List<SnapshotEvent> early = new ArrayList<>(List.of(everyone(JOINED, 1, 100, 100, 100, 250)));
+    List<SnapshotEvent> early =
+        new ArrayList<>(List.of(requestedThen(1, everyone(JOINED, 1, 100, 100, 100, 250))));
     early.add(reported(report(7, 9, JOINED, 1, 10)));
     Transition held = run(BANK3, Optional.empty(), early.toArray(new SnapshotEvent[0]));
     assertEquals(List.of(), held.effects(), "held: neither complete nor rejected");

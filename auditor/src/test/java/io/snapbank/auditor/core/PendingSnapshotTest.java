@@ -1,16 +1,21 @@
 package io.snapbank.auditor.core;
 
+import static io.snapbank.auditor.core.LifecycleFixtures.REQUESTED_AT_MS;
+import static io.snapbank.auditor.core.LifecycleFixtures.TIMEOUT_MS;
 import static io.snapbank.auditor.core.LifecycleFixtures.after;
 import static io.snapbank.auditor.core.LifecycleFixtures.bank;
 import static io.snapbank.auditor.core.LifecycleFixtures.genesis;
 import static io.snapbank.auditor.core.LifecycleFixtures.noGenesis;
 import static io.snapbank.auditor.core.LifecycleFixtures.reported;
+import static io.snapbank.auditor.core.LifecycleFixtures.requested;
+import static io.snapbank.auditor.core.LifecycleFixtures.unrequested;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.AuditStatus;
 import java.util.List;
 import java.util.Optional;
@@ -80,8 +85,7 @@ class PendingSnapshotTest {
     SnapshotState pending = after(BANK3, 6, 3, 0);
     SnapshotState aborted =
         BANK3
-            .apply(
-                Optional.of(pending), new SnapshotEvent.Tick(1_000 + LifecycleFixtures.TIMEOUT_MS))
+            .apply(Optional.of(pending), new SnapshotEvent.Tick(1_000 + TIMEOUT_MS))
             .next()
             .orElseThrow();
     FinishedSnapshot f = assertInstanceOf(FinishedSnapshot.class, aborted);
@@ -114,7 +118,7 @@ class PendingSnapshotTest {
   @Test
   void when_the_size_becomes_known_then_outside_reports_are_dropped_and_a_full_set_completes() {
     SnapshotLifecycle unknown = noGenesis();
-    Optional<SnapshotState> held = Optional.empty();
+    Optional<SnapshotState> held = unknown.apply(Optional.empty(), requested(5, 1_000)).next();
     for (int n : List.of(0, 1, 4, 2)) {
       Transition s = unknown.apply(held, reported(5, n, 3, 1_000));
       assertEquals(List.of(), s.effects(), "no completion while the size is unknown");
@@ -138,6 +142,90 @@ class PendingSnapshotTest {
     PendingSnapshot still = assertInstanceOf(PendingSnapshot.class, bigger.next().orElseThrow());
     assertEquals(Set.of(3), still.missing(Members.range(5)));
     assertFalse(bigger.effects().stream().anyMatch(e -> e instanceof Effect.Publish));
+  }
+
+  @Test
+  void when_the_request_comes_first_then_the_last_report_completes_it_at_once_with_its_terms() {
+    SnapshotState s =
+        BANK3
+            .apply(
+                Optional.empty(),
+                new SnapshotEvent.Requested(
+                    5, new RequestTerms(800, RequestTerms.ANY_EPOCH, List.of(), 4), 1_000))
+            .next()
+            .orElseThrow();
+    s = report(BANK3, s, 0, 3).next().orElseThrow();
+    s = report(BANK3, s, 1, 3).next().orElseThrow();
+    assertInstanceOf(PendingSnapshot.class, s);
+    Transition t = BANK3.apply(Optional.of(s), reported(5, 2, 3, 2_500));
+    FinishedSnapshot done = assertInstanceOf(FinishedSnapshot.class, t.next().orElseThrow());
+    AuditReport r = done.report();
+    assertEquals(List.of(new Effect.Publish(r, Effect.Verdict.COMPLETED)), t.effects());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals(2_500, r.getCompletedAtMs(), "completed by the last report, when it came");
+    assertEquals(800, r.getRequestedAtMs());
+    assertEquals(4, r.getRetryOf());
+  }
+
+  @Test
+  void when_all_reports_arrive_before_the_request_then_it_waits_and_the_request_completes_it() {
+    Transition last = report(BANK3, unrequested(BANK3, 5, 3, 0, 1), 2, 3);
+    assertEquals(List.of(), last.effects(), "nothing published before the request is read");
+    PendingSnapshot waiting = assertInstanceOf(PendingSnapshot.class, last.next().orElseThrow());
+    assertEquals(Set.of(0, 1, 2), waiting.reported());
+    assertTrue(waiting.missing(Members.range(3)).isEmpty());
+    assertFalse(waiting.request().seen());
+    Transition early =
+        BANK3.apply(Optional.of(waiting), new SnapshotEvent.Tick(1_000 + TIMEOUT_MS - 1));
+    assertSame(waiting, early.next().orElseThrow(), "a tick before the timeout changes nothing");
+    assertEquals(List.of(), early.effects());
+
+    Transition t =
+        BANK3.apply(
+            Optional.of(waiting),
+            new SnapshotEvent.Requested(
+                5, new RequestTerms(800, RequestTerms.ANY_EPOCH, List.of(), 4), 3_000));
+    FinishedSnapshot done = assertInstanceOf(FinishedSnapshot.class, t.next().orElseThrow());
+    AuditReport r = done.report();
+    assertEquals(List.of(new Effect.Publish(r, Effect.Verdict.COMPLETED)), t.effects());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals(4, r.getRetryOf(), "the request's terms");
+    assertEquals(800, r.getRequestedAtMs());
+    assertEquals(3_000, r.getCompletedAtMs(), "completed when the request was read");
+    assertEquals(3_000, done.finishedAtMs());
+    assertEquals(List.of(0, 1, 2), r.getMembers());
+  }
+
+  @Test
+  void when_all_reports_are_in_but_no_request_comes_then_the_timeout_completes_it_terms_unknown() {
+    SnapshotState waiting = unrequested(BANK3, 5, 3, 0, 1, 2);
+    Transition early =
+        BANK3.apply(Optional.of(waiting), new SnapshotEvent.Tick(1_000 + TIMEOUT_MS - 1));
+    assertSame(waiting, early.next().orElseThrow());
+    assertEquals(List.of(), early.effects());
+
+    Transition t = BANK3.apply(Optional.of(waiting), new SnapshotEvent.Tick(1_000 + TIMEOUT_MS));
+    FinishedSnapshot done = assertInstanceOf(FinishedSnapshot.class, t.next().orElseThrow());
+    AuditReport r = done.report();
+    assertEquals(
+        List.of(new Effect.Publish(r, Effect.Verdict.COMPLETED)),
+        t.effects(),
+        "completed, not aborted: the nodes are not told to abort");
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals("", r.getAbortReason());
+    assertTrue(r.getMissingNodes().isEmpty());
+    assertEquals(-1, r.getRetryOf(), "its terms are unknown");
+    assertEquals(REQUESTED_AT_MS, r.getRequestedAtMs(), "the time the reports carry");
+    assertEquals(1_000 + TIMEOUT_MS, r.getCompletedAtMs());
+
+    Transition partial =
+        BANK3.apply(
+            Optional.of(unrequested(BANK3, 6, 3, 0, 1)),
+            new SnapshotEvent.Tick(1_000 + TIMEOUT_MS));
+    AuditReport aborted = partial.effects(Effect.Publish.class).get(0).report();
+    assertEquals(AuditStatus.ABORTED, aborted.getStatus(), "a missing report still aborts it");
+    assertEquals(AbortReason.TIMED_OUT.name(), aborted.getAbortReason());
+    assertEquals(List.of(2), aborted.getMissingNodes());
   }
 
   @Test

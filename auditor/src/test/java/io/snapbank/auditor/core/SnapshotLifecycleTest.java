@@ -6,6 +6,8 @@ import static io.snapbank.auditor.core.LifecycleFixtures.bank;
 import static io.snapbank.auditor.core.LifecycleFixtures.genesis;
 import static io.snapbank.auditor.core.LifecycleFixtures.noGenesis;
 import static io.snapbank.auditor.core.LifecycleFixtures.reported;
+import static io.snapbank.auditor.core.LifecycleFixtures.requested;
+import static io.snapbank.auditor.core.LifecycleFixtures.unrequested;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -69,10 +71,14 @@ class SnapshotLifecycleTest {
   }
 
   @Test
-  void when_unseen_gets_the_only_report_of_a_one_node_bank_then_finished_and_published() {
+  void when_unseen_gets_the_only_report_of_a_one_node_bank_then_its_request_completes_it() {
     Transition t = bank(1).apply(UNSEEN, reported(7, 0, 1, 1_000));
-    FinishedSnapshot f = assertInstanceOf(FinishedSnapshot.class, t.next().orElseThrow());
-    assertEquals(List.of(new Effect.Publish(f.report(), Effect.Verdict.COMPLETED)), t.effects());
+    PendingSnapshot p = assertInstanceOf(PendingSnapshot.class, t.next().orElseThrow());
+    assertEquals(Set.of(0), p.reported());
+    assertEquals(List.of(), t.effects(), "every report is in, its request is awaited");
+    Transition done = bank(1).apply(t.next(), requested(7, 1_200));
+    FinishedSnapshot f = assertInstanceOf(FinishedSnapshot.class, done.next().orElseThrow());
+    assertEquals(List.of(new Effect.Publish(f.report(), Effect.Verdict.COMPLETED)), done.effects());
     assertEquals(
         AuditStatus.CONSISTENT, f.report().getStatus(), f.report().getProblems().toString());
   }
@@ -127,11 +133,11 @@ class SnapshotLifecycleTest {
                 .next()
                 .orElseThrow();
     assertEquals(300, earlier.requestedAtMs());
-    SnapshotState unrequested = pending(0);
+    SnapshotState held = unrequested(BANK3, 7, 3, 0);
     PendingSnapshot requested =
         (PendingSnapshot)
             BANK3
-                .apply(Optional.of(unrequested), new SnapshotEvent.Requested(7, 400, 2_000))
+                .apply(Optional.of(held), new SnapshotEvent.Requested(7, 400, 2_000))
                 .next()
                 .orElseThrow();
     assertEquals(400, requested.requestedAtMs());

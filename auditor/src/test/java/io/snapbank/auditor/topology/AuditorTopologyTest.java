@@ -167,6 +167,23 @@ class AuditorTopologyTest {
     reports.pipeInput(Long.toString(r.getSnapshotId()), TOPICS.snapshotReports().encode(r));
   }
 
+  /**
+   * Snapshot {@code id}'s request as the bank's requester writes it (no epoch, every node
+   * initiating), made at {@code requestedAtMs} and retrying {@code retryOf} (-1: none).
+   */
+  private void request(long id, long requestedAtMs, long retryOf) {
+    requests.pipeInput(
+        Long.toString(id),
+        TOPICS
+            .snapshotRequests()
+            .encode(new SnapshotRequest(id, List.of(), requestedAtMs, "test", -1L, retryOf)));
+  }
+
+  /** Snapshot {@code id}'s request, made when its reports say (1000): the usual first input. */
+  private void request(long id) {
+    request(id, 1000L, -1L);
+  }
+
   /** The snapshot requests the topology writes. */
   private TestOutputTopic<String, byte[]> requestsWritten() {
     return driver.createOutputTopic(
@@ -205,6 +222,7 @@ class AuditorTopologyTest {
   @Test
   void when_all_three_nodes_report_then_one_consistent_audit_with_totals() {
     genesis3();
+    request(7);
     pipe(report(7, 0, 100, 0));
     pipe(report(7, 1, 90, 0));
     assertTrue(audits.isEmpty(), "no report before every node reported");
@@ -226,6 +244,7 @@ class AuditorTopologyTest {
   @Test
   void when_a_forged_report_breaks_conservation_then_violation_with_reason() {
     genesis3();
+    request(8);
     pipe(report(8, 0, 100, 0));
     pipe(report(8, 1, 100, 0));
     pipe(report(8, 2, 150, 0));
@@ -238,6 +257,7 @@ class AuditorTopologyTest {
   @Test
   void when_a_channel_is_missing_then_violation_names_it() {
     genesis3();
+    request(9);
     pipe(report(9, 0, 100, 0));
     pipe(report(9, 1, 100, 0));
     LocalSnapshotReport r2 = report(9, 2, 100, 0);
@@ -286,6 +306,7 @@ class AuditorTopologyTest {
   @Test
   void when_a_report_is_duplicated_or_late_then_exactly_one_audit() {
     genesis3();
+    request(12);
     pipe(report(12, 0, 100, 0));
     pipe(report(12, 0, 100, 0));
     pipe(report(12, 1, 100, 0));
@@ -299,6 +320,7 @@ class AuditorTopologyTest {
 
   @Test
   void when_reports_arrive_before_the_genesis_then_the_audit_follows_the_genesis() {
+    request(13);
     pipe(report(13, 0, 100, 0));
     pipe(report(13, 1, 100, 0));
     pipe(report(13, 2, 100, 0));
@@ -416,6 +438,7 @@ class AuditorTopologyTest {
   void
       when_a_node_outside_the_bank_reports_then_it_is_quarantined_and_the_snapshot_still_completes() {
     genesis3();
+    request(14);
     pipe(report(14, 0, 100, 0));
     pipe(report(14, 5, 100, 0));
     QuarantineEnvelope q = TOPICS.quarantine().decode(quarantine.readValue());
@@ -433,6 +456,7 @@ class AuditorTopologyTest {
   @Test
   void
       when_an_outside_node_reported_before_the_genesis_then_it_is_quarantined_when_the_genesis_arrives() {
+    request(15);
     pipe(report(15, 0, 100, 0));
     pipe(report(15, 7, 100, 0));
     pipe(report(15, 1, 100, 0));
@@ -468,6 +492,7 @@ class AuditorTopologyTest {
         "GENESIS_CONFLICT", TOPICS.quarantine().decode(quarantine.readValue()).getReason());
     genesis3();
     assertTrue(quarantine.isEmpty(), "the same genesis again is no conflict");
+    request(16);
     pipe(report(16, 0, 100, 0));
     pipe(report(16, 1, 100, 0));
     pipe(report(16, 2, 100, 0));
@@ -497,8 +522,73 @@ class AuditorTopologyTest {
   }
 
   @Test
+  void when_all_reports_arrive_before_the_request_then_the_request_completes_it_with_its_terms() {
+    genesis3();
+    pipe(report(40, 0, 100, 0));
+    pipe(report(40, 1, 90, 0));
+    pipe(report(40, 2, 100, 10));
+    assertTrue(audits.isEmpty(), "no audit before the request is read");
+    assertEquals(
+        0L,
+        driver
+            .<Long, PendingSnapshotMeta>getKeyValueStore(AuditorTopology.PENDING_STORE)
+            .get(40L)
+            .getRequestedAtMs(),
+        "pending, its request not read");
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertTrue(audits.isEmpty(), "a tick before the timeout does not complete it");
+    long requestedAt = START.toEpochMilli() - 250;
+    request(40, requestedAt, 39);
+    TestRecord<String, byte[]> rec = audits.readRecord();
+    assertEquals("40", rec.key());
+    assertTrue(audits.isEmpty(), "exactly one audit report");
+    AuditReport r = TOPICS.auditReports().decode(rec.value());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals(39, r.getRetryOf(), "the request's terms");
+    assertEquals(requestedAt, r.getRequestedAtMs());
+    assertEquals(START.toEpochMilli() + 2_000, r.getCompletedAtMs(), "when the request was read");
+    assertEquals(300, r.getExpectedTotal());
+    assertEquals(10, r.getInFlightTotal());
+    assertTrue(aborts.isEmpty());
+    assertEquals(1L, counter("completed"));
+    assertEquals(null, driver.getKeyValueStore(AuditorTopology.PENDING_STORE).get(40L));
+  }
+
+  @Test
+  void
+      when_all_reports_are_in_but_no_request_comes_then_the_first_tick_past_the_timeout_completes_it() {
+    genesis3();
+    pipe(report(41, 0, 100, 0));
+    pipe(report(41, 1, 90, 0));
+    pipe(report(41, 2, 100, 10));
+    for (int s = 1; s < 10; s++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+      assertTrue(audits.isEmpty(), "still awaiting the request after " + s + " s");
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    List<AuditReport> out = auditReports();
+    assertEquals(1, out.size());
+    AuditReport r = out.get(0);
+    assertEquals(41, r.getSnapshotId());
+    assertEquals(AuditStatus.CONSISTENT, r.getStatus(), r.getProblems().toString());
+    assertEquals("", r.getAbortReason());
+    assertEquals(-1, r.getRetryOf(), "its terms are unknown");
+    assertEquals(1000, r.getRequestedAtMs(), "the time the reports carry");
+    assertEquals(START.toEpochMilli() + 10_000, r.getCompletedAtMs(), "the timeout's tick");
+    assertTrue(aborts.isEmpty(), "completed, not aborted: the nodes are not told to abort");
+    assertEquals(1L, counter("completed"));
+    assertEquals(0L, counter("aborted"));
+
+    request(41, 1000L, 39);
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    assertTrue(audits.isEmpty(), "a request read late reopens nothing");
+    assertTrue(aborts.isEmpty());
+  }
+
+  @Test
   void when_a_request_arrives_for_a_finished_snapshot_then_nothing_is_reopened() {
     genesis3();
+    request(18);
     pipe(report(18, 0, 100, 0));
     pipe(report(18, 1, 100, 0));
     pipe(report(18, 2, 100, 0));
@@ -533,7 +623,9 @@ class AuditorTopologyTest {
     deepAudits.pipeInput(Long.toString(r.snapshotId()), OWN.deepAudits().encode(r));
   }
 
+  /** Snapshot {@code id}'s request, then every node's report: 290 held and 10 in flight. */
   private void complete(long id) {
+    request(id);
     pipe(report(id, 0, 100, 0));
     pipe(report(id, 1, 90, 0));
     pipe(report(id, 2, 100, 10));
