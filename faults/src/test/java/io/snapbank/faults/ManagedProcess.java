@@ -112,9 +112,12 @@ final class ManagedProcess {
     }
   }
 
-  /** kill -9, waits for the end. */
+  /** kill -9, waits for the end; nothing when it never started. */
   void kill() throws InterruptedException {
     Process p = process;
+    if (p == null) {
+      return;
+    }
     endedByHarness.add(p.pid());
     p.destroyForcibly();
     p.waitFor();
