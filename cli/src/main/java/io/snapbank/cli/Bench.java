@@ -46,7 +46,7 @@ final class Bench {
       BenchThroughput bank = new BenchThroughput(ctx);
       // saturated pairs, alternating, best of each: the first runs also warm the JVM up
       double plain = 0;
-      for (int round = 1; round <= 2; round++) {
+      for (int round = 1; round <= o.rounds(); round++) {
         plain =
             Math.max(
                 plain,
@@ -55,7 +55,7 @@ final class Bench {
                     o.rate(),
                     ceiling,
                     "[2/10] saturated, no snapshots, round " + round,
-                    round == 2));
+                    round == o.rounds()));
         with =
             Math.max(
                 with,
@@ -64,20 +64,20 @@ final class Bench {
                     o.rate(),
                     ceiling,
                     "[3/10] saturated, a snapshot every second, round " + round,
-                    round == 2));
+                    round == o.rounds()));
       }
       rows.add(
           new BenchContext.Row(
               "bank committed transfers/s, no snapshots, saturated",
               BenchContext.fmt(plain),
               ">= 100,000 or >= 0.3 x Kafka",
-              ofCeiling(plain, ceiling) + "best of 2"));
+              ofCeiling(plain, ceiling) + "best of " + o.rounds()));
       rows.add(
           new BenchContext.Row(
               "bank committed transfers/s, 1 snapshot/s, saturated",
               BenchContext.fmt(with),
               ">= 100,000 or >= 0.3 x Kafka",
-              ofCeiling(with, ceiling) + "best of 2"));
+              ofCeiling(with, ceiling) + "best of " + o.rounds()));
       double overhead = plain <= 0 ? 0 : (plain - with) * 100.0 / plain;
       rows.add(
           new BenchContext.Row(

@@ -98,6 +98,14 @@ final class BenchCommand implements Callable<Integer> {
   java.util.EnumSet<Bench.Phase> phases = java.util.EnumSet.allOf(Bench.Phase.class);
 
   @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description =
+          "Saturated runs with and without snapshots, alternating; the best of each counts"
+              + " (default ${DEFAULT-VALUE}; the first also warms the JVM up).")
+  int rounds;
+
+  @Option(
       names = "--max-backlog",
       defaultValue = "50000",
       description =
@@ -114,6 +122,9 @@ final class BenchCommand implements Callable<Integer> {
       if (n < 2 || n > 64) {
         throw new IllegalArgumentException("--scale sizes must be 2..64 nodes, not " + n);
       }
+    }
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
     }
     if (maxBacklog < 1) {
       throw new IllegalArgumentException("--max-backlog must be at least 1, not " + maxBacklog);
@@ -154,7 +165,8 @@ final class BenchCommand implements Callable<Integer> {
                       List.copyOf(scale),
                       peerScript,
                       java.util.Set.copyOf(phases),
-                      maxBacklog),
+                      maxBacklog,
+                      rounds),
                   System.out)
               .run();
       System.out.println();

@@ -37,7 +37,8 @@ final class BenchContext {
       List<Integer> scale,
       Path peer,
       java.util.Set<Bench.Phase> phases,
-      long maxBacklog) {}
+      long maxBacklog,
+      int rounds) {}
 
   /** One measured figure. */
   record Row(String metric, String value, String target, String note) {}

@@ -47,8 +47,8 @@ final class BenchPeer {
       throws Exception {
     Path log = ctx.o.work().resolve("peer.log");
     ctx.out.printf(
-        "[peer] Flink: loop and dag, aligned checkpoints every second, %d s, best of 2 (log: %s)...%n",
-        window.toSeconds(), log);
+        "[peer] Flink: loop and dag, aligned checkpoints every second, %d s, best of %d (log: %s)...%n",
+        window.toSeconds(), ctx.o.rounds(), log);
     ProcessBuilder pb =
         new ProcessBuilder(
                 "bash",
@@ -56,7 +56,7 @@ final class BenchPeer {
                 "--runs",
                 "loop:aligned,dag:aligned",
                 "--rounds",
-                "2",
+                Integer.toString(ctx.o.rounds()),
                 "--duration",
                 Long.toString(window.toSeconds()))
             .redirectErrorStream(true);

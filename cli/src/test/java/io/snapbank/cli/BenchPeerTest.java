@@ -77,7 +77,8 @@ class BenchPeerTest {
                 List.of(),
                 null,
                 java.util.Set.of(),
-                50_000),
+                50_000,
+                2),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
   }
 

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
  * FIFO, and every snapshot is a consistent cut, under random timing, topologies of 2 to 16 nodes,
  * channels of 1 to 3 lanes, concurrent snapshots, aborts, crashes, forged records, and restores to
  * verified cuts at random points (crashes before a node's switch commits included). A failure names
- * its seed; {@code -Dsim.seed=N} reruns just that seed.
+ * its seed; {@code -Dsim.seed=N} reruns just that seed, {@code -Dsim.schedules=N} runs seeds 1..N
+ * (default 500).
  */
 class SimulationPropertyTest {
-  private static final int SCHEDULES = 1_000;
+  private static final int SCHEDULES = Integer.getInteger("sim.schedules", 500);
 
   static Simulation.Options optionsFor(long seed) {
     int nodes = 2 + (int) (seed % 15); // 2..16
@@ -31,7 +32,7 @@ class SimulationPropertyTest {
 
   @Test
   void
-      when_1000_random_schedules_run_then_every_snapshot_is_a_consistent_cut_that_conserves_money() {
+      when_hundreds_of_random_schedules_run_then_every_snapshot_is_a_consistent_cut_that_conserves_money() {
     String only = System.getProperty("sim.seed");
     long from = only == null ? 1 : Long.parseLong(only);
     long to = only == null ? SCHEDULES : from;
@@ -53,9 +54,11 @@ class SimulationPropertyTest {
     }
     assertEquals(to - from + 1, runs);
     assertTrue(only != null || snapshots > SCHEDULES * 5, "schedules took snapshots: " + snapshots);
-    assertTrue(only != null || crashes > 100, "schedules crashed nodes: " + crashes);
-    assertTrue(only != null || forgeries > 100, "forged records were set aside: " + forgeries);
-    assertTrue(only != null || restores > 20, "schedules restored verified cuts: " + restores);
+    assertTrue(only != null || crashes > SCHEDULES / 10, "schedules crashed nodes: " + crashes);
+    assertTrue(
+        only != null || forgeries > SCHEDULES / 10, "forged records were set aside: " + forgeries);
+    assertTrue(
+        only != null || restores > SCHEDULES / 50, "schedules restored verified cuts: " + restores);
     assertTrue(
         only != null || laned > SCHEDULES * 2, "snapshots over channels of 2-3 lanes: " + laned);
   }
