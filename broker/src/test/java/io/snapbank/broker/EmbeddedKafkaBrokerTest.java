@@ -3,14 +3,11 @@ package io.snapbank.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,25 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
-
-  private static List<String> readCommitted(String bootstrap, TopicPartition tp) {
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(
-            Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-          out.add(r.value());
-        }
-      }
-    }
-    return out;
-  }
 
   @Test
   void
@@ -83,8 +61,8 @@ class EmbeddedKafkaBrokerTest {
         p.flush();
         p.abortTransaction();
       }
-      assertEquals(List.of("committed-0"), readCommitted(bootstrap, p0));
-      assertEquals(List.of("committed-1"), readCommitted(bootstrap, p1));
+      assertEquals(List.of("committed-0"), CommittedRecords.read(bootstrap, p0));
+      assertEquals(List.of("committed-1"), CommittedRecords.read(bootstrap, p1));
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         assertEquals(
             42,
@@ -97,7 +75,7 @@ class EmbeddedKafkaBrokerTest {
       }
     }
     try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().dataDir(dir).start()) {
-      assertEquals(List.of("committed-0"), readCommitted(again.bootstrapServers(), p0));
+      assertEquals(List.of("committed-0"), CommittedRecords.read(again.bootstrapServers(), p0));
     }
   }
 }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,37 +14,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaClusterTest {
-
-  private static List<String> readCommitted(String bootstrap, TopicPartition tp) {
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(
-            Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-          out.add(r.value());
-        }
-      }
-    }
-    return out;
-  }
 
   private static void commit(String bootstrap, String value) {
     try (KafkaProducer<String, String> p =
@@ -88,13 +64,14 @@ class EmbeddedKafkaClusterTest {
         cluster.stop(k);
         assertFalse(cluster.running(k));
         commit(bootstrap, "while-one-is-down");
-        assertEquals(List.of("before", "while-one-is-down"), readCommitted(bootstrap, tp));
+        assertEquals(List.of("before", "while-one-is-down"), CommittedRecords.read(bootstrap, tp));
 
         cluster.restart(k);
         assertTrue(cluster.running(k));
         commit(bootstrap, "after");
         awaitInSync(admin, "t", leader);
-        assertEquals(List.of("before", "while-one-is-down", "after"), readCommitted(bootstrap, tp));
+        assertEquals(
+            List.of("before", "while-one-is-down", "after"), CommittedRecords.read(bootstrap, tp));
       }
     }
   }

@@ -37,29 +37,7 @@ class AuditorRestartTest {
 
   private static Process startAuditor(
       String prefix, String bootstrap, Path state, Path snapshots, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.snapbank.cli.Main",
-            "auditor",
-            "--bootstrap",
-            bootstrap,
-            "--prefix",
-            prefix,
-            "--state-dir",
-            state.toString(),
-            "--timeout",
-            "20s",
-            "--http-port",
-            "-1",
-            "--snapshot-dir",
-            snapshots.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    return NodeProcesses.startAuditor(bootstrap, prefix, state, snapshots, "20s", List.of(), log);
   }
 
   /** The end offset of partition 0 of {@code topic} now. */

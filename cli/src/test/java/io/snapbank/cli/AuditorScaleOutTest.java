@@ -275,34 +275,14 @@ class AuditorScaleOutTest {
   private static Process startAuditor(
       String bootstrap, String prefix, Path state, Path logs, Optional<String> requestPeriod)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx384m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.snapbank.cli.Main",
-                "auditor",
-                "--bootstrap",
-                bootstrap,
-                "--prefix",
-                prefix,
-                "--state-dir",
-                state.toString(),
-                "--timeout",
-                "90s",
-                "--http-port",
-                "-1",
-                "--snapshot-dir",
-                state.resolveSibling(state.getFileName() + "-snapshots").toString()));
-    requestPeriod.ifPresent(p -> cmd.addAll(List.of("--request-period", p)));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(
-            ProcessBuilder.Redirect.appendTo(logs.resolve(state.getFileName() + ".log").toFile()))
-        .start();
+    return NodeProcesses.startAuditor(
+        bootstrap,
+        prefix,
+        state,
+        state.resolveSibling(state.getFileName() + "-snapshots"),
+        "90s",
+        requestPeriod.map(p -> List.of("--request-period", p)).orElse(List.of()),
+        logs.resolve(state.getFileName() + ".log"));
   }
 
   private static String logs(Path dir) throws Exception {

@@ -18,24 +18,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The auditor process, against any Kafka cluster ({@link AuditorConfig#bootstrapServers()}), made
@@ -71,7 +61,6 @@ import org.slf4j.LoggerFactory;
  * go to the process's {@link ProcessMeters}, which the web server serves at {@code /metrics}.
  */
 public final class AuditorApp implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AuditorApp.class);
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final AuditorConfig config;
@@ -83,12 +72,12 @@ public final class AuditorApp implements AutoCloseable {
   private final ProcessMeters meters;
   private final boolean ownMeters;
   private final List<Consumer<AuditReport>> listeners = new CopyOnWriteArrayList<>();
-  private final CountDownLatch running = new CountDownLatch(1);
+  private final StreamsWatch watch = new StreamsWatch();
+  private final TopologyStores stores;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object streamsLock = new Object();
   private volatile boolean closing;
-  private volatile String failure;
   private volatile int reportPartitions;
   private AuditWebServer web;
   private ReportFollower follower;
@@ -116,6 +105,7 @@ public final class AuditorApp implements AutoCloseable {
     this.own = new AuditorTopics(topics);
     this.streams =
         new KafkaStreams(AuditorTopology.build(config, topics), StreamsSettings.of(config));
+    this.stores = new TopologyStores(streams);
     this.store =
         config.snapshotDir() == null
             ? null
@@ -156,28 +146,7 @@ public final class AuditorApp implements AutoCloseable {
       web.onPending(() -> inquiries.pending(config.snapshotTimeout().multipliedBy(2)));
     }
     auditMeters = new AuditMeters(meters, streams, this::snapshotsInProgress);
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse r =
-              StreamThreadFailures.response(e);
-          if (r == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
-            LOG.warn(
-                "stream thread failed ({}); replacing it, its tasks resume from their last commit",
-                String.valueOf(e.getCause() == null ? e : e.getCause()));
-          } else {
-            failure = "auditor stopped: " + e;
-            LOG.error("auditor topology failed", e);
-          }
-          return r;
-        });
-    streams.setStateListener(
-        (now, before) -> {
-          if (now == KafkaStreams.State.RUNNING) {
-            running.countDown();
-          } else if (now == KafkaStreams.State.ERROR && failure == null) {
-            failure = "auditor topology in state ERROR";
-          }
-        });
+    watch.watch(streams);
     worker =
         new DeepAuditWorker(
             new DeepAuditor(
@@ -221,7 +190,7 @@ public final class AuditorApp implements AutoCloseable {
               SETUP_TIMEOUT,
               () -> closing);
       if (refused.isPresent()) {
-        failure = refused.get();
+        watch.fail(refused.get());
         return;
       }
       Optional<ReportLayout.Outcome> layout =
@@ -235,7 +204,7 @@ public final class AuditorApp implements AutoCloseable {
         return; // closing
       }
       if (layout.get().refused() != null) {
-        failure = layout.get().refused();
+        watch.fail(layout.get().refused());
         return;
       }
       reportPartitions = layout.get().layout().partitions();
@@ -251,7 +220,7 @@ public final class AuditorApp implements AutoCloseable {
 
   /** Waits until the topology is RUNNING (its tasks assigned and restored); false on timeout. */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
-    return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return watch.awaitRunning(timeout);
   }
 
   /** Whether the topology is RUNNING now. */
@@ -274,10 +243,11 @@ public final class AuditorApp implements AutoCloseable {
 
   /** Why the auditor stopped working, if it did. */
   public Optional<String> failure() {
-    if (failure == null && follower != null) {
+    Optional<String> failure = watch.failure();
+    if (failure.isEmpty() && follower != null) {
       return follower.failure();
     }
-    return Optional.ofNullable(failure);
+    return failure;
   }
 
   /** The latest version of a snapshot's report seen on audit-reports. */
@@ -296,40 +266,12 @@ public final class AuditorApp implements AutoCloseable {
    * until it runs.
    */
   public Map<String, Long> counters() {
-    Map<String, Long> out = new TreeMap<>();
-    try {
-      ReadOnlyKeyValueStore<String, Long> s =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                  AuditorTopology.COUNTERS_STORE,
-                  QueryableStoreTypes.<String, Long>keyValueStore()));
-      try (KeyValueIterator<String, Long> it = s.all()) {
-        it.forEachRemaining(kv -> out.merge(kv.key, kv.value, Long::sum)); // summed over tasks
-      }
-    } catch (InvalidStateStoreException e) {
-      // not running (yet): no counters to show
-    }
-    return out;
+    return stores.counters();
   }
 
   /** The snapshots pending in the topology (requested or reported, not decided); -1 if unknown. */
   public long snapshotsInProgress() {
-    try {
-      ReadOnlyKeyValueStore<Long, Object> s =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                  AuditorTopology.PENDING_STORE,
-                  QueryableStoreTypes.<Long, Object>keyValueStore()));
-      long n = 0;
-      try (KeyValueIterator<Long, Object> it = s.all()) {
-        for (; it.hasNext(); it.next()) {
-          n++;
-        }
-      }
-      return n;
-    } catch (InvalidStateStoreException e) {
-      return -1; // not running (yet)
-    }
+    return stores.snapshotsInProgress();
   }
 
   /**
