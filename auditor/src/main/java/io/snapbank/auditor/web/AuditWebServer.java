@@ -1,17 +1,16 @@
 package io.snapbank.auditor.web;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.snapbank.auditor.config.ApiToken;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.auditor.store.ReportJson;
+import io.snapbank.node.metrics.LocalHttpServer;
 import io.snapbank.schemas.AuditReport;
 import io.snapbank.schemas.BankEpoch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -21,8 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -93,8 +90,7 @@ public final class AuditWebServer implements AutoCloseable {
   private static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
   private final TreeMap<Long, BankEpoch> epochs = new TreeMap<>();
   private final TreeMap<Long, AuditReport> reports = new TreeMap<>();
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LocalHttpServer server;
   private final String page;
   private final ApiToken token;
   private final RequestGuard guard;
@@ -119,40 +115,24 @@ public final class AuditWebServer implements AutoCloseable {
   public AuditWebServer(String bind, int port, ApiToken token) {
     this.token = token != null ? token : newToken();
     this.guard = new RequestGuard(this.token);
-    InetSocketAddress address = new InetSocketAddress(bind, port);
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException("cannot serve the web page: unknown address " + bind);
-    }
     try (InputStream in = AuditWebServer.class.getResourceAsStream("index.html")) {
       if (in == null) {
         throw new IllegalStateException("the page resource index.html is missing");
       }
       page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      server = HttpServer.create(address, 0);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot serve the web page on " + bind + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read the web page: " + e.getMessage(), e);
     }
-    executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "audit-web");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    server = new LocalHttpServer(bind, port, 2, "audit-web", "the web page", this::handle);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   /** The address the server listens on. */
   public String address() {
-    return server.getAddress().getAddress().getHostAddress();
+    return server.address().getAddress().getHostAddress();
   }
 
   /** The token state-changing requests must present: secret, show it only to its operator. */
@@ -367,7 +347,6 @@ public final class AuditWebServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

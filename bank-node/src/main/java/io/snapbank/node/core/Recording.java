@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * One snapshot recording on a node: the state it recorded and, per incoming channel, the running
  * channel state (an offset range with a count and a sum) until the channel's marker closes it.
- * Mutable; owned by one {@link SnapshotEngine}.
+ * Mutable; owned by one node's {@link Recordings}.
  */
 final class Recording {
   final long snapshotId;

@@ -1,12 +1,9 @@
 package io.snapbank.node.core;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Chandy-Lamport snapshot engine of one node. Pure and deterministic: no I/O, threads, clocks or
@@ -18,10 +15,11 @@ import java.util.TreeSet;
  * goes on every outgoing lane, a recording closes a lane at its marker and completes when every
  * lane is closed. The engine checks that numbering: a record that skips ahead is a {@link
  * Outcome#SEQUENCE_GAP}, a repeated one a {@link Outcome#SEQUENCE_DUPLICATE}; neither is applied.
- * Outgoing numbers come from {@link #nextTransferSeq(int)} (for transfers the caller sends) and the
- * markers the engine sends itself, so both share one counter per channel. That bookkeeping, and
- * which channels a final record closed, is a {@link ChannelBook}'s; the engine keeps the recordings
- * of the snapshots open on the node.
+ * Outgoing numbers come from {@link #nextTransferSeq(Lane)} (for transfers the caller sends) and
+ * the markers the engine sends itself, so both share one counter per channel. That bookkeeping, and
+ * which channels a final record closed, is a {@link ChannelBook}'s; the recordings open on the node
+ * are {@link Recordings}; how they take records is {@link FifoChannels}' or, for a bank of
+ * unordered channels, {@link ColouredChannels}'.
  *
  * <p>Channel state is kept as an offset range with a running count and sum, O(channels) memory per
  * snapshot whatever the traffic. With {@code collectMessages} the recorded transfers are also kept,
@@ -85,14 +83,10 @@ public final class SnapshotEngine {
 
   private final int nodeId;
   private final ChannelBook channels;
-  private final StateSource state;
-  private final Outbox outbox;
-  private final boolean collectMessages;
-  private final SortedMap<Long, Recording> open = new TreeMap<>();
-  private final FinishedIds finished;
+  private final Recordings recordings;
   private final ChannelOrder order;
-  private long colour = ChannelMessage.NO_COLOUR;
-  private long floor = ChannelMessage.NO_COLOUR;
+  private final FifoChannels fifo;
+  private final ColouredChannels coloured;
 
   /**
    * @param incoming the lanes of the channels into this node
@@ -140,10 +134,18 @@ public final class SnapshotEngine {
     this.nodeId = nodeId;
     this.order = order;
     this.channels = new ChannelBook(nodeId, incoming, outgoing, order);
-    this.state = state;
-    this.outbox = outbox;
-    this.collectMessages = collectMessages;
-    this.finished = new FinishedIds(rememberFinished);
+    this.recordings =
+        new Recordings(
+            nodeId,
+            channels,
+            state,
+            outbox,
+            collectMessages,
+            order,
+            this::recorded,
+            rememberFinished);
+    this.fifo = new FifoChannels(recordings);
+    this.coloured = new ColouredChannels(channels, recordings);
   }
 
   public int nodeId() {
@@ -180,7 +182,7 @@ public final class SnapshotEngine {
    * it recorded ({@link ChannelMessage#NO_COLOUR} before any, and always in a FIFO bank).
    */
   public long colour() {
-    return order == ChannelOrder.NONE ? colour : ChannelMessage.NO_COLOUR;
+    return order == ChannelOrder.NONE ? coloured.colour() : ChannelMessage.NO_COLOUR;
   }
 
   /** Takes the sequence number for a transfer about to be sent on self→{@code to}. */
@@ -225,12 +227,12 @@ public final class SnapshotEngine {
 
   /** Ids of snapshots recording on this node, ascending. */
   public SortedSet<Long> openSnapshots() {
-    return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(open.keySet()));
+    return recordings.ids();
   }
 
   /** Whether {@code snapshotId} completed or was aborted here (and is still remembered). */
   public boolean isFinished(long snapshotId) {
-    return finished.contains(snapshotId);
+    return recordings.isFinished(snapshotId);
   }
 
   /**
@@ -238,17 +240,17 @@ public final class SnapshotEngine {
    * channels), ALREADY_ACTIVE, or LATE.
    */
   public Outcome onRequest(long snapshotId, long requestedAtMs, long nowMs) {
-    if (finished.contains(snapshotId)) {
+    if (recordings.isFinished(snapshotId)) {
       return Outcome.LATE;
     }
-    if (open.containsKey(snapshotId)) {
+    if (recordings.get(snapshotId) != null) {
       return Outcome.ALREADY_ACTIVE;
     }
-    if (order == ChannelOrder.NONE && snapshotId <= floor) {
+    if (order == ChannelOrder.NONE && coloured.passed(snapshotId)) {
       return Outcome.OUT_OF_ORDER;
     }
-    Recording r = start(snapshotId, requestedAtMs, nowMs, null, -1);
-    return r.allClosed() ? complete(r, nowMs) : Outcome.STARTED;
+    Recording r = recordings.start(snapshotId, requestedAtMs, nowMs, null, -1);
+    return r.allClosed() ? recordings.complete(r, nowMs) : Outcome.STARTED;
   }
 
   /**
@@ -262,9 +264,7 @@ public final class SnapshotEngine {
   /**
    * A transfer of {@code amount} coloured {@code colour} arrived on {@code from}→self with sequence
    * {@code seq} at {@code offset}, at {@code nowMs}. In a FIFO bank as {@link #onTransfer(Lane,
-   * long, long, long)}. With unordered channels the node first records the snapshot the colour
-   * names if it can (COMPLETED or RECORDED/ACCEPTED then follow as usual); the transfer is channel
-   * state of every open recording of a higher id whose channel is not counted full yet.
+   * long, long, long)}; with unordered channels see {@link ColouredChannels#onTransfer}.
    */
   public Outcome onTransfer(
       Lane from, long seq, long offset, long amount, long colour, long nowMs) {
@@ -272,47 +272,9 @@ public final class SnapshotEngine {
     if (check != Outcome.ACCEPTED) {
       return check;
     }
-    if (order == ChannelOrder.FIFO) {
-      boolean recorded = false;
-      for (Recording r : open.values()) {
-        recorded |= r.record(from, seq, offset, amount);
-      }
-      return recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
-    }
-    recordColour(colour, nowMs);
-    boolean recorded = false;
-    for (Recording r : new ArrayList<>(open.values())) {
-      if (colour < r.snapshotId && r.record(from, seq, offset, amount)) {
-        recorded = true;
-        r.closeCounted(from.node(), channels.nextOffsets());
-      }
-    }
-    return completeClosed(nowMs)
-        ? Outcome.COMPLETED
-        : recorded ? Outcome.RECORDED : Outcome.ACCEPTED;
-  }
-
-  /**
-   * Lai-Yang: a record coloured above the node's last recording was sent after its sender recorded
-   * that snapshot, so the node records it first if it still can; either way its floor rises.
-   */
-  private void recordColour(long c, long nowMs) {
-    if (c > floor && !finished.contains(c) && !open.containsKey(c)) {
-      start(c, nowMs, nowMs, null, -1);
-    }
-    floor = Math.max(floor, c);
-  }
-
-  /** Completes every recording whose channels are all closed; true when one did. */
-  private boolean completeClosed(long nowMs) {
-    boolean any = false;
-    for (Recording r : new ArrayList<>(open.values())) {
-      if (r.allClosed()) {
-        complete(r, nowMs);
-        any = true;
-      }
-    }
-    return any;
+    return order == ChannelOrder.NONE
+        ? coloured.onTransfer(from, seq, offset, amount, colour, nowMs)
+        : fifo.onTransfer(from, seq, offset, amount);
   }
 
   /**
@@ -327,10 +289,8 @@ public final class SnapshotEngine {
   /**
    * A marker of {@code snapshotId} whose sender had sent {@code sent} on the channel (null: not
    * given) arrived on {@code from}→self with sequence {@code seq} at {@code offset}. In a FIFO bank
-   * as {@link #onMarker(Lane, long, long, long, long)}. With unordered channels it starts the
-   * recording if the node can still record it (else OUT_OF_ORDER or LATE), and tells the recording
-   * how many transfers to count on the channel (DUPLICATE_MARKER when another lane's marker told it
-   * already); the channel closes once they are counted.
+   * as {@link #onMarker(Lane, long, long, long, long)}; with unordered channels LATE when the
+   * snapshot finished here, else see {@link ColouredChannels#onMarker}.
    */
   public Outcome onMarker(
       Lane from, long seq, long offset, long snapshotId, ChannelCounters sent, long nowMs) {
@@ -338,26 +298,12 @@ public final class SnapshotEngine {
     if (check != Outcome.ACCEPTED) {
       return check;
     }
-    if (finished.contains(snapshotId)) {
+    if (recordings.isFinished(snapshotId)) {
       return Outcome.LATE;
     }
-    if (order == ChannelOrder.NONE) {
-      return onColouredMarker(from, snapshotId, sent, nowMs);
-    }
-    Recording r = open.get(snapshotId);
-    boolean started = false;
-    if (r == null) {
-      // First sight through a marker: the request time is unknown here, so the recording time
-      // stands in.
-      r = start(snapshotId, nowMs, nowMs, from, offset);
-      started = true;
-    } else if (!r.close(from, offset)) {
-      return Outcome.DUPLICATE_MARKER;
-    }
-    if (r.allClosed()) {
-      return complete(r, nowMs);
-    }
-    return started ? Outcome.STARTED : Outcome.CHANNEL_CLOSED;
+    return order == ChannelOrder.NONE
+        ? coloured.onMarker(from, snapshotId, sent, nowMs)
+        : fifo.onMarker(from, offset, snapshotId, nowMs);
   }
 
   /**
@@ -373,9 +319,8 @@ public final class SnapshotEngine {
 
   /**
    * The final record of lane {@code from}→self, whose sender had sent {@code sent} on the channel
-   * in all (null: not given). In a FIFO bank as {@link #onFinal(Lane, long, long, long)}. With
-   * unordered channels a recording that has no count for the channel yet takes the final's: its
-   * sender never recorded the snapshot, so everything it sent is from before the cut.
+   * in all (null: not given). In a FIFO bank as {@link #onFinal(Lane, long, long, long)}; with
+   * unordered channels see {@link ColouredChannels#onFinal}.
    */
   public Outcome onFinal(Lane from, long seq, long offset, ChannelCounters sent, long nowMs) {
     Outcome check = channels.receive(from, seq, offset);
@@ -383,28 +328,9 @@ public final class SnapshotEngine {
       return check;
     }
     channels.closeIncoming(from);
-    if (order == ChannelOrder.NONE) {
-      boolean closed = false;
-      for (Recording r : new ArrayList<>(open.values())) {
-        if (sent != null) {
-          r.expect(from.node(), sent.count());
-        }
-        closed |= r.closeCounted(from.node(), channels.nextOffsets());
-      }
-      return completeClosed(nowMs)
-          ? Outcome.COMPLETED
-          : closed ? Outcome.CHANNEL_CLOSED : Outcome.ACCEPTED;
-    }
-    Outcome o = Outcome.ACCEPTED;
-    for (Recording r : new ArrayList<>(open.values())) {
-      if (r.close(from, offset)) {
-        o =
-            r.allClosed()
-                ? complete(r, nowMs)
-                : o == Outcome.COMPLETED ? o : Outcome.CHANNEL_CLOSED;
-      }
-    }
-    return o;
+    return order == ChannelOrder.NONE
+        ? coloured.onFinal(from, sent, nowMs)
+        : fifo.onFinal(from, offset, nowMs);
   }
 
   /**
@@ -418,31 +344,18 @@ public final class SnapshotEngine {
 
   /** Drops every recording (remembered as finished, so their late markers are ignored). */
   public List<Long> abortAll() {
-    List<Long> ids = new ArrayList<>(open.keySet());
-    for (long id : ids) {
-      open.remove(id);
-      finished.add(id);
-    }
-    return ids;
+    return recordings.abortAll();
   }
 
   /** Drops {@code snapshotId}: ABORTED if it was recording, LATE if finished, else UNKNOWN. */
   public Outcome onAbort(long snapshotId) {
-    if (finished.contains(snapshotId)) {
-      return Outcome.LATE;
-    }
-    Recording r = open.remove(snapshotId);
-    finished.add(snapshotId);
-    return r == null ? Outcome.UNKNOWN : Outcome.ABORTED;
+    return recordings.abort(snapshotId);
   }
 
   /** The engine's full state, for saving with the node's committed state. */
   public EngineState save() {
-    List<EngineState.OpenSnapshotState> snaps = new ArrayList<>();
-    for (Recording r : open.values()) {
-      snaps.add(r.save());
-    }
-    return channels.save(List.copyOf(snaps), finished.list(), colour, floor);
+    return channels.save(
+        recordings.save(), recordings.finished(), coloured.colour(), coloured.floor());
   }
 
   /**
@@ -455,79 +368,12 @@ public final class SnapshotEngine {
           "state of node " + saved.nodeId() + " given to node " + nodeId);
     }
     channels.restore(saved);
-    open.clear();
-    for (EngineState.OpenSnapshotState s : saved.open()) {
-      open.put(
-          s.snapshotId(),
-          Recording.restore(s, channels.nextOffsets(), channels.lastSeqs(), nodeId, order));
-    }
-    finished.replace(saved.finished());
-    colour = saved.order().colour();
-    floor = saved.order().floor();
+    recordings.restore(saved);
+    coloured.restore(saved.order());
   }
 
-  // --- internals ---
-
-  /** Unordered channels: a marker, already checked for its sequence number and for LATE. */
-  private Outcome onColouredMarker(Lane from, long snapshotId, ChannelCounters sent, long nowMs) {
-    Recording r = open.get(snapshotId);
-    boolean started = false;
-    if (r == null) {
-      if (snapshotId <= floor) {
-        return Outcome.OUT_OF_ORDER;
-      }
-      r = start(snapshotId, nowMs, nowMs, null, -1);
-      started = true;
-    }
-    if (sent == null || !r.expect(from.node(), sent.count())) {
-      return started ? Outcome.STARTED : Outcome.DUPLICATE_MARKER;
-    }
-    boolean closed = r.closeCounted(from.node(), channels.nextOffsets());
-    if (completeClosed(nowMs)) {
-      return Outcome.COMPLETED;
-    }
-    return started ? Outcome.STARTED : closed ? Outcome.CHANNEL_CLOSED : Outcome.ACCEPTED;
-  }
-
-  /**
-   * Records local state, opens every incoming channel (closing {@code markerFrom} empty), sends
-   * markers.
-   */
-  private Recording start(
-      long snapshotId, long requestedAtMs, long nowMs, Lane markerFrom, long markerOffset) {
-    Recording r =
-        new Recording(
-            snapshotId,
-            requestedAtMs,
-            nowMs,
-            state.capture(),
-            state.sentCounters(),
-            state.receivedCounters(),
-            channels.nextOffsets(),
-            channels.lastSeqs(),
-            channels.closedIncoming(),
-            collectMessages,
-            order);
-    if (markerFrom != null) {
-      r.closeEmpty(markerFrom, markerOffset);
-    }
-    open.put(snapshotId, r);
-    colour = Math.max(colour, snapshotId);
-    floor = Math.max(floor, snapshotId);
-    SortedMap<Integer, ChannelCounters> sent = state.sentCounters();
-    channels
-        .takeMarkerSeqs()
-        .forEach(
-            (to, seq) ->
-                outbox.sendMarker(
-                    to, seq, snapshotId, sent.getOrDefault(to.node(), ChannelCounters.ZERO)));
-    return r;
-  }
-
-  private Outcome complete(Recording r, long nowMs) {
-    open.remove(r.snapshotId);
-    finished.add(r.snapshotId);
-    outbox.completed(r.complete(nodeId, nowMs));
-    return Outcome.COMPLETED;
+  /** A recording started: the node's colour counts it before its markers go out. */
+  private void recorded(long snapshotId) {
+    coloured.recorded(snapshotId);
   }
 }

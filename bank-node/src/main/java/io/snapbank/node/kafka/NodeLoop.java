@@ -1,6 +1,5 @@
 package io.snapbank.node.kafka;
 
-import io.snapbank.node.codec.CheckpointCodec;
 import io.snapbank.node.codec.RecordFeeder;
 import io.snapbank.node.config.NodeConfig;
 import io.snapbank.node.core.ChannelMessage;
@@ -8,7 +7,6 @@ import io.snapbank.node.core.Handled;
 import io.snapbank.node.core.Lane;
 import io.snapbank.node.core.NodeCore;
 import io.snapbank.node.core.NodeMode;
-import io.snapbank.node.core.NodeState;
 import io.snapbank.node.workload.Workload;
 import io.snapbank.schemas.registry.KafkaSchemaStore;
 import io.snapbank.schemas.topic.BankTopics;
@@ -16,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,7 +21,6 @@ import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -38,12 +34,13 @@ import org.apache.kafka.common.errors.WakeupException;
  * <p>Inputs ({@link NodeInputs}): the node's incoming channels, the snapshot requests, the snapshot
  * aborts and the bank's epoch log, all read_committed with {@code assign()}. Entries of the epoch
  * log (restores, membership changes) are applied at once by {@link EpochSwitch}, each committed on
- * its own, after which the inputs follow the node's channels. Errors are classified once ({@link
- * KafkaErrors}): fatal ones stop the node; a fenced producer is {@link ProducerSession#reclaim
- * reclaimed} (a transaction the coordinator aborted) or stops the node (a second instance took
- * over); any other aborts the transaction and rewinds the core and the positions to the last
- * commit. Every instance commits a claim (its checkpoint, nothing done) as soon as it starts or
- * reclaims.
+ * its own, after which the inputs follow the node's channels. The last commit, and what a failed
+ * transaction leads to, are the {@link CommitBook}'s: fatal errors stop the node; a fenced producer
+ * is {@link ProducerSession#reclaim reclaimed} (a transaction the coordinator aborted) or stops the
+ * node (a second instance took over); a commit of unknown outcome is settled; any other error
+ * aborts the transaction. Unless the node stops, the loop then rewinds the core and the positions
+ * to the last commit. Every instance commits a claim (its checkpoint, nothing done) as soon as it
+ * starts or reclaims.
  */
 final class NodeLoop implements AutoCloseable {
   private final NodeConfig config;
@@ -55,7 +52,6 @@ final class NodeLoop implements AutoCloseable {
   private final LongConsumer creditLatency;
   private RecordFeeder feeder;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
-  private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
   private final EpochHost epochHost = new EpochHost();
   private NodeInputs inputs;
   private ProducerSession session;
@@ -64,13 +60,10 @@ final class NodeLoop implements AutoCloseable {
   private EpochSwitch epochs;
   private Workload workload;
   private NodeCore core;
-  private NodeState committedState;
-  private long transaction;
+  private CommitBook commits;
   private boolean dirty;
   private String halt;
   private boolean gone;
-  private KafkaException fencedBy;
-  private Attempt attempt;
 
   NodeLoop(
       NodeConfig config,
@@ -108,9 +101,9 @@ final class NodeLoop implements AutoCloseable {
             st.history(),
             st.genesisAccounts(),
             clock::millis);
-    committedPositions.putAll(st.committedPositions());
-    committedState = st.committedState();
-    transaction = 0;
+    commits =
+        new CommitBook(
+            session, metrics, clock, config.nodeId(), st.committedState(), st.committedPositions());
     rewind();
     try {
       claim();
@@ -130,13 +123,8 @@ final class NodeLoop implements AutoCloseable {
     long txStart = clock.millis();
     while (running.getAsBoolean() && !gone) {
       try {
-        if (fencedBy != null) {
-          reclaim();
-          txStart = clock.millis();
-          continue;
-        }
-        if (session.unsettled()) {
-          settle();
+        if (commits.pending()) {
+          resolve();
           txStart = clock.millis();
           continue;
         }
@@ -168,7 +156,7 @@ final class NodeLoop implements AutoCloseable {
       }
     }
     try {
-      if (dirty && fencedBy == null && !session.unsettled()) {
+      if (dirty && !commits.pending()) {
         commit(false);
       }
     } catch (KafkaException e) {
@@ -271,88 +259,31 @@ final class NodeLoop implements AutoCloseable {
     TransactionOutput output = session.output();
     output.begin();
     output.flushBalances();
-    NodeState state = core.state();
-    session.checkpoints().append(CheckpointCodec.encode(state, transaction + 1, clock.millis()));
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    positions.forEach((tp, pos) -> offsets.put(tp, new OffsetAndMetadata(pos)));
-    metrics.probe().committing();
-    long commitStart = System.nanoTime();
-    try {
-      session.commit(offsets, consumer.groupMetadata(), running);
-    } catch (KafkaException e) {
-      attempt = session.unsettled() ? new Attempt(state, Map.copyOf(positions)) : null;
-      throw e;
-    }
-    metrics.committed(System.nanoTime() - commitStart);
-    made(state, positions);
+    commits.commit(core.state(), positions, consumer::groupMetadata, running);
+    dirty = false;
     statsListener.accept(metrics.stats());
   }
 
-  /** Takes {@code state} at {@code at} as the node's last commit. */
-  private void made(NodeState state, Map<TopicPartition, Long> at) {
-    transaction++;
-    committedState = state;
-    Map<TopicPartition, Long> copy = Map.copyOf(at);
-    committedPositions.clear();
-    committedPositions.putAll(copy);
-    dirty = false;
-  }
-
-  /** The state and positions a commit carried, kept until Kafka says whether it went through. */
-  private record Attempt(NodeState state, Map<TopicPartition, Long> positions) {}
-
-  /**
-   * After a commit whose outcome Kafka did not say: takes it as made when it went through, and
-   * rewinds to the last commit either way (see {@link ProducerSession#settle}).
-   */
-  private void settle() {
-    if (session.settle() && attempt != null) {
-      made(attempt.state(), attempt.positions());
-    } else {
-      metrics.aborted();
-    }
-    attempt = null;
-    rewind();
-  }
-
+  /** After a failed transaction: rewinds when it was aborted (see {@link CommitBook#failed}). */
   private void failOrRewind(KafkaException e) {
-    Optional<String> fatal = KafkaErrors.fatal(e);
-    if (fatal.isPresent()) {
-      throw new FatalNodeError("node " + config.nodeId() + " stopped: " + fatal.get());
+    if (commits.failed(e)) {
+      rewind();
     }
-    if (fencedBy != null || KafkaErrors.fenced(e)) {
-      fencedBy = fencedBy == null ? e : fencedBy;
-      return; // the next round reclaims (again)
-    }
-    if (session.unsettled()) {
-      return; // the next round finds out whether the commit went through
-    }
-    metrics.aborted();
-    try {
-      session.abort();
-    } catch (KafkaException abortFailed) {
-      KafkaErrors.fatal(abortFailed)
-          .ifPresent(
-              why -> {
-                throw new FatalNodeError("node " + config.nodeId() + " stopped: " + why);
-              });
-      if (KafkaErrors.fenced(abortFailed)) {
-        fencedBy = abortFailed;
-      }
-      return; // still open: the next round fails again and retries the abort
-    }
-    rewind();
   }
 
   /**
-   * After a fencing error: takes the node back and resumes from its last commit, or stops the node
-   * (in {@link ProducerSession#reclaim}) when a second instance took over.
+   * After a fencing error: takes the node back, rewinds and claims it again; after a commit whose
+   * outcome Kafka did not say: settles it and rewinds.
    */
-  private void reclaim() {
-    session.reclaim(fencedBy);
-    fencedBy = null;
-    rewind();
-    claim();
+  private void resolve() {
+    if (commits.fenced()) {
+      commits.reclaim();
+      rewind();
+      claim();
+    } else {
+      commits.settle();
+      rewind();
+    }
   }
 
   /** Commits the node's state as it is, so another instance fenced by this one sees it. */
@@ -368,13 +299,13 @@ final class NodeLoop implements AutoCloseable {
   private void rewind() {
     session.output().closed();
     metrics.rewound();
-    core = new NodeCore(committedState, session.output());
+    core = new NodeCore(commits.state(), session.output());
     gate.reset();
-    inputs = new NodeInputs(topics, committedState.topology());
+    inputs = new NodeInputs(topics, commits.state().topology());
     consumer.assign(inputs.all());
     positions.clear();
     for (TopicPartition tp : inputs.all()) {
-      long at = committedPositions.getOrDefault(tp, 0L);
+      long at = commits.positions().getOrDefault(tp, 0L);
       positions.put(tp, at);
       consumer.seek(tp, at);
     }
@@ -408,8 +339,7 @@ final class NodeLoop implements AutoCloseable {
 
     @Override
     public void abandonUncommitted() {
-      session.abort();
-      session.renew();
+      commits.abandon();
       rewind();
     }
 
@@ -424,7 +354,7 @@ final class NodeLoop implements AutoCloseable {
       dirty = true;
       commit(true);
       rewind(); // follows the new channels; every position is the committed one
-      workload = workload.withTargets(epochs.targetsAt(committedState.epoch()));
+      workload = workload.withTargets(epochs.targetsAt(commits.state().epoch()));
       gate.releaseAll();
     }
 

@@ -1,14 +1,9 @@
 package io.snapbank.node.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -17,8 +12,7 @@ import java.util.function.Supplier;
  * format, 405 to any other method and 404 to any other path.
  */
 public final class MetricsServer implements AutoCloseable {
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LocalHttpServer server;
   private final Supplier<String> scrape;
 
   /**
@@ -27,31 +21,12 @@ public final class MetricsServer implements AutoCloseable {
    */
   public MetricsServer(String bind, int port, Supplier<String> scrape) {
     this.scrape = scrape;
-    InetSocketAddress address = new InetSocketAddress(bind, port);
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException("cannot serve metrics: unknown address " + bind);
-    }
-    try {
-      server = HttpServer.create(address, 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot serve metrics on " + bind + ":" + port + ": " + e.getMessage(), e);
-    }
-    executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "metrics-http");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    server = new LocalHttpServer(bind, port, 1, "metrics-http", "metrics", this::handle);
   }
 
   /** The port it listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -79,7 +54,6 @@ public final class MetricsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }
