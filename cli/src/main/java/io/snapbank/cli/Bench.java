@@ -101,6 +101,7 @@ final class Bench {
     }
     if (o.phases().contains(Phase.RECOVERY)) {
       rows.addAll(new BenchRecovery(ctx).run());
+      rows.addAll(new BenchBrokerRestart(ctx).run());
     }
     if (o.phases().contains(Phase.RESTORE)) {
       rows.addAll(new BenchRestore(ctx).run(sustained));

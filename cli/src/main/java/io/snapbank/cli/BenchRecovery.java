@@ -12,11 +12,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 
-/** Recovery: SIGKILL a node process, restart it, time to its first committed transaction. */
+/**
+ * Recovery: SIGKILL a node process, restart it, time to its first committed transaction; three
+ * times, the median counts.
+ */
 final class BenchRecovery {
   private final BenchContext ctx;
   private final BenchContext.Options o;
   private final PrintStream out;
+  private static final int KILLS = 3;
   private final List<BenchContext.Row> rows = new ArrayList<>();
 
   BenchRecovery(BenchContext ctx) {
@@ -29,29 +33,40 @@ final class BenchRecovery {
   List<BenchContext.Row> run() throws Exception {
     BankTopics topics = ctx.bank("rec", 2, 5, 1_000_000L);
     String prefix = topics.prefix();
-    out.println("[6/10] recovery: SIGKILL of a node process, restart, first commit...");
+    out.println(
+        "[6/10] recovery: SIGKILL of a node process, restart, first commit ("
+            + KILLS
+            + " times)...");
     LocalBank bank = new LocalBank(topics);
     bank.startAndAwait(ctx.config(prefix, 1, 1000, 100, 1.0, 2), Duration.ofSeconds(60));
     Path log = o.work().resolve("recovery-node.log");
     Process node = nodeProcess(prefix, log);
+    List<Double> seconds = new ArrayList<>();
     try {
-      BenchContext.awaitCondition(
-          () -> latestCheckpointOffset(topics) >= 0, Duration.ofSeconds(60));
-      Thread.sleep(2000);
-      long killedAt = System.nanoTime();
-      node.destroyForcibly();
-      node.waitFor(30, TimeUnit.SECONDS);
-      long before = latestCheckpointOffset(topics); // the dead process's last commit
-      node = nodeProcess(prefix, log);
-      BenchContext.awaitCondition(
-          () -> latestCheckpointOffset(topics) > before, Duration.ofSeconds(120));
-      double seconds = (System.nanoTime() - killedAt) / 1e9;
+      for (int kill = 0; kill < KILLS; kill++) {
+        long committed = latestCheckpointOffset(topics);
+        BenchContext.awaitCondition(
+            () -> latestCheckpointOffset(topics) > committed, Duration.ofSeconds(60));
+        Thread.sleep(2000);
+        long killedAt = System.nanoTime();
+        node.destroyForcibly();
+        node.waitFor(30, TimeUnit.SECONDS);
+        long before = latestCheckpointOffset(topics); // the dead process's last commit
+        node = nodeProcess(prefix, log);
+        BenchContext.awaitCondition(
+            () -> latestCheckpointOffset(topics) > before, Duration.ofSeconds(120));
+        seconds.add((System.nanoTime() - killedAt) / 1e9);
+      }
+      List<Double> sorted = seconds.stream().sorted().toList();
       rows.add(
           new BenchContext.Row(
-              "recovery: SIGKILL to first commit after restart",
-              String.format("%.1f s", seconds),
-              "<= 10 s",
-              "includes starting a new JVM"));
+              "recovery: SIGKILL to first commit after restart, median",
+              String.format("%.1f s", sorted.get(sorted.size() / 2)),
+              "<= 3 s",
+              String.format(
+                  "%d kills, each %s s; includes starting a new JVM",
+                  KILLS,
+                  String.join("/", seconds.stream().map(d -> String.format("%.1f", d)).toList()))));
     } finally {
       node.destroy();
       node.waitFor(30, TimeUnit.SECONDS);

@@ -36,6 +36,7 @@ class BenchSmokeTest {
             "snapshot latency p50/p99/max",
             "node heap, snapshot open over 20,000",
             "recovery: SIGKILL",
+            "recovery: broker restart to every node committing",
             "restore: command (checks, switch)",
             "membership: longest gap between CONSISTENT snapshots",
             "channels of 1 partition, fifo: transfers/s",
