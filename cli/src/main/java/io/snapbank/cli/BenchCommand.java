@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-backlog",
-      defaultValue = "50000",
+      defaultValue = "1000",
       description =
           "A node stops generating while more records than this wait on its inputs (default"
               + " ${DEFAULT-VALUE}); at saturation a marker waits behind up to this many records.")

@@ -48,7 +48,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(
       names = "--commit-ms",
       defaultValue = "${env:SNAPBANK_COMMIT_MS:-100}",
-      description = "Transaction length in ms (default ${DEFAULT-VALUE}).")
+      description =
+          "Transaction length in ms (default ${DEFAULT-VALUE}); one that holds a marker or a"
+              + " snapshot report commits at once.")
   long commitMs;
 
   @Option(

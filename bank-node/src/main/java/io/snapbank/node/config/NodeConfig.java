@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * @param prefix topic prefix of the bank
  * @param nodeId this node's id, 0 ≤ id &lt; number of nodes in the genesis
  * @param workload how the node generates transfers
- * @param commitIntervalMs how long one transaction collects work before it commits
+ * @param commitIntervalMs how long one transaction collects work before it commits (one holding a
+ *     marker or a snapshot report commits at once)
  * @param clientOverrides extra Kafka client properties, applied to producer and consumers; they may
  *     hold credentials, so {@link #toString()} shows their keys only
  */

@@ -12,7 +12,7 @@ package io.snapbank.node.config;
 public record WorkloadConfig(
     double transfersPerSecond, long maxAmount, double remoteShare, long seed, long maxBacklog) {
   /** Backlog above which a node stops generating and lets its receivers catch up. */
-  public static final long DEFAULT_MAX_BACKLOG = 50_000;
+  public static final long DEFAULT_MAX_BACKLOG = 1_000;
 
   public WorkloadConfig {
     if (transfersPerSecond < 0 || Double.isNaN(transfersPerSecond)) {

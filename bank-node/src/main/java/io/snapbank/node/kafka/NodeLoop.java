@@ -142,7 +142,9 @@ final class NodeLoop implements AutoCloseable {
           }
         }
         generate(clock.millis());
-        if (clock.millis() - txStart >= config.commitIntervalMs()) {
+        // a marker or a report is committed at once: the snapshot waits on it, the bank does not
+        if (clock.millis() - txStart >= config.commitIntervalMs()
+            || session.output().holdsSnapshotWork()) {
           if (dirty) {
             commit(true);
           }

@@ -38,6 +38,7 @@ final class TransactionOutput implements NodeOutput {
   private ConsumerRecord<byte[], byte[]> current;
   private String halt;
   private boolean open;
+  private boolean snapshotWork;
 
   TransactionOutput(
       Producer<byte[], byte[]> producer,
@@ -68,6 +69,14 @@ final class TransactionOutput implements NodeOutput {
     return open;
   }
 
+  /**
+   * Whether the open transaction holds a marker or a snapshot report: another node or the auditor
+   * waits for it, so it is worth committing now rather than at the next interval.
+   */
+  boolean holdsSnapshotWork() {
+    return snapshotWork;
+  }
+
   /** Opens the transaction if it is not open yet. */
   void begin() {
     if (!open) {
@@ -92,6 +101,7 @@ final class TransactionOutput implements NodeOutput {
   /** The transaction committed or aborted: forget what was collected for it. */
   void closed() {
     open = false;
+    snapshotWork = false;
     balances.clear();
     halt = null;
   }
@@ -103,6 +113,7 @@ final class TransactionOutput implements NodeOutput {
       key = t.transferId();
     } else if (message.body() instanceof ChannelMessage.Marker m) {
       key = "marker-" + m.snapshotId();
+      snapshotWork = true;
     } else {
       key = "final";
     }
@@ -117,6 +128,7 @@ final class TransactionOutput implements NodeOutput {
         null,
         Long.toString(snapshot.snapshotId()),
         ReportCodec.report(snapshot));
+    snapshotWork = true;
     metrics.snapshotCompleted();
   }
 
