@@ -106,6 +106,14 @@ final class BenchCommand implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--commit-ms",
+      defaultValue = "100",
+      description =
+          "The nodes' transaction length in ms (default ${DEFAULT-VALUE}, as for `snapbank node`);"
+              + " a transaction holding a marker or a report commits at once.")
+  long commitMs;
+
+  @Option(
       names = "--max-backlog",
       defaultValue = "1000",
       description =
@@ -122,6 +130,9 @@ final class BenchCommand implements Callable<Integer> {
       if (n < 2 || n > 64) {
         throw new IllegalArgumentException("--scale sizes must be 2..64 nodes, not " + n);
       }
+    }
+    if (commitMs < 1) {
+      throw new IllegalArgumentException("--commit-ms must be at least 1, not " + commitMs);
     }
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
@@ -143,10 +154,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     try {
       System.out.printf(
-          "snapbank bench on %s: %d nodes, %d s per phase, %d cores, max heap %d MB%n",
+          "snapbank bench on %s: %d nodes, %d s per phase, %d ms commits, backlog bound %d,"
+              + " %d cores, max heap %d MB%n",
           target,
           nodes,
           duration.toSeconds(),
+          commitMs,
+          maxBacklog,
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20);
       List<BenchContext.Row> rows =
@@ -166,7 +180,8 @@ final class BenchCommand implements Callable<Integer> {
                       peerScript,
                       java.util.Set.copyOf(phases),
                       maxBacklog,
-                      rounds),
+                      rounds,
+                      commitMs),
                   System.out)
               .run();
       System.out.println();

@@ -38,7 +38,8 @@ final class BenchContext {
       Path peer,
       java.util.Set<Bench.Phase> phases,
       long maxBacklog,
-      int rounds) {}
+      int rounds,
+      long commitMs) {}
 
   /** One measured figure. */
   record Row(String metric, String value, String target, String note) {}
@@ -85,6 +86,7 @@ final class BenchContext {
       String prefix, int node, double rate, long maxAmount, double remoteShare, long seed) {
     return NodeConfig.of(o.bootstrap(), prefix, node)
         .withClientOverrides(o.client())
+        .withCommitInterval(o.commitMs())
         .withWorkload(new WorkloadConfig(rate, maxAmount, remoteShare, seed, o.maxBacklog()));
   }
 

@@ -77,8 +77,9 @@ class BenchPeerTest {
                 List.of(),
                 null,
                 java.util.Set.of(),
-                50_000,
-                2),
+                1_000,
+                2,
+                100),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
   }
 
