@@ -112,7 +112,7 @@ final class BenchThroughput {
               AuditorConfig.of(o.bootstrap(), prefix, o.work().resolve("auditor-" + prefix))
                   .withRequestPeriod(Duration.ofSeconds(1))
                   .withPunctuateInterval(Duration.ofMillis(100))
-                  .withTimeout(Duration.ofSeconds(10))
+                  .withTimeout(Duration.ofSeconds(Math.max(10, nodeCount)))
                   .withClientOverrides(o.client()));
       auditor.onReport(
           r -> {
@@ -128,7 +128,7 @@ final class BenchThroughput {
       auditor.start();
       auditor.awaitRunning(Duration.ofSeconds(60));
     }
-    Thread.sleep(3000); // warm-up
+    Thread.sleep(Math.min(3000, o.duration().toMillis())); // warm-up, shorter in a short run
     synchronized (latency) {
       latency.reset();
     }

@@ -16,7 +16,7 @@ class BenchSmokeTest {
             "--nodes",
             "2",
             "--duration",
-            "2s",
+            "1s",
             "--ceiling-records",
             "20000",
             "--in-flight",
