@@ -111,7 +111,7 @@ class CliTest {
         run(
             "demo",
             "--duration",
-            "12s",
+            "15s",
             "--nodes",
             "3",
             "--http-port",
@@ -129,7 +129,7 @@ class CliTest {
   @Test
   void
       when_the_demo_runs_secure_then_every_process_uses_its_own_principal_and_snapshots_are_consistent() {
-    Run r = run("demo", "--secure", "--duration", "12s", "--nodes", "3", "--http-port", "0");
+    Run r = run("demo", "--secure", "--duration", "20s", "--nodes", "3", "--http-port", "0");
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("starting an embedded Kafka broker (secure)"), r.out());
     assertTrue(r.out().contains("principals node-0, node-1, node-2, auditor, operator"), r.out());

@@ -264,7 +264,7 @@ class ClusterTest {
   void when_the_demo_runs_on_three_brokers_then_snapshots_are_consistent_and_it_exits_0() {
     CliTest.Run r =
         CliTest.run(
-            "demo", "--brokers", "3", "--duration", "12s", "--nodes", "3", "--http-port", "-1");
+            "demo", "--brokers", "3", "--duration", "15s", "--nodes", "3", "--http-port", "-1");
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("starting an embedded Kafka cluster of 3 brokers"), r.out());
     assertTrue(

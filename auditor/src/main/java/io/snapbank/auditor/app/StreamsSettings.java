@@ -19,8 +19,12 @@ import org.slf4j.LoggerFactory;
 public final class StreamsSettings {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsSettings.class);
 
-  /** How long the auditor waits at construction for Kafka to say how large the cluster is. */
-  static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(15);
+  /**
+   * How long the auditor waits at construction for Kafka to say how large the cluster is: a
+   * reachable cluster answers in milliseconds, and one that does not answer leaves the brokers'
+   * defaults, so the wait is short.
+   */
+  static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(3);
 
   private StreamsSettings() {}
 
