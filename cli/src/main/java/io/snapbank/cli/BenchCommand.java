@@ -114,6 +114,14 @@ final class BenchCommand implements Callable<Integer> {
   long commitMs;
 
   @Option(
+      names = "--kills",
+      defaultValue = "3",
+      description =
+          "Node processes killed (kill -9) one after another in the recovery phase; the median"
+              + " counts (default ${DEFAULT-VALUE}).")
+  int kills;
+
+  @Option(
       names = "--max-backlog",
       defaultValue = "1000",
       description =
@@ -133,6 +141,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (commitMs < 1) {
       throw new IllegalArgumentException("--commit-ms must be at least 1, not " + commitMs);
+    }
+    if (kills < 1) {
+      throw new IllegalArgumentException("--kills must be at least 1, not " + kills);
     }
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
@@ -181,7 +192,8 @@ final class BenchCommand implements Callable<Integer> {
                       java.util.Set.copyOf(phases),
                       maxBacklog,
                       rounds,
-                      commitMs),
+                      commitMs,
+                      kills),
                   System.out)
               .run();
       System.out.println();

@@ -39,7 +39,8 @@ final class BenchContext {
       java.util.Set<Bench.Phase> phases,
       long maxBacklog,
       int rounds,
-      long commitMs) {}
+      long commitMs,
+      int kills) {}
 
   /** One measured figure. */
   record Row(String metric, String value, String target, String note) {}

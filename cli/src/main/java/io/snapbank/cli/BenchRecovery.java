@@ -13,14 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Recovery: SIGKILL a node process, restart it, time to its first committed transaction; three
- * times, the median counts.
+ * Recovery: SIGKILL a node process, restart it, time to its first committed transaction; {@code
+ * --kills} times, the median counts.
  */
 final class BenchRecovery {
   private final BenchContext ctx;
   private final BenchContext.Options o;
   private final PrintStream out;
-  private static final int KILLS = 3;
   private final List<BenchContext.Row> rows = new ArrayList<>();
 
   BenchRecovery(BenchContext ctx) {
@@ -35,7 +34,7 @@ final class BenchRecovery {
     String prefix = topics.prefix();
     out.println(
         "[6/10] recovery: SIGKILL of a node process, restart, first commit ("
-            + KILLS
+            + o.kills()
             + " times)...");
     LocalBank bank = new LocalBank(topics);
     bank.startAndAwait(ctx.config(prefix, 1, 1000, 100, 1.0, 2), Duration.ofSeconds(60));
@@ -43,7 +42,7 @@ final class BenchRecovery {
     Process node = nodeProcess(prefix, log);
     List<Double> seconds = new ArrayList<>();
     try {
-      for (int kill = 0; kill < KILLS; kill++) {
+      for (int kill = 0; kill < o.kills(); kill++) {
         long committed = latestCheckpointOffset(topics);
         BenchContext.awaitCondition(
             () -> latestCheckpointOffset(topics) > committed, Duration.ofSeconds(60));
@@ -65,7 +64,7 @@ final class BenchRecovery {
               "<= 3 s",
               String.format(
                   "%d kills, each %s s; includes starting a new JVM",
-                  KILLS,
+                  o.kills(),
                   String.join("/", seconds.stream().map(d -> String.format("%.1f", d)).toList()))));
     } finally {
       node.destroy();

@@ -79,7 +79,8 @@ class BenchPeerTest {
                 java.util.Set.of(),
                 1_000,
                 2,
-                100),
+                100,
+                3),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
   }
 

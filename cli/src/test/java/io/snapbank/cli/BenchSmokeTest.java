@@ -23,6 +23,8 @@ class BenchSmokeTest {
             "20000",
             "--rounds",
             "1",
+            "--kills",
+            "1",
             "--scale",
             "3");
     assertEquals(0, r.code(), r.out() + r.err());

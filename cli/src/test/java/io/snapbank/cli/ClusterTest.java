@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -247,14 +246,10 @@ class ClusterTest {
         }
       }
     } finally {
+      // kill -9: the data is scratch, and a clean stop of all three waits out a lost quorum
       for (Process p : members) {
         if (p != null) {
-          p.destroy();
-        }
-      }
-      for (Process p : members) {
-        if (p != null && !p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
+          p.destroyForcibly().waitFor();
         }
       }
     }

@@ -99,7 +99,7 @@ class WhyDiffTest {
                 io.snapbank.schemas.topic.BankTopics.of(prefix),
                 3,
                 tmp,
-                c -> c.withTimeout(Duration.ofSeconds(20)))
+                c -> c.withTimeout(Duration.ofSeconds(12)))
             .startNodes(2, 100)) {
       long id = bank.request();
       CliTest.Run pending = cli("why", prefix, Long.toString(id));

@@ -6,9 +6,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The settings of a fault run, from system properties: {@code faults.seed} (default random), {@code
- * faults.duration} (seconds of faults, default 60), {@code faults.brokers} (1 or 3, default 3),
- * {@code faults.nodes} (default 3) and {@code faults.pauseBeyondTxnTimeout} (default true: a broker
- * pause outlasts the clients' request and transaction timeouts; false keeps it well below them).
+ * faults.duration} (seconds of faults, default 45; a fault that starts late, the broker pause above
+ * all, ends after them), {@code faults.brokers} (1 or 3, default 3), {@code faults.nodes} (default
+ * 3) and {@code faults.pauseBeyondTxnTimeout} (default true: a broker pause outlasts the clients'
+ * request and transaction timeouts; false keeps it well below them).
  */
 record FaultSettings(
     long seed,
@@ -39,7 +40,7 @@ record FaultSettings(
     String seed = System.getProperty("faults.seed", "");
     return new FaultSettings(
         seed.isBlank() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seed.strip()),
-        Duration.ofSeconds(Long.getLong("faults.duration", 60)),
+        Duration.ofSeconds(Long.getLong("faults.duration", 45)),
         Integer.getInteger("faults.brokers", 3),
         Integer.getInteger("faults.nodes", 3),
         Boolean.parseBoolean(System.getProperty("faults.pauseBeyondTxnTimeout", "true")),

@@ -142,12 +142,12 @@ final class NodeLoop implements AutoCloseable {
           }
         }
         generate(clock.millis());
+        boolean due = clock.millis() - txStart >= config.commitIntervalMs();
         // a marker or a report is committed at once: the snapshot waits on it, the bank does not
-        if (clock.millis() - txStart >= config.commitIntervalMs()
-            || session.output().holdsSnapshotWork()) {
-          if (dirty) {
-            commit(true);
-          }
+        if (dirty && (due || session.output().holdsSnapshotWork())) {
+          commit(true);
+          txStart = clock.millis();
+        } else if (due) {
           txStart = clock.millis();
         }
       } catch (WakeupException e) {

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
  * channels of 1 to 3 lanes, concurrent snapshots, aborts, crashes, forged records, and restores to
  * verified cuts at random points (crashes before a node's switch commits included). A failure names
  * its seed; {@code -Dsim.seed=N} reruns just that seed, {@code -Dsim.schedules=N} runs seeds 1..N
- * (default 500).
+ * (default 300).
  */
 class SimulationPropertyTest {
-  private static final int SCHEDULES = Integer.getInteger("sim.schedules", 500);
+  private static final int SCHEDULES = Integer.getInteger("sim.schedules", 300);
 
   static Simulation.Options optionsFor(long seed) {
     int nodes = 2 + (int) (seed % 15); // 2..16
