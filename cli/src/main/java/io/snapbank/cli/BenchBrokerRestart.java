@@ -1,8 +1,6 @@
 package io.snapbank.cli;
 
 import io.snapbank.broker.EmbeddedKafkaBroker;
-import io.snapbank.node.config.NodeConfig;
-import io.snapbank.node.config.WorkloadConfig;
 import io.snapbank.node.harness.LocalBank;
 import io.snapbank.node.kafka.BankNode;
 import io.snapbank.node.kafka.BankSetup;
@@ -48,9 +46,7 @@ final class BenchBrokerRestart {
     List<Double> seconds = new ArrayList<>();
     try {
       for (int i = 0; i < nodes; i++) {
-        bank.start(
-            NodeConfig.of(bootstrap, topics.prefix(), i)
-                .withWorkload(new WorkloadConfig(1000, 100, 1.0, i + 1, ctx.o.maxBacklog())));
+        bank.start(ctx.config(bootstrap, Map.of(), topics.prefix(), i, 1000, 100, 1.0, i + 1));
       }
       bank.awaitReady(Duration.ofSeconds(60));
       List<BankNode> running = bank.nodes();

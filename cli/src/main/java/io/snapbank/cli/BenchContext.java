@@ -85,8 +85,21 @@ final class BenchContext {
 
   NodeConfig config(
       String prefix, int node, double rate, long maxAmount, double remoteShare, long seed) {
-    return NodeConfig.of(o.bootstrap(), prefix, node)
-        .withClientOverrides(o.client())
+    return config(o.bootstrap(), o.client(), prefix, node, rate, maxAmount, remoteShare, seed);
+  }
+
+  /** A node of the run's settings on another cluster ({@code bootstrap}, {@code client}). */
+  NodeConfig config(
+      String bootstrap,
+      Map<String, String> client,
+      String prefix,
+      int node,
+      double rate,
+      long maxAmount,
+      double remoteShare,
+      long seed) {
+    return NodeConfig.of(bootstrap, prefix, node)
+        .withClientOverrides(client)
         .withCommitInterval(o.commitMs())
         .withWorkload(new WorkloadConfig(rate, maxAmount, remoteShare, seed, o.maxBacklog()));
   }
