@@ -123,18 +123,27 @@ final class BenchContext {
     }
   }
 
-  /** A child JVM on this process's class path, output and errors merged. */
+  /**
+   * A child JVM on this process's class path, output and errors merged; it maps the same class-data
+   * archive as this process when the launcher gave it one, so it starts as a node started by the
+   * launcher does.
+   */
   static ProcessBuilder java(String main, String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    cmd.addAll(classDataArgs());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true);
+  }
+
+  /** This JVM's class-data archive options (none when it was started without an archive). */
+  static List<String> classDataArgs() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-Xlog:cds"))
+        .toList();
   }
 
   /** Heap in use after garbage collection, the lowest of three tries: the live data of this JVM. */

@@ -41,19 +41,21 @@ final class BenchRecovery {
     Path log = o.work().resolve("recovery-node.log");
     Process node = nodeProcess(prefix, log);
     List<Double> seconds = new ArrayList<>();
+    // one reader for the whole phase: a new one per look would add its own start to every sample
+    PartitionScanner scanner = new PartitionScanner(o.bootstrap(), o.client());
     try {
       for (int kill = 0; kill < o.kills(); kill++) {
-        long committed = latestCheckpointOffset(topics);
+        long committed = latestCheckpointOffset(scanner, topics);
         BenchContext.awaitCondition(
-            () -> latestCheckpointOffset(topics) > committed, Duration.ofSeconds(60));
+            () -> latestCheckpointOffset(scanner, topics) > committed, Duration.ofSeconds(60));
         Thread.sleep(2000);
         long killedAt = System.nanoTime();
         node.destroyForcibly();
         node.waitFor(30, TimeUnit.SECONDS);
-        long before = latestCheckpointOffset(topics); // the dead process's last commit
+        long before = latestCheckpointOffset(scanner, topics); // the dead process's last commit
         node = nodeProcess(prefix, log);
         BenchContext.awaitCondition(
-            () -> latestCheckpointOffset(topics) > before, Duration.ofSeconds(120));
+            () -> latestCheckpointOffset(scanner, topics) > before, Duration.ofSeconds(120));
         seconds.add((System.nanoTime() - killedAt) / 1e9);
       }
       List<Double> sorted = seconds.stream().sorted().toList();
@@ -63,10 +65,14 @@ final class BenchRecovery {
               String.format("%.1f s", sorted.get(sorted.size() / 2)),
               "<= 3 s",
               String.format(
-                  "%d kills, each %s s; includes starting a new JVM",
+                  "%d kills, each %s s; includes starting a new JVM (%s)",
                   o.kills(),
-                  String.join("/", seconds.stream().map(d -> String.format("%.1f", d)).toList()))));
+                  String.join("/", seconds.stream().map(d -> String.format("%.1f", d)).toList()),
+                  BenchContext.classDataArgs().isEmpty()
+                      ? "no class-data archive"
+                      : "from the launcher's class-data archive")));
     } finally {
+      scanner.close();
       node.destroy();
       node.waitFor(30, TimeUnit.SECONDS);
       bank.stopAll();
@@ -98,14 +104,11 @@ final class BenchRecovery {
   }
 
   /** Offset of the last committed checkpoint of node 0, or -1. */
-  private long latestCheckpointOffset(BankTopics topics) {
+  private static long latestCheckpointOffset(PartitionScanner scanner, BankTopics topics) {
     TopicPartition tp = new TopicPartition(topics.nodeState().name(), 0);
-    try (PartitionScanner scanner = new PartitionScanner(o.bootstrap(), o.client())) {
-      long end = scanner.end(tp, Duration.ofSeconds(5));
-      long[] last = {-1};
-      scanner.scan(
-          tp, Math.max(0, end - 20), end, Duration.ofSeconds(5), r -> last[0] = r.offset());
-      return last[0];
-    }
+    long end = scanner.end(tp, Duration.ofSeconds(5));
+    long[] last = {-1};
+    scanner.scan(tp, Math.max(0, end - 20), end, Duration.ofSeconds(5), r -> last[0] = r.offset());
+    return last[0];
   }
 }

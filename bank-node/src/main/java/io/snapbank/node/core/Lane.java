@@ -1,7 +1,5 @@
 package io.snapbank.node.core;
 
-import java.util.Comparator;
-
 /**
  * One FIFO lane of a channel: lane {@code index} of the channel between this node and {@code node}
  * (the sender for an incoming lane, the receiver for an outgoing one). A channel i→j of a bank with
@@ -11,9 +9,6 @@ import java.util.Comparator;
  * ordered by node, then index.
  */
 public record Lane(int node, int index) implements Comparable<Lane> {
-  private static final Comparator<Lane> ORDER =
-      Comparator.comparingInt(Lane::node).thenComparingInt(Lane::index);
-
   public Lane {
     if (node < 0 || index < 0) {
       throw new IllegalArgumentException(
@@ -73,6 +68,7 @@ public record Lane(int node, int index) implements Comparable<Lane> {
 
   @Override
   public int compareTo(Lane o) {
-    return ORDER.compare(this, o);
+    int byNode = Integer.compare(node, o.node);
+    return byNode != 0 ? byNode : Integer.compare(index, o.index);
   }
 }

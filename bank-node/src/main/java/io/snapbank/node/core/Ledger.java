@@ -1,6 +1,7 @@
 package io.snapbank.node.core;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -20,10 +21,10 @@ public final class Ledger implements SnapshotEngine.StateSource {
     INVALID_AMOUNT
   }
 
-  private final TreeMap<String, Long> balances;
+  private final HashMap<String, Long> balances; // sorted where it is read out
 
   public Ledger(Map<String, Long> opening) {
-    this.balances = new TreeMap<>(opening);
+    this.balances = new HashMap<>(opening);
     for (Map.Entry<String, Long> e : balances.entrySet()) {
       if (e.getValue() < 0) {
         throw new IllegalArgumentException("negative opening balance for " + e.getKey());

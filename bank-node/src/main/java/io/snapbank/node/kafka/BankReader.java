@@ -31,15 +31,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class BankReader implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private final String bootstrap;
-  private final Map<String, String> overrides;
   private final BankTopics topics;
   private final PartitionScanner scanner;
   private final List<String> unreadable = new ArrayList<>();
 
   public BankReader(String bootstrap, Map<String, String> overrides, BankTopics topics) {
-    this.bootstrap = bootstrap;
-    this.overrides = overrides;
     this.topics = topics;
     this.scanner = new PartitionScanner(bootstrap, overrides);
   }
@@ -50,7 +46,7 @@ public final class BankReader implements AutoCloseable {
 
   /** The bank's genesis, or empty when the bank does not exist. */
   public Optional<BankGenesis> genesis() {
-    return BankSetup.readGenesis(bootstrap, overrides, topics, TIMEOUT);
+    return BankSetup.readGenesis(scanner, topics, TIMEOUT);
   }
 
   /** The bank's genesis; throws with a clear message when there is none. */

@@ -236,12 +236,18 @@ public final class BankSetup {
   /** The bank's genesis (the first one written), or empty when there is none. */
   public static Optional<BankGenesis> readGenesis(
       String bootstrap, Map<String, String> overrides, BankTopics topics, Duration timeout) {
-    TopicPartition tp = new TopicPartition(topics.genesis().name(), 0);
     try (PartitionScanner scanner = new PartitionScanner(bootstrap, overrides)) {
-      if (!scanner.exists(tp.topic(), timeout)) {
-        return Optional.empty();
-      }
-      return scanner.firstValue(tp, timeout).map(topics.genesis()::decode);
+      return readGenesis(scanner, topics, timeout);
     }
+  }
+
+  /** The bank's genesis read with {@code scanner}, or empty when there is none. */
+  static Optional<BankGenesis> readGenesis(
+      PartitionScanner scanner, BankTopics topics, Duration timeout) {
+    TopicPartition tp = new TopicPartition(topics.genesis().name(), 0);
+    if (!scanner.exists(tp.topic(), timeout)) {
+      return Optional.empty();
+    }
+    return scanner.firstValue(tp, timeout).map(topics.genesis()::decode);
   }
 }

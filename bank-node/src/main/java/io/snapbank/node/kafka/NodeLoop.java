@@ -202,7 +202,7 @@ final class NodeLoop implements AutoCloseable {
     } else if (h == Handled.WAITING) {
       gate.hold(tp, r.offset());
     } else {
-      consumed(r);
+      consumed(tp, r.offset());
     }
     return EpochSwitch.Result.NEXT;
   }
@@ -227,8 +227,8 @@ final class NodeLoop implements AutoCloseable {
     return fed.handled();
   }
 
-  private void consumed(ConsumerRecord<byte[], byte[]> r) {
-    positions.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+  private void consumed(TopicPartition tp, long offset) {
+    positions.put(tp, offset + 1);
     dirty = true;
   }
 
@@ -362,7 +362,7 @@ final class NodeLoop implements AutoCloseable {
 
     @Override
     public void consumed(ConsumerRecord<byte[], byte[]> r) {
-      NodeLoop.this.consumed(r);
+      NodeLoop.this.consumed(new TopicPartition(r.topic(), r.partition()), r.offset());
     }
   }
 
