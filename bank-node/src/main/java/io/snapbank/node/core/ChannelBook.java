@@ -2,8 +2,11 @@ package io.snapbank.node.core;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -31,7 +34,10 @@ final class ChannelBook {
   private final int nodeId;
   private final SortedSet<Lane> incoming;
   private final SortedSet<Lane> outgoing;
-  private final SortedMap<Lane, Long> outSeq = new TreeMap<>();
+  // the same lanes for the per-record membership checks: hashing a lane is cheaper than ordering it
+  private final Set<Lane> incomingLookup;
+  private final Set<Lane> outgoingLookup;
+  private final Map<Lane, Long> outSeq = new HashMap<>();
   private final SortedMap<Lane, Long> inSeq = new TreeMap<>();
   private final SortedMap<Lane, Long> inNextOffset = new TreeMap<>();
   private final TreeSet<Lane> closedIn = new TreeSet<>();
@@ -51,6 +57,8 @@ final class ChannelBook {
     this.outgoing = new TreeSet<>(outgoing);
     this.incoming.removeIf(l -> l.node() == nodeId);
     this.outgoing.removeIf(l -> l.node() == nodeId);
+    this.incomingLookup = new HashSet<>(this.incoming);
+    this.outgoingLookup = new HashSet<>(this.outgoing);
     for (Lane c : this.incoming) {
       inSeq.put(c, 0L);
       inNextOffset.put(c, 0L);
@@ -145,12 +153,12 @@ final class ChannelBook {
 
   /** Whether every lane of channel {@code from}→self was closed by its final record. */
   boolean closedFrom(int from) {
-    return Lane.allClosed(incoming, closedIn, from);
+    return !closedIn.isEmpty() && Lane.allClosed(incoming, closedIn, from);
   }
 
   /** Whether this node sent the final record on every lane of channel self→{@code to}. */
   boolean closedTo(int to) {
-    return Lane.allClosed(outgoing, closedOut, to);
+    return !closedOut.isEmpty() && Lane.allClosed(outgoing, closedOut, to);
   }
 
   /** Whether every incoming channel was closed by its final record. */
@@ -264,14 +272,14 @@ final class ChannelBook {
   }
 
   private void requireIncoming(Lane from) {
-    if (!incoming.contains(from)) {
+    if (!incomingLookup.contains(from)) {
       throw new IllegalArgumentException(
           "node " + nodeId + " has no channel lane from " + from.label());
     }
   }
 
   private void requireOutgoing(Lane to) {
-    if (!outgoing.contains(to)) {
+    if (!outgoingLookup.contains(to)) {
       throw new IllegalArgumentException(
           "node " + nodeId + " has no channel lane to " + to.label());
     }

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -130,15 +131,19 @@ final class NodeLoop implements AutoCloseable {
         }
         long now = clock.millis();
         long wait = Math.max(1, Math.min(20, config.commitIntervalMs() - (now - txStart)));
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
-          EpochSwitch.Result fed = feed(r);
-          if (halt != null) {
-            commit(false);
-            throw new FatalNodeError(halt);
-          }
-          if (fed != EpochSwitch.Result.NEXT) {
-            txStart = clock.millis();
-            break;
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(wait));
+        polling:
+        for (TopicPartition tp : polled.partitions()) {
+          for (ConsumerRecord<byte[], byte[]> r : polled.records(tp)) {
+            EpochSwitch.Result fed = feed(tp, r);
+            if (halt != null) {
+              commit(false);
+              throw new FatalNodeError(halt);
+            }
+            if (fed != EpochSwitch.Result.NEXT) {
+              txStart = clock.millis();
+              break polling;
+            }
           }
         }
         generate(clock.millis());
@@ -174,13 +179,12 @@ final class NodeLoop implements AutoCloseable {
     }
   }
 
-  private EpochSwitch.Result feed(ConsumerRecord<byte[], byte[]> r) {
+  private EpochSwitch.Result feed(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
     if (inputs.isEpochs(r.topic())) {
       EpochSwitch.Result result = epochs.apply(r, epochHost);
       gone = result == EpochSwitch.Result.GONE;
       return result;
     }
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     if (gate.holds(tp)) {
       return EpochSwitch.Result.NEXT; // held back at an earlier record of its channel
     }
