@@ -40,13 +40,15 @@ public final class StreamsSettings {
   }
 
   /**
-   * Exactly-once v2, a 100 ms commit interval, one stream thread, reading from the earliest offset,
-   * and static membership so that a restarted auditor takes over at once instead of waiting for the
-   * killed one's session to expire. The static member id is derived from the state directory, so
-   * several instances (each with its own state directory) share the work and a restarted one comes
-   * back as itself. The client overrides (security) apply to every client of the application. The
-   * internal topics (changelogs, repartition topics) are replicated as {@code replication} says, or
-   * as the brokers' defaults when it is empty.
+   * Exactly-once v2, the configured commit interval and 20 ms polls (a snapshot's request and its
+   * assembled report each wait for a commit, and a report passes through {@code audit-inputs}
+   * first: the interval is paid two to three times per snapshot), one stream thread, reading from
+   * the earliest offset, and static membership so that a restarted auditor takes over at once
+   * instead of waiting for the killed one's session to expire. The static member id is derived from
+   * the state directory, so several instances (each with its own state directory) share the work
+   * and a restarted one comes back as itself. The client overrides (security) apply to every client
+   * of the application. The internal topics (changelogs, repartition topics) are replicated as
+   * {@code replication} says, or as the brokers' defaults when it is empty.
    */
   public static Properties of(AuditorConfig config, Optional<Replication> replication) {
     Properties p = new Properties();
@@ -54,7 +56,9 @@ public final class StreamsSettings {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    p.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
+    p.put(StreamsConfig.POLL_MS_CONFIG, "20");
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

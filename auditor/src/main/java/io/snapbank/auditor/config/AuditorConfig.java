@@ -29,6 +29,8 @@ import java.util.TreeSet;
  *     machine only)
  * @param httpToken the token every state-changing request of the web API must present; null (the
  *     default) = one is generated when the web server starts
+ * @param commitInterval how often the Streams application commits (default 50 ms): a snapshot's
+ *     request and its report each become visible at a commit, so each costs up to one interval
  */
 public record AuditorConfig(
     String bootstrapServers,
@@ -44,12 +46,14 @@ public record AuditorConfig(
     DeepAuditSettings deepAudit,
     Map<String, String> clientOverrides,
     String httpBind,
-    ApiToken httpToken) {
+    ApiToken httpToken,
+    Duration commitInterval) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_RETAIN = 20;
   public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
 
   public AuditorConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -92,6 +96,12 @@ public record AuditorConfig(
     if (httpBind == null || httpBind.isBlank()) {
       httpBind = DEFAULT_HTTP_BIND;
     }
+    if (commitInterval == null) {
+      commitInterval = DEFAULT_COMMIT_INTERVAL;
+    }
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("commit interval must be positive, got " + commitInterval);
+    }
   }
 
   /**
@@ -114,7 +124,8 @@ public record AuditorConfig(
         DeepAuditSettings.DEFAULTS,
         Map.of(),
         DEFAULT_HTTP_BIND,
-        null);
+        null,
+        DEFAULT_COMMIT_INTERVAL);
   }
 
   public AuditorConfig withApplicationId(String id) {
@@ -172,6 +183,11 @@ public record AuditorConfig(
     return copy().httpToken(token).build();
   }
 
+  /** The Streams application commits every {@code interval}. */
+  public AuditorConfig withCommitInterval(Duration interval) {
+    return copy().commitInterval(interval).build();
+  }
+
   private Copy copy() {
     return new Copy(this);
   }
@@ -192,6 +208,7 @@ public record AuditorConfig(
     private Map<String, String> clientOverrides;
     private String httpBind;
     private ApiToken httpToken;
+    private Duration commitInterval;
 
     Copy(AuditorConfig c) {
       bootstrapServers = c.bootstrapServers;
@@ -208,6 +225,7 @@ public record AuditorConfig(
       clientOverrides = c.clientOverrides;
       httpBind = c.httpBind;
       httpToken = c.httpToken;
+      commitInterval = c.commitInterval;
     }
 
     Copy applicationId(String v) {
@@ -265,6 +283,11 @@ public record AuditorConfig(
       return this;
     }
 
+    Copy commitInterval(Duration v) {
+      commitInterval = v;
+      return this;
+    }
+
     AuditorConfig build() {
       return new AuditorConfig(
           bootstrapServers,
@@ -280,7 +303,8 @@ public record AuditorConfig(
           deepAudit,
           clientOverrides,
           httpBind,
-          httpToken);
+          httpToken,
+          commitInterval);
     }
   }
 
@@ -315,6 +339,8 @@ public record AuditorConfig(
         + httpBind
         + ", httpToken="
         + httpToken
+        + ", commitInterval="
+        + commitInterval
         + "]";
   }
 

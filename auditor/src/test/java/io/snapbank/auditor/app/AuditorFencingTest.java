@@ -45,6 +45,8 @@ class AuditorFencingTest {
       AuditorConfig config =
           AuditorConfig.of(bank.bootstrap, "aud-fence", tmp.resolve("state"))
               .withTimeout(Duration.ofSeconds(30))
+              // long transactions, so that a send lands in one the coordinator already holds open
+              .withCommitInterval(Duration.ofMillis(300))
               .withClientOverrides(
                   Map.of(
                       "producer.transaction.timeout.ms",

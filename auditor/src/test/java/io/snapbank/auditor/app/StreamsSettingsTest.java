@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.snapbank.auditor.config.AuditorConfig;
 import io.snapbank.schemas.kafka.Replication;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,7 +20,10 @@ class StreamsSettingsTest {
     AuditorConfig c = AuditorConfig.of("b:1", "bank", STATE);
     Properties p = StreamsSettings.of(c, Optional.of(Replication.SINGLE));
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-    assertEquals("100", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    assertEquals("50", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    Properties slower =
+        StreamsSettings.of(c.withCommitInterval(Duration.ofMillis(400)), Optional.empty());
+    assertEquals("400", slower.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     assertEquals("bank-auditor", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
     assertEquals("b:1", p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
     assertEquals(STATE.toString(), p.get(StreamsConfig.STATE_DIR_CONFIG));

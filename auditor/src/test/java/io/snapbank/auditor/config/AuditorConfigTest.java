@@ -53,7 +53,8 @@ class AuditorConfigTest {
             DeepAuditSettings.DEFAULTS.withSample(4),
             Map.of(),
             AuditorConfig.DEFAULT_HTTP_BIND,
-            null),
+            null,
+            AuditorConfig.DEFAULT_COMMIT_INTERVAL),
         c);
     assertEquals(7, c.withDeepAuditEvery(7).deepAuditSample());
   }

@@ -52,6 +52,11 @@ public final class KafkaClients {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     if (groupId != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      // A consumer has one fetch in flight per broker, and it leaves out the partitions whose
+      // records it still holds; so while a node works through buffered channel records, its fetch
+      // carries only the quiet ones (requests, aborts, epoch log) and the broker may hold it for
+      // fetch.max.wait.ms (500 ms by default) before the channels can be fetched again.
+      p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
     } else {
       // a scan of a known range: do not let the broker hold an empty fetch
       p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
