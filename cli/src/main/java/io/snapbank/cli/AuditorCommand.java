@@ -47,6 +47,15 @@ final class AuditorCommand implements Callable<Integer> {
   Duration timeout;
 
   @Option(
+      names = "--commit-interval",
+      defaultValue = "50ms",
+      converter = DurationConverter.class,
+      description =
+          "How often the auditor's Streams application commits; a snapshot's request and its"
+              + " audit report each wait for a commit (default ${DEFAULT-VALUE}).")
+  Duration commitInterval;
+
+  @Option(
       names = "--request-period",
       defaultValue = "${env:SNAPBANK_REQUEST_PERIOD:-0}",
       converter = DurationConverter.class,
@@ -103,6 +112,7 @@ final class AuditorCommand implements Callable<Integer> {
     AuditorConfig config =
         AuditorConfig.of(kafka.bootstrap, kafka.prefix, stateDir)
             .withTimeout(timeout)
+            .withCommitInterval(commitInterval)
             .withRequestPeriod(requestPeriod)
             .withPunctuateInterval(checkInterval(requestPeriod))
             .withStorage(snapshotDir, retain)

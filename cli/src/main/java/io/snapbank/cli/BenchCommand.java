@@ -99,10 +99,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
-      defaultValue = "2",
+      defaultValue = "4",
       description =
-          "Saturated runs with and without snapshots, alternating; the best of each counts"
-              + " (default ${DEFAULT-VALUE}; the first also warms the JVM up).")
+          "Saturated runs with and without snapshots, alternating; the best of each counts, and"
+              + " the peer runs as many (default ${DEFAULT-VALUE}: on two busy cores the JIT"
+              + " needs minutes of load before the nodes reach their speed).")
   int rounds;
 
   @Option(

@@ -34,6 +34,14 @@ final class BenchPeer {
     this.ctx = ctx;
   }
 
+  /** A port no socket of this machine holds now, for the peer's broker. */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   /** {@code path} is the peer's folder or its {@code run.sh}. */
   static Path script(Path path) {
     Path script = Files.isDirectory(path) ? path.resolve("run.sh") : path;
@@ -63,6 +71,8 @@ final class BenchPeer {
     pb.environment()
         .putIfAbsent(
             "SNAPBANK_JAR", Path.of("cli", "target", "snapbank.jar").toAbsolutePath().toString());
+    // the peer's fixed default port can be the local port of one of this process's connections
+    pb.environment().putIfAbsent("PEER_PORT", Integer.toString(freePort()));
     Process p = pb.start();
     List<PeerResult> results = new ArrayList<>();
     try (BufferedReader r =
