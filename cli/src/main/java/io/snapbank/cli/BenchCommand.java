@@ -213,25 +213,12 @@ final class BenchCommand implements Callable<Integer> {
    * after a full run) except its own {@code .log} files at the top, which the table may point to.
    */
   private static void keepOnlyLogs(Path work) {
-    try (java.util.stream.Stream<Path> all = Files.walk(work)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        boolean log =
-            work.equals(p.getParent())
-                && Files.isRegularFile(p)
-                && p.getFileName().toString().endsWith(".log");
-        boolean nonEmptyDir = Files.isDirectory(p) && hasEntries(p);
-        if (!log && !nonEmptyDir) {
-          Files.deleteIfExists(p);
-        }
-      }
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    try (java.util.stream.Stream<Path> entries = Files.list(work)) {
+      entries
+          .filter(p -> !(Files.isRegularFile(p) && p.getFileName().toString().endsWith(".log")))
+          .forEach(Directories::deleteQuietly);
+    } catch (java.io.IOException e) {
       System.err.println("bench: could not clean up " + work + ": " + e.getMessage());
-    }
-  }
-
-  private static boolean hasEntries(Path dir) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isPresent();
     }
   }
 }

@@ -306,7 +306,7 @@ final class DemoCommand implements Callable<Integer> {
     meters.close();
     kafka.close();
     if (temp) {
-      deleteQuietly(dir);
+      Directories.deleteQuietly(dir);
     }
     out.printf(
         "done: %d consistent, %d violations, %d aborted%n",
@@ -385,14 +385,6 @@ final class DemoCommand implements Callable<Integer> {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory left behind is harmless
     }
   }
 }

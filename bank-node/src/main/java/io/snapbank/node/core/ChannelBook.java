@@ -3,7 +3,7 @@ package io.snapbank.node.core;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +32,9 @@ import java.util.TreeSet;
  */
 final class ChannelBook {
   private final int nodeId;
-  private final SortedSet<Lane> incoming;
-  private final SortedSet<Lane> outgoing;
-  // the same lanes for the per-record membership checks: hashing a lane is cheaper than ordering it
-  private final Set<Lane> incomingLookup;
-  private final Set<Lane> outgoingLookup;
+  // in lane order, looked up by hash on every record (cheaper than ordering a lane)
+  private final Set<Lane> incoming;
+  private final Set<Lane> outgoing;
   private final Map<Lane, Long> outSeq = new HashMap<>();
   private final SortedMap<Lane, Long> inSeq = new TreeMap<>();
   private final SortedMap<Lane, Long> inNextOffset = new TreeMap<>();
@@ -53,12 +51,8 @@ final class ChannelBook {
       int nodeId, Collection<Lane> incoming, Collection<Lane> outgoing, ChannelOrder order) {
     this.nodeId = nodeId;
     this.order = order;
-    this.incoming = new TreeSet<>(incoming);
-    this.outgoing = new TreeSet<>(outgoing);
-    this.incoming.removeIf(l -> l.node() == nodeId);
-    this.outgoing.removeIf(l -> l.node() == nodeId);
-    this.incomingLookup = new HashSet<>(this.incoming);
-    this.outgoingLookup = new HashSet<>(this.outgoing);
+    this.incoming = othersInOrder(nodeId, incoming);
+    this.outgoing = othersInOrder(nodeId, outgoing);
     for (Lane c : this.incoming) {
       inSeq.put(c, 0L);
       inNextOffset.put(c, 0L);
@@ -272,17 +266,28 @@ final class ChannelBook {
   }
 
   private void requireIncoming(Lane from) {
-    if (!incomingLookup.contains(from)) {
+    if (!incoming.contains(from)) {
       throw new IllegalArgumentException(
           "node " + nodeId + " has no channel lane from " + from.label());
     }
   }
 
   private void requireOutgoing(Lane to) {
-    if (!outgoingLookup.contains(to)) {
+    if (!outgoing.contains(to)) {
       throw new IllegalArgumentException(
           "node " + nodeId + " has no channel lane to " + to.label());
     }
+  }
+
+  /** {@code lanes} without those of {@code nodeId}, iterated in lane order. */
+  private static Set<Lane> othersInOrder(int nodeId, Collection<Lane> lanes) {
+    Set<Lane> out = new LinkedHashSet<>();
+    for (Lane l : new TreeSet<>(lanes)) {
+      if (l.node() != nodeId) {
+        out.add(l);
+      }
+    }
+    return out;
   }
 
   private static void copyKnown(Map<Lane, Long> from, Map<Lane, Long> into) {
