@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code snapbank restore} on a real broker: rollback, fork, crashes, and refusals. */
 class RestoreTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final long AFTER_ITS_SWITCH = -1;
 
   static CliTest.Run restore(String prefix, long snapshot, String... more) {
     String[] base = {
@@ -275,7 +276,9 @@ class RestoreTest {
     try (AuditedBank b = new AuditedBank(SharedBroker.bootstrap(), prefix, 3, tmp)) {
       b.startNodes(3, 200);
       long epoch = 0;
-      for (long after : new long[] {50, 400, 1_200, 2_500, 5_000}) {
+      // the last command is killed once its switch is in the epoch log (during its wait for the
+      // nodes): a fixed delay would assume how fast a fresh JVM plans and commits on a busy machine
+      for (long after : new long[] {50, 400, 1_200, 2_500, AFTER_ITS_SWITCH}) {
         AuditReport cut = b.consistent();
         Process p =
             new ProcessBuilder(
@@ -294,7 +297,14 @@ class RestoreTest {
                 .redirectOutput(
                     ProcessBuilder.Redirect.appendTo(tmp.resolve("restore.log").toFile()))
                 .start();
-        Thread.sleep(after);
+        if (after == AFTER_ITS_SWITCH) {
+          long deadline = System.nanoTime() + WAIT.toNanos();
+          while (currentEpoch(b) == epoch && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+          }
+        } else {
+          Thread.sleep(after);
+        }
         p.destroyForcibly(); // SIGKILL, at some point of its plan, its commit or its wait
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         AuditedBank.awaitDecided(prefix + "-epochs"); // a commit it had sent reaches the log
